@@ -1,0 +1,131 @@
+"""Fixtures: one backend set per pytest process, chosen by WORKORDER_TEST_BACKEND.
+
+embedded (default): an SQLite file and the in-process broker.
+full: a throwaway PostgreSQL and Redis started here (see services.py).
+
+Everything async shares the session's event loop (see pyproject), so the database opened
+once for the session stays valid in every test.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from tortoise import Tortoise
+from tortoise.connection import get_connection
+
+from tests import services
+from tests.support import Api, OrgBuilder
+from workorder import db
+from workorder.server import create_app
+from workorder.settings import Settings
+
+BACKEND = os.environ.get("WORKORDER_TEST_BACKEND", "embedded")
+if BACKEND not in ("embedded", "full"):
+    raise RuntimeError(f"WORKORDER_TEST_BACKEND must be embedded or full, not {BACKEND!r}")
+
+
+def pytest_report_header() -> str:
+    return f"workorder backend set: {BACKEND}"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if BACKEND == "full":
+        return
+    skip = pytest.mark.skip(reason="needs the full backend set (WORKORDER_TEST_BACKEND=full)")
+    for item in items:
+        if "full_only" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def workdir() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="workorder-test-") as folder:
+        yield Path(folder)
+
+
+@pytest.fixture(scope="session")
+def backend_urls(workdir: Path) -> Iterator[tuple[str, str | None]]:
+    if BACKEND == "embedded":
+        yield f"sqlite://{workdir / 'test.db'}", None
+        return
+    pg = services.start_postgres(Path(tempfile.mkdtemp(prefix="workorder-pg-")))
+    redis = services.start_redis(workdir / "redis")
+    try:
+        yield pg.url, redis.url
+    finally:
+        redis.stop()
+        pg.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(workdir: Path, backend_urls: tuple[str, str | None]) -> Settings:
+    database_url, redis_url = backend_urls
+    return Settings(
+        workorder_env="test",
+        data_dir=workdir / "data",
+        database_url=database_url,
+        redis_url=redis_url,
+        secret_key="test-secret-key-that-is-long-enough-for-hs256",
+        log_json=False,
+        cors_origins=["http://spa.example"],
+    )
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings) -> AsyncIterator[Starlette]:
+    async with db.open_database(settings.database):
+        await db.migrate()
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture(autouse=True)
+async def _clean_database(app: Starlette) -> AsyncIterator[None]:
+    yield
+    await truncate_everything()
+
+
+async def truncate_everything() -> None:
+    """Empty every table, the many-to-many ones included, between tests."""
+    assert Tortoise.apps is not None
+    models = list(Tortoise.apps.get_models_iterable())
+    tables = {m._meta.db_table for m in models}
+    for model in models:
+        for name in model._meta.m2m_fields:
+            tables.add(model._meta.fields_map[name].through)
+    connection = get_connection("default")
+    if connection.capabilities.dialect == "postgres":
+        await connection.execute_script(
+            "TRUNCATE " + ", ".join(f'"{t}"' for t in sorted(tables)) + " RESTART IDENTITY CASCADE"
+        )
+    else:
+        await connection.execute_script("PRAGMA foreign_keys = OFF")
+        for table in sorted(tables):
+            await connection.execute_script(f'DELETE FROM "{table}"')
+        await connection.execute_script("PRAGMA foreign_keys = ON")
+
+
+@pytest.fixture
+async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http
+
+
+@pytest.fixture
+def api(client: httpx.AsyncClient) -> Api:
+    return Api(client)
+
+
+@pytest.fixture
+async def org(api: Api) -> OrgBuilder:
+    """A tenant 'acme' with an admin; build more of the org in a line or two."""
+    return await OrgBuilder.create(api, "acme")

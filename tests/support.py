@@ -1,0 +1,103 @@
+"""Test helpers: a GraphQL caller and a builder for tenants, users, groups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from workorder.auth.actor import Actor
+from workorder.flows.tenants import create_tenant
+from workorder.models import Role, Tenant, User
+from workorder.schema.node import to_global_id
+
+PASSWORD = "correct-horse-battery"
+
+
+class Api:
+    """POSTs GraphQL to the app in-process, optionally as someone."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def raw(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> dict[str, Any]:
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        response = await self.client.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def ok(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> dict[str, Any]:
+        """The data of a query that must succeed without any error."""
+        body = await self.raw(query, variables, token)
+        assert "errors" not in body, body["errors"]
+        data: dict[str, Any] = body["data"]
+        return data
+
+    async def login(self, tenant: str, username: str, password: str = PASSWORD) -> str:
+        data = await self.ok(
+            """mutation($input: LoginInput!) { login(input: $input) {
+                accessToken errors { code message } } }""",
+            {"input": {"tenant": tenant, "username": username, "password": password}},
+        )
+        assert data["login"]["errors"] == [], data
+        token: str = data["login"]["accessToken"]
+        return token
+
+
+@dataclass
+class OrgBuilder:
+    """A tenant with an admin; users and groups are made directly, fast, in a line each."""
+
+    api: Api
+    tenant: Tenant
+    admin: User
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    async def create(cls, api: Api, slug: str) -> OrgBuilder:
+        tenant, admin = await create_tenant(slug, slug.title(), "admin", PASSWORD)
+        return cls(api, tenant, admin)
+
+    @property
+    def admin_actor(self) -> Actor:
+        return Actor.of(self.admin)
+
+    async def user(
+        self,
+        username: str,
+        *roles: Role,
+        superior: User | None = None,
+        permissions: list[str] | None = None,
+    ) -> User:
+        from workorder.flows.users import NewUser, create_user
+
+        return await create_user(
+            self.admin_actor,
+            NewUser(
+                username=username,
+                password=PASSWORD,
+                roles=list(roles) or [Role.AGENT],
+                superior_id=superior.id if superior else None,
+                permissions=permissions or [],
+            ),
+        )
+
+    async def token(self, username: str = "admin") -> str:
+        if username not in self.tokens:
+            self.tokens[username] = await self.api.login(self.tenant.slug, username)
+        return self.tokens[username]
+
+    async def as_admin(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        return await self.api.ok(query, variables, await self.token())
+
+
+def gid(type_name: str, pk: int) -> str:
+    return str(to_global_id(type_name, pk))

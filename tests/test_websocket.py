@@ -1,0 +1,75 @@
+"""The graphql-transport-ws endpoint over a real socket: the token rides in connection_init."""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+import pytest
+import uvicorn
+import websockets
+from websockets.exceptions import ConnectionClosed
+from websockets.typing import Subprotocol
+
+from tests.services import free_port
+
+PROTOCOL = Subprotocol("graphql-transport-ws")
+
+
+@pytest.fixture(scope="session")
+async def server_url(app) -> AsyncIterator[str]:
+    """The session's app served by a real uvicorn on loopback (its lifespan is already open)."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            lifespan="off",
+            log_config=None,
+            ws="websockets-sansio",
+        )
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.02)
+    yield f"ws://127.0.0.1:{port}/graphql"
+    server.should_exit = True
+    await task
+
+
+async def _init(
+    url: str, payload: dict[str, str] | None
+) -> tuple[object, dict[str, str] | None, int | None]:
+    async with websockets.connect(url, subprotocols=[PROTOCOL]) as socket:
+        await socket.send(json.dumps({"type": "connection_init", "payload": payload or {}}))
+        try:
+            reply = json.loads(await asyncio.wait_for(socket.recv(), 5))
+        except ConnectionClosed as closed:
+            return socket, None, closed.rcvd.code if closed.rcvd else None
+        return socket, reply, None
+
+
+async def test_connection_init_with_a_token_is_acknowledged(org, server_url):
+    _, reply, code = await _init(server_url, {"authorization": f"Bearer {await org.token()}"})
+    assert code is None
+    assert reply == {"type": "connection_ack"}
+
+
+@pytest.mark.parametrize(
+    "payload", [None, {"authorization": "Bearer not-a-token"}, {"token": "wo_revoked-or-unknown"}]
+)
+async def test_connection_init_without_a_valid_token_is_closed(org, server_url, payload):
+    _, reply, code = await _init(server_url, payload)
+    assert reply is None
+    assert code == 4403
+
+
+async def test_malformed_protocol_messages_close_the_socket_and_spare_the_server(
+    org, server_url, client
+):
+    async with websockets.connect(server_url, subprotocols=[PROTOCOL]) as socket:
+        await socket.send("this is not json")
+        with pytest.raises(ConnectionClosed) as closed:
+            await asyncio.wait_for(socket.recv(), 5)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4400
+    assert (await client.get("/healthz")).status_code == 200

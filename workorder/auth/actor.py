@@ -1,0 +1,57 @@
+"""The Actor: who is calling, in which tenant, with which roles, grants and token scopes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from workorder.models import Role, User
+
+
+class Scope(StrEnum):
+    """What a partner API token may do. A login session has every scope."""
+
+    READ = "READ"
+    WRITE = "WRITE"
+    ADMIN = "ADMIN"
+
+
+ALL_SCOPES = frozenset(Scope)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    user_id: int
+    tenant_id: int
+    username: str
+    roles: frozenset[Role]
+    permissions: frozenset[str]
+    department_id: int | None
+    scopes: frozenset[Scope] = ALL_SCOPES
+    api_token_id: int | None = None
+
+    @classmethod
+    def of(
+        cls, user: User, scopes: frozenset[Scope] = ALL_SCOPES, api_token_id: int | None = None
+    ) -> Actor:
+        return cls(
+            user_id=user.id,
+            tenant_id=user.tenant_id,
+            username=user.username,
+            roles=frozenset(Role(r) for r in user.roles if r in Role.__members__),
+            permissions=frozenset(user.permissions),
+            department_id=user.department_id,
+            scopes=scopes,
+            api_token_id=api_token_id,
+        )
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.ADMIN in self.roles and Scope.ADMIN in self.scopes
+
+    @property
+    def can_write(self) -> bool:
+        return Scope.WRITE in self.scopes
+
+    def has_permission(self, permission: str) -> bool:
+        return self.is_admin or permission in self.permissions

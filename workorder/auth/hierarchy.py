@@ -1,0 +1,53 @@
+"""The reporting line and the department tree: transitive look-ups and cycle guards.
+
+Walked level by level with one query per level, so it behaves the same on SQLite and
+PostgreSQL and stays cheap for real org charts (a handful of levels).
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from workorder.models import Department, User
+
+
+async def subordinates(tenant_id: int, user_id: int) -> set[int]:
+    """Everyone below the user in the reporting line, at any depth (the user excluded)."""
+    found: set[int] = set()
+    frontier = {user_id}
+    while frontier:
+        below = cast(
+            list[int],
+            await User.filter(tenant_id=tenant_id, superior_id__in=frontier).values_list(
+                "id", flat=True
+            ),
+        )
+        frontier = set(below) - found - {user_id}
+        found |= frontier
+    return found
+
+
+async def superior_would_cycle(tenant_id: int, user_id: int, superior_id: int) -> bool:
+    """True when making `superior_id` the user's superior would close a loop."""
+    return superior_id == user_id or superior_id in await subordinates(tenant_id, user_id)
+
+
+async def descendant_departments(tenant_id: int, department_id: int) -> set[int]:
+    found: set[int] = set()
+    frontier = {department_id}
+    while frontier:
+        below = cast(
+            list[int],
+            await Department.filter(tenant_id=tenant_id, parent_id__in=frontier).values_list(
+                "id", flat=True
+            ),
+        )
+        frontier = set(below) - found - {department_id}
+        found |= frontier
+    return found
+
+
+async def parent_would_cycle(tenant_id: int, department_id: int, parent_id: int) -> bool:
+    return parent_id == department_id or parent_id in await descendant_departments(
+        tenant_id, department_id
+    )

@@ -1,0 +1,164 @@
+"""Login, refresh-token rotation, logout, partner API tokens, and turning a bearer into an Actor."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from tortoise.transactions import in_transaction
+
+from workorder.auth.actor import ALL_SCOPES, Actor, Scope
+from workorder.auth.passwords import hash_password, needs_rehash, verify_password
+from workorder.auth.permissions import require_admin
+from workorder.auth.tokens import (
+    API_PREFIX,
+    REFRESH_PREFIX,
+    TokenError,
+    decode_access_token,
+    issue_access_token,
+    new_secret,
+    secret_hash,
+)
+from workorder.errors import ErrorCode, FlowError, invalid, not_found
+from workorder.models import ApiToken, RefreshToken, User
+
+BAD_CREDENTIALS = "Unknown tenant, username or password"
+
+
+@dataclass(frozen=True, slots=True)
+class TokenSettings:
+    key: str
+    access_ttl: timedelta
+    refresh_ttl: timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    user: User
+    access_token: str
+    access_expires_at: datetime
+    refresh_token: str
+    refresh_expires_at: datetime
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def _issue(user: User, family: str, tokens: TokenSettings) -> Session:
+    now = _now()
+    access, access_exp = issue_access_token(user.id, user.tenant_id, tokens.key, tokens.access_ttl)
+    refresh = new_secret(REFRESH_PREFIX)
+    refresh_exp = now + tokens.refresh_ttl
+    await RefreshToken.create(
+        tenant_id=user.tenant_id,
+        user_id=user.id,
+        token_hash=secret_hash(refresh),
+        family=family,
+        expires_at=refresh_exp,
+    )
+    return Session(user, access, access_exp, refresh, refresh_exp)
+
+
+async def login(tenant_slug: str, username: str, password: str, tokens: TokenSettings) -> Session:
+    """Unknown tenant, unknown user, inactive user and wrong password fail alike."""
+    user = await User.filter(
+        tenant__slug=tenant_slug, tenant__active=True, username=username, active=True
+    ).first()
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        raise FlowError(ErrorCode.UNAUTHENTICATED, BAD_CREDENTIALS)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        await user.save(update_fields=["password_hash"])
+    return await _issue(user, secrets.token_hex(16), tokens)
+
+
+async def refresh(refresh_token: str, tokens: TokenSettings) -> Session:
+    """Rotate: the presented token is spent and a new one of the same family is issued.
+
+    A token presented twice means it leaked, so its whole family is revoked.
+    """
+    bad = FlowError(ErrorCode.UNAUTHENTICATED, "Invalid or expired refresh token")
+    row = await RefreshToken.filter(token_hash=secret_hash(refresh_token)).first()
+    now = _now()
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        raise bad
+    async with in_transaction():
+        spent = await RefreshToken.filter(id=row.id, used_at=None, revoked_at=None).update(
+            used_at=now
+        )
+        if spent != 1:
+            await RefreshToken.filter(family=row.family, revoked_at=None).update(revoked_at=now)
+        else:
+            user = await User.filter(id=row.user_id, active=True, tenant__active=True).first()
+            if user is not None:
+                return await _issue(user, row.family, tokens)
+    raise bad
+
+
+async def logout(refresh_token: str, user_id: int) -> None:
+    """Revoke the caller's login that the refresh token belongs to; others' are ignored."""
+    row = await RefreshToken.filter(token_hash=secret_hash(refresh_token), user_id=user_id).first()
+    if row is not None:
+        await RefreshToken.filter(family=row.family, revoked_at=None).update(revoked_at=_now())
+
+
+async def revoke_sessions_of(user_id: int) -> None:
+    await RefreshToken.filter(user_id=user_id, revoked_at=None).update(revoked_at=_now())
+
+
+async def create_api_token(
+    actor: Actor, name: str, scopes: Iterable[Scope]
+) -> tuple[ApiToken, str]:
+    """Returns the row and the secret; the secret is never retrievable again."""
+    require_admin(actor)
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise invalid("Name must be 1 to 200 characters", ["name"])
+    chosen = sorted(set(scopes))
+    if not chosen:
+        raise invalid("Choose at least one scope", ["scopes"])
+    secret = new_secret(API_PREFIX)
+    token = await ApiToken.create(
+        tenant_id=actor.tenant_id,
+        created_by_id=actor.user_id,
+        name=name,
+        prefix=secret[:10],
+        token_hash=secret_hash(secret),
+        scopes=[str(s) for s in chosen],
+    )
+    return token, secret
+
+
+async def revoke_api_token(actor: Actor, token_id: int) -> ApiToken:
+    require_admin(actor)
+    token = await ApiToken.filter(id=token_id, tenant_id=actor.tenant_id).first()
+    if token is None:
+        raise not_found("API token", ["id"])
+    if token.revoked_at is None:
+        token.revoked_at = _now()
+        await token.save(update_fields=["revoked_at"])
+    return token
+
+
+async def authenticate(bearer: str, key: str) -> Actor:
+    """Resolve an Authorization bearer (access JWT or partner token) to an Actor."""
+    if bearer.startswith(API_PREFIX):
+        token = await ApiToken.filter(token_hash=secret_hash(bearer), revoked_at=None).first()
+        if token is None:
+            raise TokenError("Invalid API token")
+        user = await User.filter(id=token.created_by_id, active=True, tenant__active=True).first()
+        if user is None:
+            raise TokenError("Invalid API token")
+        await ApiToken.filter(id=token.id).update(last_used_at=_now())
+        scopes = frozenset(Scope(s) for s in token.scopes if s in Scope.__members__)
+        return Actor.of(user, scopes=scopes, api_token_id=token.id)
+    claims = decode_access_token(bearer, key)
+    user = await User.filter(
+        id=claims.user_id, tenant_id=claims.tenant_id, active=True, tenant__active=True
+    ).first()
+    if user is None:
+        raise TokenError("Invalid access token")
+    return Actor.of(user, scopes=ALL_SCOPES)

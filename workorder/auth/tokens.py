@@ -1,0 +1,71 @@
+"""Token formats: signed JWT access tokens, and opaque secrets kept only as hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+ALGORITHM = "HS256"
+ISSUER = "workorder"
+REFRESH_PREFIX = "wr_"
+API_PREFIX = "wo_"
+
+
+class TokenError(Exception):
+    """The token cannot be used; the message is safe to show to the caller."""
+
+
+@dataclass(frozen=True, slots=True)
+class AccessClaims:
+    user_id: int
+    tenant_id: int
+
+
+def issue_access_token(
+    user_id: int, tenant_id: int, key: str, ttl: timedelta, now: datetime | None = None
+) -> tuple[str, datetime]:
+    issued = now or datetime.now(UTC)
+    expires = issued + ttl
+    claims = {
+        "sub": str(user_id),
+        "tid": tenant_id,
+        "typ": "access",
+        "iss": ISSUER,
+        "iat": issued,
+        "exp": expires,
+    }
+    return jwt.encode(claims, key, algorithm=ALGORITHM), expires
+
+
+def decode_access_token(token: str, key: str) -> AccessClaims:
+    try:
+        claims = jwt.decode(
+            token,
+            key,
+            algorithms=[ALGORITHM],
+            issuer=ISSUER,
+            options={"require": ["exp", "iat", "sub", "iss"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise TokenError("Access token expired") from exc
+    except jwt.PyJWTError as exc:
+        raise TokenError("Invalid access token") from exc
+    if claims.get("typ") != "access" or not isinstance(claims.get("tid"), int):
+        raise TokenError("Invalid access token")
+    try:
+        return AccessClaims(user_id=int(claims["sub"]), tenant_id=claims["tid"])
+    except ValueError as exc:
+        raise TokenError("Invalid access token") from exc
+
+
+def new_secret(prefix: str) -> str:
+    return prefix + secrets.token_urlsafe(32)
+
+
+def secret_hash(secret: str) -> str:
+    """Secrets are random and long, so a plain SHA-256 is the right hash (no salt needed)."""
+    return hashlib.sha256(secret.encode()).hexdigest()

@@ -1,0 +1,5 @@
+"""Config for the `tortoise` CLI's makemigrations (developers only)."""
+
+from workorder.db import tortoise_config
+
+TORTOISE_ORM = tortoise_config("sqlite://./data/makemigrations.db")

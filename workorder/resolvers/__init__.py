@@ -1,0 +1,1 @@
+"""Thin translators: decode input, call flows/ or a query, map errors into the payload."""

@@ -1,0 +1,93 @@
+"""login, refreshToken, logout and partner API tokens."""
+
+from __future__ import annotations
+
+from workorder.auth import sessions
+from workorder.auth.actor import Scope
+from workorder.errors import forbidden
+from workorder.models import ApiToken
+from workorder.resolvers.common import decode_id, mutate, token_settings
+from workorder.schema.context import Info
+from workorder.schema.org import ApiTokenConnection, ApiTokenType, UserType
+from workorder.schema.org_inputs import (
+    CreateApiTokenInput,
+    CreateApiTokenPayload,
+    LoginInput,
+    LoginPayload,
+    LogoutInput,
+    LogoutPayload,
+    RefreshTokenInput,
+    RefreshTokenPayload,
+    RevokeApiTokenInput,
+    RevokeApiTokenPayload,
+)
+from workorder.schema.pagination import paginate
+
+
+def _session_fields(session: sessions.Session) -> dict[str, object]:
+    return {
+        "access_token": session.access_token,
+        "access_token_expires_at": session.access_expires_at,
+        "refresh_token": session.refresh_token,
+        "refresh_token_expires_at": session.refresh_expires_at,
+        "user": UserType.of(session.user),
+    }
+
+
+async def login(info: Info, input: LoginInput) -> LoginPayload:
+    return await mutate(
+        lambda: sessions.login(input.tenant, input.username, input.password, token_settings(info)),
+        lambda s: LoginPayload(**_session_fields(s)),  # type: ignore[arg-type]
+        lambda errors: LoginPayload(errors=errors),
+    )
+
+
+async def refresh_token(info: Info, input: RefreshTokenInput) -> RefreshTokenPayload:
+    return await mutate(
+        lambda: sessions.refresh(input.refresh_token, token_settings(info)),
+        lambda s: RefreshTokenPayload(**_session_fields(s)),  # type: ignore[arg-type]
+        lambda errors: RefreshTokenPayload(errors=errors),
+    )
+
+
+async def logout(info: Info, input: LogoutInput) -> LogoutPayload:
+    actor = info.context.require_actor()
+    await sessions.logout(input.refresh_token, actor.user_id)
+    return LogoutPayload(ok=True)
+
+
+async def create_api_token(info: Info, input: CreateApiTokenInput) -> CreateApiTokenPayload:
+    actor = info.context.require_actor()
+    return await mutate(
+        lambda: sessions.create_api_token(actor, input.name, [Scope(s) for s in input.scopes]),
+        lambda made: CreateApiTokenPayload(api_token=ApiTokenType.of(made[0]), secret=made[1]),
+        lambda errors: CreateApiTokenPayload(errors=errors),
+    )
+
+
+async def revoke_api_token(info: Info, input: RevokeApiTokenInput) -> RevokeApiTokenPayload:
+    actor = info.context.require_actor()
+
+    async def action() -> ApiToken:
+        return await sessions.revoke_api_token(actor, decode_id(input.id, "ApiToken", ["id"]))
+
+    return await mutate(
+        action,
+        lambda token: RevokeApiTokenPayload(api_token=ApiTokenType.of(token)),
+        lambda errors: RevokeApiTokenPayload(errors=errors),
+    )
+
+
+async def api_tokens(
+    info: Info, first: int | None = None, after: str | None = None
+) -> ApiTokenConnection:
+    actor = info.context.require_actor()
+    if not actor.is_admin:
+        raise forbidden("Only administrators may list API tokens")
+    return await paginate(
+        ApiToken.filter(tenant_id=actor.tenant_id),
+        ApiTokenType.of,
+        ApiTokenConnection,
+        first=first,
+        after=after,
+    )

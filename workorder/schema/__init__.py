@@ -1,0 +1,1 @@
+"""strawberry types, inputs, enums, the Node interface and the assembled schema."""

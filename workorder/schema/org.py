@@ -1,0 +1,159 @@
+"""GraphQL types of the org directory: users, departments, groups, API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from workorder.auth.actor import Scope
+from workorder.models import ApiToken, Department, Group, Role, User
+from workorder.schema.context import Info
+from workorder.schema.node import Node, to_global_id
+from workorder.schema.pagination import Connection
+
+RoleEnum = strawberry.enum(Role, name="Role")
+ScopeEnum = strawberry.enum(Scope, name="ApiScope")
+
+
+@strawberry.type(name="User", description="An agent, supervisor or administrator.")
+class UserType(Node):
+    model: strawberry.Private[User]
+    username: str
+    display_name: str
+    email: str | None
+    roles: list[RoleEnum]  # type: ignore[valid-type]
+    permissions: list[str]
+    active: bool
+    locale: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> UserType:
+        return cls(
+            model=user,
+            id=to_global_id("User", user.id),
+            username=user.username,
+            display_name=user.display_name,
+            email=user.email,
+            roles=[Role(r) for r in user.roles],
+            permissions=list(user.permissions),
+            active=user.active,
+            locale=user.locale,
+            created_at=user.created_at,
+        )
+
+    @strawberry.field(description="Next up in the reporting line.")
+    async def superior(self, info: Info) -> UserType | None:
+        if self.model.superior_id is None:
+            return None
+        user = await info.context.org.user.load(self.model.superior_id)
+        return UserType.of(user) if user else None
+
+    @strawberry.field(description="The user's main department.")
+    async def department(self, info: Info) -> DepartmentType | None:
+        if self.model.department_id is None:
+            return None
+        department = await info.context.org.department.load(self.model.department_id)
+        return DepartmentType.of(department) if department else None
+
+    @strawberry.field(description="Groups the user is a member of.")
+    async def groups(self, info: Info) -> list[GroupType]:
+        return [GroupType.of(g) for g in await info.context.org.groups_of_user.load(self.model.id)]
+
+
+@strawberry.type(name="Department", description="A node of the department tree.")
+class DepartmentType(Node):
+    model: strawberry.Private[Department]
+    name: str
+
+    @classmethod
+    def of(cls, department: Department) -> DepartmentType:
+        return cls(
+            model=department, id=to_global_id("Department", department.id), name=department.name
+        )
+
+    @strawberry.field
+    async def parent(self, info: Info) -> DepartmentType | None:
+        if self.model.parent_id is None:
+            return None
+        parent = await info.context.org.department.load(self.model.parent_id)
+        return DepartmentType.of(parent) if parent else None
+
+    @strawberry.field
+    async def head(self, info: Info) -> UserType | None:
+        if self.model.head_id is None:
+            return None
+        head = await info.context.org.user.load(self.model.head_id)
+        return UserType.of(head) if head else None
+
+
+@strawberry.type(name="Group", description="An agent group (skill group, team).")
+class GroupType(Node):
+    model: strawberry.Private[Group]
+    name: str
+    description: str
+    active: bool
+
+    @classmethod
+    def of(cls, group: Group) -> GroupType:
+        return cls(
+            model=group,
+            id=to_global_id("Group", group.id),
+            name=group.name,
+            description=group.description,
+            active=group.active,
+        )
+
+    @strawberry.field
+    async def members(self, info: Info) -> list[UserType]:
+        return [UserType.of(u) for u in await info.context.org.group_members.load(self.model.id)]
+
+    @strawberry.field(description="Group admins: they assign the tickets waiting in the group.")
+    async def supervisors(self, info: Info) -> list[UserType]:
+        users = await info.context.org.group_supervisors.load(self.model.id)
+        return [UserType.of(u) for u in users]
+
+
+@strawberry.type(
+    name="ApiToken", description="A partner API token; its secret is never shown again."
+)
+class ApiTokenType(Node):
+    name: str
+    prefix: str
+    scopes: list[ScopeEnum]  # type: ignore[valid-type]
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, token: ApiToken) -> ApiTokenType:
+        return cls(
+            id=to_global_id("ApiToken", token.id),
+            name=token.name,
+            prefix=token.prefix,
+            scopes=[Scope(s) for s in token.scopes],
+            created_at=token.created_at,
+            last_used_at=token.last_used_at,
+            revoked_at=token.revoked_at,
+        )
+
+
+@strawberry.type(name="UserConnection")
+class UserConnection(Connection[UserType]):
+    pass
+
+
+@strawberry.type(name="GroupConnection")
+class GroupConnection(Connection[GroupType]):
+    pass
+
+
+@strawberry.type(name="DepartmentConnection")
+class DepartmentConnection(Connection[DepartmentType]):
+    pass
+
+
+@strawberry.type(name="ApiTokenConnection")
+class ApiTokenConnection(Connection[ApiTokenType]):
+    pass

@@ -1,0 +1,100 @@
+"""Relay connections paged by keyset: (sort key, id) cursors, never OFFSET."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any, Generic, TypeVar
+
+import strawberry
+from tortoise.expressions import Q
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+from workorder.errors import invalid
+
+NodeT = TypeVar("NodeT")
+ModelT = TypeVar("ModelT", bound=Model)
+ConnectionT = TypeVar("ConnectionT", bound="Connection[Any]")
+
+DEFAULT_PAGE = 20
+MAX_PAGE = 100
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[NodeT]):
+    node: NodeT
+    cursor: str
+
+
+@strawberry.type
+class Connection(Generic[NodeT]):
+    edges: list[Edge[NodeT]]
+    page_info: PageInfo
+    count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="Every item matching, across all pages.")
+    async def total_count(self) -> int:
+        return await self.count()
+
+
+def encode_cursor(value: Any, pk: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps([value, pk]).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[Any, int]:
+    try:
+        value, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if not isinstance(pk, int):
+            raise ValueError(cursor)
+    except (binascii.Error, ValueError, TypeError) as exc:
+        raise invalid("Malformed cursor", ["after"]) from exc
+    return value, pk
+
+
+async def paginate(
+    query: QuerySet[ModelT],
+    to_node: Callable[[ModelT], NodeT],
+    connection: type[ConnectionT],
+    *,
+    first: int | None,
+    after: str | None,
+    key: str = "id",
+) -> ConnectionT:
+    """One page of `query` ordered by (key, id); keys must be plain JSON values."""
+    size = DEFAULT_PAGE if first is None else first
+    if not 0 <= size <= MAX_PAGE:
+        raise invalid(f"first must be between 0 and {MAX_PAGE}", ["first"])
+    page = query
+    if after:
+        value, pk = decode_cursor(after)
+        page = (
+            page.filter(Q(**{f"{key}__gt": value}) | Q(**{key: value, "id__gt": pk}))
+            if key != "id"
+            else page.filter(id__gt=pk)
+        )
+    ordering = [key, "id"] if key != "id" else ["id"]
+    rows = list(await page.order_by(*ordering).limit(size + 1))
+    more = len(rows) > size
+    rows = rows[:size]
+    edges = [Edge(node=to_node(r), cursor=encode_cursor(getattr(r, key), r.pk)) for r in rows]
+    return connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=more,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        count=query.count,
+    )

@@ -1,0 +1,176 @@
+"""The Starlette application: /graphql (GraphiQL, POST, GET, graphql-transport-ws), health."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, cast
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UNSET, UnsetType
+
+from workorder import db
+from workorder.auth.sessions import authenticate
+from workorder.auth.tokens import TokenError
+from workorder.logs import request_id
+from workorder.schema.context import Context
+from workorder.schema.root import build_schema
+from workorder.settings import Settings, load_settings
+from workorder.subscriptions.broker import Broker, make_broker
+
+log = logging.getLogger(__name__)
+
+
+def _bearer(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    scheme, _, token = value.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return None
+
+
+class WorkorderGraphQL(GraphQL[Context, None]):
+    """strawberry's ASGI view with our typed context and token authentication."""
+
+    def __init__(self, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(build_schema(settings), **kwargs)
+        self.settings = settings
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        broker: Broker = request.app.state.broker
+        context = Context(request=request, response=response, settings=self.settings, broker=broker)
+        if isinstance(request, Request):
+            token = _bearer(request.headers.get("authorization"))
+            if token:
+                try:
+                    context.authenticate(await authenticate(token, self.settings.signing_key))
+                except TokenError as exc:
+                    context.auth_error = str(exc)
+        return context
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Browsers cannot set socket headers: the token comes in connection_init."""
+        params = context.connection_params
+        token = _bearer(params.get("authorization") or params.get("Authorization"))
+        raw = params.get("token")
+        if token is None and isinstance(raw, str) and raw:
+            token = raw
+        if not token:
+            raise ConnectionRejectionError({"message": "Authentication required"})
+        try:
+            context.authenticate(await authenticate(token, self.settings.signing_key))
+        except TokenError as exc:
+            raise ConnectionRejectionError({"message": str(exc)}) from exc
+        return cast(UnsetType, UNSET)
+
+
+class RequestIdMiddleware:
+    """Tags every log line of a request, and the response, with one id."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode()
+        rid = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
+        token = request_id.set(rid)
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            request_id.reset(token)
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    checks: dict[str, str] = {}
+    try:
+        await db.ping()
+        checks["database"] = "ok"
+    except Exception as exc:  # any failure means not ready
+        log.warning("readiness: database unreachable: %s", exc)
+        checks["database"] = "unreachable"
+    try:
+        await request.app.state.broker.ping()
+        checks["broker"] = "ok"
+    except Exception as exc:
+        log.warning("readiness: broker unreachable: %s", exc)
+        checks["broker"] = "unreachable"
+    ready = all(v == "ok" for v in checks.values())
+    return JSONResponse(
+        {"status": "ready" if ready else "unavailable", **checks}, 200 if ready else 503
+    )
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or load_settings()
+    settings.signing_key  # noqa: B018 - fail at start-up, not at the first login
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with db.open_database(settings.database):
+            broker = make_broker(settings.redis_url)
+            await broker.start()
+            app.state.broker = broker
+            log.info("workorder started", extra={"database": settings.database.split("://")[0]})
+            try:
+                yield
+            finally:
+                await broker.close()
+                log.info("workorder stopped")
+
+    graphql = WorkorderGraphQL(
+        settings,
+        graphql_ide="graphiql",
+        allow_queries_via_get=True,
+        keep_alive=True,
+        keep_alive_interval=15,
+        multipart_uploads_enabled=True,
+        allowed_origins=settings.cors_origins,
+    )
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=["authorization", "content-type", "x-request-id"],
+                expose_headers=["x-request-id"],
+                max_age=600,
+            ),
+        ],
+        lifespan=lifespan,
+    )

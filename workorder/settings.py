@@ -1,0 +1,97 @@
+"""Every setting of the service, read from the environment in this one place.
+
+Defaults make the embedded shape (SQLite file, in-process broker) work with zero setup;
+production refuses to start without an explicit secret key.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class SettingsError(RuntimeError):
+    """The environment does not describe a service that can start."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
+
+    workorder_env: Literal["development", "production", "test"] = "development"
+    data_dir: Path = Path("./data")
+    database_url: str = ""
+    redis_url: str | None = None
+    secret_key: str | None = None
+    smtp_url: str | None = None
+    storage_dir: Path | None = None
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    log_level: str = "INFO"
+    log_json: bool = True
+    host: str = "127.0.0.1"
+    port: int = 8000
+    access_token_minutes: int = 15
+    refresh_token_days: int = 30
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_query_tokens: int = 4000
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("redis_url", "smtp_url", "secret_key", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @property
+    def database(self) -> str:
+        """The database URL; an SQLite file in the data folder unless one is given."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite://{(self.data_dir / 'workorder.db').as_posix()}"
+
+    @property
+    def storage(self) -> Path:
+        return self.storage_dir or self.data_dir / "files"
+
+    @property
+    def access_token_ttl(self) -> timedelta:
+        return timedelta(minutes=self.access_token_minutes)
+
+    @property
+    def refresh_token_ttl(self) -> timedelta:
+        return timedelta(days=self.refresh_token_days)
+
+    @cached_property
+    def signing_key(self) -> str:
+        """The key that signs access tokens.
+
+        In development a key is generated once and kept in the data folder, so restarts do
+        not log everybody out; production must be given one, so replicas agree on it.
+        """
+        if self.secret_key:
+            return self.secret_key
+        if self.workorder_env == "production":
+            raise SettingsError("SECRET_KEY must be set when WORKORDER_ENV=production")
+        key_file = self.data_dir / "secret_key"
+        if key_file.exists():
+            return key_file.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        key_file.write_text(key)
+        key_file.chmod(0o600)
+        return key
+
+
+def load_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Pub/sub: the broker interface, its in-process and Redis implementations."""
