@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 import strawberry
+
+from workorder import ids
 
 
 @strawberry.interface(name="Node", description="An object with a global id.")
@@ -14,24 +13,8 @@ class Node:
 
 
 def to_global_id(type_name: str, pk: int) -> strawberry.ID:
-    return strawberry.ID(base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode())
+    return strawberry.ID(ids.to_global_id(type_name, pk))
 
 
-def from_global_id(global_id: str) -> tuple[str, int] | None:
-    """Decode; anything malformed is None, never an exception."""
-    try:
-        raw = base64.urlsafe_b64decode(global_id.encode() + b"=" * (-len(global_id) % 4))
-        type_name, _, pk = raw.decode().partition(":")
-        value = int(pk)
-    except (binascii.Error, UnicodeError, ValueError):
-        return None
-    if not type_name or value <= 0:
-        return None
-    return type_name, value
-
-
-def pk_of(global_id: str, type_name: str) -> int | None:
-    decoded = from_global_id(global_id)
-    if decoded is None or decoded[0] != type_name:
-        return None
-    return decoded[1]
+from_global_id = ids.from_global_id
+pk_of = ids.pk_of
