@@ -9,7 +9,7 @@ import httpx
 
 from workorder.auth.actor import Actor
 from workorder.flows.tenants import create_tenant
-from workorder.models import Role, Tenant, User
+from workorder.models import Group, Role, Tenant, User
 from workorder.schema.node import to_global_id
 
 PASSWORD = "correct-horse-battery"
@@ -88,6 +88,18 @@ class OrgBuilder:
                 superior_id=superior.id if superior else None,
                 permissions=permissions or [],
             ),
+        )
+
+    async def group(
+        self, name: str, members: list[User] | None = None, supervisors: list[User] | None = None
+    ) -> Group:
+        from workorder.flows.groups import create_group
+
+        return await create_group(
+            self.admin_actor,
+            name,
+            member_ids=[u.id for u in members or []],
+            supervisor_ids=[u.id for u in supervisors or []],
         )
 
     async def token(self, username: str = "admin") -> str:

@@ -40,11 +40,20 @@ def test_demo_loads_once_and_reloading_changes_nothing(folder):
         with sqlite3.connect(database) as conn:
             return tuple(
                 conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-                for table in ("tenant", "app_user", "department", "agent_group", "group_member")
+                for table in (
+                    "tenant",
+                    "app_user",
+                    "department",
+                    "agent_group",
+                    "group_member",
+                    "template",
+                    "template_version",
+                    "dictionary_item",
+                )
             )
 
     loaded = counts()
-    assert loaded == (1, 10, 4, 4, 9)
+    assert loaded == (1, 10, 4, 5, 11, 2, 2, 6)
     second = _run("demo", "--no-serve", cwd=folder)
     assert second.returncode == 0, second.stderr
     assert "0 migration(s) applied" in second.stdout

@@ -9,8 +9,11 @@ from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
+from workorder.auth.actor import Actor
 from workorder.auth.passwords import hash_password
-from workorder.models import Department, Group, Role, Tenant, User
+from workorder.flows.dictionaries import ItemDraft, create_dictionary
+from workorder.flows.templates import create_template
+from workorder.models import Department, Dictionary, Group, Role, Template, Tenant, User
 
 TENANT = "demo"
 PASSWORD = "workorder-demo"
@@ -55,6 +58,7 @@ _GROUPS = {
     "Finance": (["finance.lead"], ["finance.lead", "finance.cal"]),
     "Warehouse": (["warehouse.lead"], ["warehouse.lead", "warehouse.dee"]),
     "Logistics": (["logistics.lead"], ["logistics.lead", "logistics.eve"]),
+    "Managers": (["sales.lead"], ["sales.lead", "finance.lead"]),
 }
 
 
@@ -96,7 +100,179 @@ async def load_demo() -> list[Login]:
                 group = await Group.create(tenant=tenant, name=name)
                 await group.members.add(*(users[u] for u in members))
                 await group.supervisors.add(*(users[u] for u in supervisors))
+        await _templates(Actor.of(users["admin"]), tenant)
     return [
         Login(username, ", ".join(r.value for r in roles), dept)
         for username, _, roles, dept, _, _ in _PEOPLE
     ]
+
+
+async def _templates(admin: Actor, tenant: Tenant) -> None:
+    """The two workflows of the seeds: the e-commerce order and the returns approval."""
+    group = {g.name: g.id for g in await Group.filter(tenant=tenant)}
+    regions = await Dictionary.filter(tenant=tenant, name="Regions").first()
+    if regions is None:
+        regions = await create_dictionary(
+            admin,
+            "Regions",
+            items=[
+                ItemDraft(
+                    "zj",
+                    "Zhejiang",
+                    children=[ItemDraft("hz", "Hangzhou"), ItemDraft("nb", "Ningbo")],
+                ),
+                ItemDraft(
+                    "js",
+                    "Jiangsu",
+                    children=[ItemDraft("nj", "Nanjing"), ItemDraft("sz", "Suzhou")],
+                ),
+            ],
+        )
+    if not await Template.filter(tenant=tenant, name="Order").exists():
+        await create_template(
+            admin,
+            {
+                "name": "Order",
+                "hint": "Sales takes the order; Finance, Warehouse and Logistics follow.",
+                "retain_agent_on_transfer": True,
+                "default_cc": ["orders@demo.example"],
+                "fields": [
+                    {
+                        "key": "order_no",
+                        "label": "Order number",
+                        "type": "TEXT",
+                        "required": True,
+                        "position": 0,
+                    },
+                    {"key": "amount", "label": "Amount", "type": "NUMBER", "position": 1},
+                    {
+                        "key": "region",
+                        "label": "Delivery region",
+                        "type": "CASCADE",
+                        "dictionary_id": regions.id,
+                        "position": 2,
+                    },
+                    {"key": "paid", "label": "Payment received", "type": "CHECKBOX", "position": 3},
+                    {"key": "tracking", "label": "Tracking number", "type": "TEXT", "position": 4},
+                ],
+                "steps": [
+                    {
+                        "key": "sales",
+                        "name": "Take the order",
+                        "group_id": group["Sales"],
+                        "position": 0,
+                        "editable_fields": ["order_no", "amount", "region"],
+                    },
+                    {
+                        "key": "finance",
+                        "name": "Check payment",
+                        "group_id": group["Finance"],
+                        "position": 1,
+                        "editable_fields": ["paid"],
+                        "required_fields": ["paid"],
+                    },
+                    {
+                        "key": "warehouse",
+                        "name": "Pack",
+                        "group_id": group["Warehouse"],
+                        "position": 2,
+                        "assignment": "LEAST_LOADED",
+                        "editable_fields": [],
+                    },
+                    {
+                        "key": "logistics",
+                        "name": "Ship",
+                        "group_id": group["Logistics"],
+                        "position": 3,
+                        "assignment": "ROUND_ROBIN",
+                        "editable_fields": ["tracking"],
+                        "required_fields": ["tracking"],
+                    },
+                    {
+                        "key": "care",
+                        "name": "Customer care",
+                        "group_id": group["Sales"],
+                        "position": 4,
+                        "editable_fields": [],
+                    },
+                ],
+            },
+        )
+    if not await Template.filter(tenant=tenant, name="Return goods").exists():
+        await create_template(
+            admin,
+            {
+                "name": "Return goods",
+                "hint": "Collect model, purchase date and order number before you submit.",
+                "survey_on_close": True,
+                "fields": [
+                    {
+                        "key": "model",
+                        "label": "Product model",
+                        "type": "TEXT",
+                        "required": True,
+                        "position": 0,
+                    },
+                    {"key": "bought_on", "label": "Bought on", "type": "DATE", "position": 1},
+                    {"key": "order_no", "label": "Order number", "type": "TEXT", "position": 2},
+                    {
+                        "key": "decision",
+                        "label": "Decision",
+                        "type": "RADIO",
+                        "position": 3,
+                        "options": [
+                            {"value": "approve", "label": "Approve"},
+                            {"value": "reject", "label": "Reject"},
+                        ],
+                    },
+                    {"key": "reason", "label": "Reason", "type": "TEXTAREA", "position": 4},
+                    {
+                        "key": "received_at",
+                        "label": "Goods received",
+                        "type": "DATETIME",
+                        "position": 5,
+                    },
+                    {
+                        "key": "as_described",
+                        "label": "As described",
+                        "type": "CHECKBOX",
+                        "position": 6,
+                    },
+                ],
+                "steps": [
+                    {
+                        "key": "agent",
+                        "name": "Collect the facts",
+                        "group_id": group["Sales"],
+                        "position": 0,
+                        "editable_fields": ["model", "bought_on", "order_no"],
+                    },
+                    {
+                        "key": "manager",
+                        "name": "Approve or reject",
+                        "group_id": group["Managers"],
+                        "position": 1,
+                        "assignment": "SUPERVISOR",
+                        "next_steps": ["warehouse", "agent"],
+                        "editable_fields": ["decision", "reason"],
+                        "required_fields": ["decision"],
+                    },
+                    {
+                        "key": "warehouse",
+                        "name": "Receive the goods",
+                        "group_id": group["Warehouse"],
+                        "position": 2,
+                        "editable_fields": ["received_at", "as_described"],
+                        "required_fields": ["received_at"],
+                    },
+                    {
+                        "key": "finance",
+                        "name": "Refund",
+                        "group_id": group["Finance"],
+                        "position": 3,
+                        "next_steps": [],
+                        "editable_fields": [],
+                    },
+                ],
+            },
+        )

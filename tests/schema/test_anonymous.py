@@ -3,6 +3,7 @@
 import pytest
 from graphql import (
     GraphQLEnumType,
+    GraphQLInputObjectType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -109,6 +110,10 @@ def _value(gql_type):
         return False
     if isinstance(inner, GraphQLScalarType) and inner.name == "Int":
         return 1
+    if isinstance(inner, GraphQLInputObjectType):
+        return {
+            k: _value(f.type) for k, f in inner.fields.items() if isinstance(f.type, GraphQLNonNull)
+        }
     return "x"
 
 

@@ -27,6 +27,7 @@ class Actor:
     roles: frozenset[Role]
     permissions: frozenset[str]
     department_id: int | None
+    locale: str = "en"
     scopes: frozenset[Scope] = ALL_SCOPES
     api_token_id: int | None = None
 
@@ -41,6 +42,7 @@ class Actor:
             roles=frozenset(Role(r) for r in user.roles if r in Role.__members__),
             permissions=frozenset(user.permissions),
             department_id=user.department_id,
+            locale=user.locale,
             scopes=scopes,
             api_token_id=api_token_id,
         )

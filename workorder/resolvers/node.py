@@ -10,6 +10,12 @@ from workorder.models import ApiToken
 from workorder.schema.context import Context, Info
 from workorder.schema.node import Node, from_global_id
 from workorder.schema.org import ApiTokenType, DepartmentType, GroupType, UserType
+from workorder.schema.templates import (
+    DictionaryItemType,
+    DictionaryType,
+    TemplateType,
+    TemplateVersionType,
+)
 
 
 async def _user(context: Context, pk: int) -> Node | None:
@@ -35,11 +41,39 @@ async def _api_token(context: Context, pk: int) -> Node | None:
     return ApiTokenType.of(token) if token else None
 
 
+async def _template(context: Context, pk: int) -> Node | None:
+    template = await context.templates.template.load(pk)
+    if template is None:
+        return None
+    assert template.current_version_id is not None
+    config = await context.templates.config.load(template.current_version_id)
+    return TemplateType.of(template, config) if config else None
+
+
+async def _template_version(context: Context, pk: int) -> Node | None:
+    version = await context.templates.version.load(pk)
+    return TemplateVersionType.of(version) if version else None
+
+
+async def _dictionary(context: Context, pk: int) -> Node | None:
+    found = await context.templates.dictionary.load(pk)
+    return DictionaryType.of(found) if found else None
+
+
+async def _dictionary_item(context: Context, pk: int) -> Node | None:
+    found = await context.templates.item.load(pk)
+    return DictionaryItemType.of(found) if found else None
+
+
 NODE_LOADERS: dict[str, Callable[[Context, int], Awaitable[Node | None]]] = {
     "User": _user,
     "Department": _department,
     "Group": _group,
     "ApiToken": _api_token,
+    "Template": _template,
+    "TemplateVersion": _template_version,
+    "Dictionary": _dictionary,
+    "DictionaryItem": _dictionary_item,
 }
 
 

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from workorder.auth.actor import Actor
-from workorder.dataloaders import OrgLoaders
+from workorder.dataloaders import OrgLoaders, TemplateLoaders
 from workorder.settings import Settings
 from workorder.subscriptions.broker import Broker
 
@@ -26,17 +26,25 @@ class Context:
     auth_error: str | None = None
     connection_params: dict[str, object] = field(default_factory=dict)
     _org: OrgLoaders | None = field(default=None, repr=False)
+    _templates: TemplateLoaders | None = field(default=None, repr=False)
 
     def authenticate(self, actor: Actor) -> None:
         self.actor = actor
         self.auth_error = None
         self._org = None
+        self._templates = None
 
     @property
     def org(self) -> OrgLoaders:
         if self._org is None:
             self._org = OrgLoaders(self.require_actor().tenant_id)
         return self._org
+
+    @property
+    def templates(self) -> TemplateLoaders:
+        if self._templates is None:
+            self._templates = TemplateLoaders(self.require_actor().tenant_id)
+        return self._templates
 
     def require_actor(self) -> Actor:
         """Fields that reach here are guarded by IsAuthenticated; this is the type-level proof."""
