@@ -380,6 +380,24 @@ BAD_INPUTS = [
     ({"fields": [{"key": "s", "label": "S", "type": "SELECT"}]}, ["fields", "0", "options"]),
     ({"fields": [{"key": "c", "label": "C", "type": "CASCADE"}]}, ["fields", "0", "dictionary"]),
     ({"defaultCc": ["ok@example.com", "not an address"]}, ["defaultCc", "1"]),
+    (
+        {"fields": [{"key": "n", "label": "N", "type": "NUMBER", "default": "many"}]},
+        ["fields", "0", "default"],
+    ),
+    (
+        {
+            "fields": [
+                {
+                    "key": "s",
+                    "label": "S",
+                    "type": "SELECT",
+                    "default": "c",
+                    "options": [{"value": "a"}, {"value": "b"}],
+                }
+            ]
+        },
+        ["fields", "0", "default"],
+    ),
     ({"steps": "unreachable"}, ["steps", "2", "key"]),
     ({"steps": "dead_end"}, ["steps", "1", "nextSteps"]),
     ({"steps": "missing_target"}, ["steps", "0", "nextSteps"]),

@@ -17,6 +17,7 @@ from workorder.auth.actor import Actor
 from workorder.auth.permissions import require_admin
 from workorder.errors import ErrorCode, FlowError, conflict, invalid, not_found
 from workorder.flows.common import clean_email, clean_name
+from workorder.flows.field_values import Mode, load_lookups, validate_values
 from workorder.flows.template_config import (
     FieldDefinition,
     TemplateConfig,
@@ -107,6 +108,20 @@ async def _check_references(
     return config.model_copy(update={"default_cc": tuple(dict.fromkeys(a for a in cc if a))})
 
 
+async def _check_defaults(tenant_id: int, config: TemplateConfig) -> None:
+    """A default must be a value the field itself would accept."""
+    defaults = {f.key: f.default for f in config.live_fields() if f.default is not None}
+    if not defaults:
+        return
+    lookups = await load_lookups(tenant_id, config, defaults)
+    errors = validate_values(config, None, defaults, Mode.SAVE, lookups)
+    if errors:
+        index = next(i for i, f in enumerate(config.fields) if f.key == errors[0].key)
+        raise invalid(
+            f"Default of {errors[0].key!r}: {errors[0].message}", ["fields", str(index), "default"]
+        )
+
+
 async def template_of_tenant(tenant_id: int, template_id: int) -> Template:
     template = await Template.filter(tenant_id=tenant_id, id=template_id).first()
     if template is None:
@@ -138,6 +153,7 @@ async def _publish(
             ["expectedVersion"],
         )
     config = await _check_references(actor.tenant_id, config, template.id)
+    await _check_defaults(actor.tenant_id, config)
     await _name_free(actor.tenant_id, config.name, template.id)
     number = template.version_number + 1
     async with in_transaction():
