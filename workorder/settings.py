@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     port: int = 8000
     access_token_minutes: int = 15
     refresh_token_days: int = 30
+    max_upload_mb: float = 25.0
+    mail_from: str = "workorder@localhost"
+    public_url: str = "http://127.0.0.1:8000"
     max_query_depth: int = 12
     max_aliases: int = 30
     max_query_tokens: int = 4000
@@ -63,6 +66,10 @@ class Settings(BaseSettings):
     @property
     def storage(self) -> Path:
         return self.storage_dir or self.data_dir / "files"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
 
     @property
     def access_token_ttl(self) -> timedelta:

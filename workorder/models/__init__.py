@@ -1,25 +1,77 @@
-"""Tortoise models, one module per aggregate. Every row carries its tenant."""
+"""Tortoise models, one module per aggregate. Every row carries its tenant.
+
+Model docstrings become SQL comments: keep semicolons and quotes out of their first line.
+"""
 
 from workorder.models.attachment import Attachment
+from workorder.models.customer import Contact, Customer, CustomerKind
 from workorder.models.department import Department
 from workorder.models.dictionary import Dictionary, DictionaryItem
+from workorder.models.event import EventKind, TicketEvent
 from workorder.models.group import Group
+from workorder.models.interaction import Channel, Direction, Interaction
+from workorder.models.mail import MailOutbox, MailStatus
+from workorder.models.notification import Notification, NotificationKind
+from workorder.models.survey import SurveyInvitation
 from workorder.models.template import Template, TemplateVersion
 from workorder.models.tenant import Tenant
+from workorder.models.ticket import (
+    PRIORITY_ORDER,
+    AssignmentCursor,
+    ClaimMode,
+    Priority,
+    Source,
+    Status,
+    TeamAccess,
+    Ticket,
+    TicketAttachment,
+    TicketCandidate,
+    TicketCounter,
+    TicketFollower,
+    TicketParticipant,
+    TicketTeamMember,
+)
 from workorder.models.token import ApiToken, RefreshToken
 from workorder.models.user import Role, User
 
 __all__ = [
+    "PRIORITY_ORDER",
     "ApiToken",
+    "AssignmentCursor",
     "Attachment",
+    "Channel",
+    "ClaimMode",
+    "Contact",
+    "Customer",
+    "CustomerKind",
     "Department",
     "Dictionary",
     "DictionaryItem",
+    "Direction",
+    "EventKind",
     "Group",
+    "Interaction",
+    "MailOutbox",
+    "MailStatus",
+    "Notification",
+    "NotificationKind",
+    "Priority",
     "RefreshToken",
     "Role",
+    "Source",
+    "Status",
+    "SurveyInvitation",
+    "TeamAccess",
     "Template",
     "TemplateVersion",
     "Tenant",
+    "Ticket",
+    "TicketAttachment",
+    "TicketCandidate",
+    "TicketCounter",
+    "TicketEvent",
+    "TicketFollower",
+    "TicketParticipant",
+    "TicketTeamMember",
     "User",
 ]

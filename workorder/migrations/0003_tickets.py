@@ -1,0 +1,258 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+import functools
+from json import dumps, loads
+from tortoise.fields.base import OnDelete
+from workorder.models.customer import CustomerKind
+from workorder.models.event import EventKind
+from workorder.models.interaction import Channel, Direction
+from workorder.models.mail import MailStatus
+from workorder.models.notification import NotificationKind
+from workorder.models.ticket import ClaimMode, Priority, Source, Status, TeamAccess
+from tortoise import fields
+
+class Migration(migrations.Migration):
+    dependencies = [('workorder', '0002_templates')]
+
+    initial = False
+
+    operations = [
+        ops.CreateModel(
+            name='AssignmentCursor',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('group', fields.ForeignKeyField('workorder.Group', source_field='group_id', unique=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('last_user_id', fields.IntField(null=True)),
+            ],
+            options={'table': 'assignment_cursor', 'app': 'workorder', 'pk_attr': 'id', 'table_description': 'Where round-robin assignment stands in a group, so it stays fair across restarts.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Customer',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('workorder.Tenant', source_field='tenant_id', db_constraint=True, to_field='id', related_name='customers', on_delete=OnDelete.CASCADE)),
+                ('kind', fields.CharEnumField(default=CustomerKind.INDIVIDUAL, description='ORGANIZATION: ORGANIZATION\nINDIVIDUAL: INDIVIDUAL', enum_type=CustomerKind, max_length=12)),
+                ('name', fields.CharField(db_index=True, max_length=200)),
+                ('phone', fields.CharField(null=True, db_index=True, max_length=50)),
+                ('email', fields.CharField(null=True, max_length=254)),
+                ('external_ref', fields.CharField(null=True, max_length=100)),
+                ('notes', fields.TextField(default='', unique=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'customer', 'app': 'workorder', 'pk_attr': 'id', 'table_description': 'An account: the organisation or person a ticket is for.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Contact',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('workorder.Tenant', source_field='tenant_id', db_constraint=True, to_field='id', related_name='contacts', on_delete=OnDelete.CASCADE)),
+                ('customer', fields.ForeignKeyField('workorder.Customer', source_field='customer_id', null=True, db_constraint=True, to_field='id', related_name='contacts', on_delete=OnDelete.SET_NULL)),
+                ('name', fields.CharField(db_index=True, max_length=200)),
+                ('phone', fields.CharField(null=True, db_index=True, max_length=50)),
+                ('email', fields.CharField(null=True, max_length=254)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'contact', 'app': 'workorder', 'pk_attr': 'id', 'table_description': 'A person at a customer who calls, chats or writes.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Ticket',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('workorder.Tenant', source_field='tenant_id', db_constraint=True, to_field='id', related_name='tickets', on_delete=OnDelete.CASCADE)),
+                ('number', fields.IntField()),
+                ('template', fields.ForeignKeyField('workorder.Template', source_field='template_id', db_constraint=True, to_field='id', related_name='tickets', on_delete=OnDelete.RESTRICT)),
+                ('template_version', fields.ForeignKeyField('workorder.TemplateVersion', source_field='template_version_id', db_constraint=True, to_field='id', related_name='tickets', on_delete=OnDelete.RESTRICT)),
+                ('title', fields.CharField(max_length=300)),
+                ('description', fields.TextField(default='', unique=False)),
+                ('status', fields.CharEnumField(db_index=True, description='NEW: NEW\nPENDING: PENDING\nIN_PROGRESS: IN_PROGRESS\nDONE: DONE\nVOID: VOID', enum_type=Status, max_length=11)),
+                ('priority', fields.CharEnumField(default=Priority.NORMAL, description='LOW: LOW\nNORMAL: NORMAL\nHIGH: HIGH\nURGENT: URGENT', enum_type=Priority, max_length=6)),
+                ('source', fields.CharEnumField(default=Source.PHONE, description='PHONE: PHONE\nMISSED_CALL: MISSED_CALL\nCHAT: CHAT\nEMAIL: EMAIL\nWEB_FORM: WEB_FORM\nAPI: API\nIMPORT: IMPORT', enum_type=Source, max_length=11)),
+                ('customer', fields.ForeignKeyField('workorder.Customer', source_field='customer_id', null=True, db_constraint=True, to_field='id', related_name='tickets', on_delete=OnDelete.SET_NULL)),
+                ('contact', fields.ForeignKeyField('workorder.Contact', source_field='contact_id', null=True, db_constraint=True, to_field='id', related_name='tickets', on_delete=OnDelete.SET_NULL)),
+                ('creator', fields.ForeignKeyField('workorder.User', source_field='creator_id', db_constraint=True, to_field='id', related_name='created_tickets', on_delete=OnDelete.RESTRICT)),
+                ('creator_group', fields.ForeignKeyField('workorder.Group', source_field='creator_group_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+                ('current_step', fields.CharField(null=True, max_length=63)),
+                ('current_group', fields.ForeignKeyField('workorder.Group', source_field='current_group_id', null=True, db_constraint=True, to_field='id', related_name='tickets', on_delete=OnDelete.SET_NULL)),
+                ('assignee', fields.ForeignKeyField('workorder.User', source_field='assignee_id', null=True, db_constraint=True, to_field='id', related_name='assigned_tickets', on_delete=OnDelete.SET_NULL)),
+                ('claim_mode', fields.CharEnumField(null=True, description='POOL: POOL\nCANDIDATES: CANDIDATES\nSUPERVISOR: SUPERVISOR', enum_type=ClaimMode, max_length=10)),
+                ('field_values', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('cc', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('trail', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('urge_count', fields.IntField(default=0)),
+                ('due_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('first_response_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('done_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('survey_score', fields.IntField(null=True)),
+                ('follow_up_of', fields.ForeignKeyField('workorder.Ticket', source_field='follow_up_of_id', null=True, db_constraint=True, to_field='id', related_name='follow_ups', on_delete=OnDelete.SET_NULL)),
+                ('version', fields.IntField(default=1)),
+                ('deleted_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(db_index=True, auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'ticket', 'app': 'workorder', 'unique_together': (('tenant', 'number'),), 'pk_attr': 'id', 'table_description': 'A work order. `version` is the optimistic lock every change moves on by one.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Interaction',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('workorder.Tenant', source_field='tenant_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('ticket', fields.ForeignKeyField('workorder.Ticket', source_field='ticket_id', db_constraint=True, to_field='id', related_name='interactions', on_delete=OnDelete.CASCADE)),
+                ('channel', fields.CharEnumField(description='PHONE: PHONE\nCHAT: CHAT\nEMAIL: EMAIL\nSMS: SMS', enum_type=Channel, max_length=5)),
+                ('direction', fields.CharEnumField(description='INBOUND: INBOUND\nOUTBOUND: OUTBOUND\nMISSED: MISSED', enum_type=Direction, max_length=8)),
+                ('number', fields.CharField(default='', max_length=100)),
+                ('started_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('duration_seconds', fields.IntField(default=0)),
+                ('recording_url', fields.CharField(null=True, max_length=1000)),
+                ('external_id', fields.CharField(null=True, max_length=200)),
+                ('agent', fields.ForeignKeyField('workorder.User', source_field='agent_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'interaction', 'app': 'workorder', 'pk_attr': 'id', 'table_description': "A call or chat linked to a ticket: the export's call-record sheet."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='MailOutbox',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('workorder.Tenant', source_field='tenant_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('ticket', fields.ForeignKeyField('workorder.Ticket', source_field='ticket_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+                ('recipients', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('subject', fields.CharField(max_length=300)),
+                ('body', fields.TextField(unique=False)),
+                ('message_id', fields.CharField(unique=True, max_length=200)),
+                ('status', fields.CharEnumField(default=MailStatus.PENDING, db_index=True, description='PENDING: PENDING\nSENDING: SENDING\nSENT: SENT\nFAILED: FAILED', enum_type=MailStatus, max_length=7)),
+                ('attempts', fields.IntField(default=0)),
+                ('next_attempt_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
+                ('lease_until', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('last_error', fields.TextField(default='', unique=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('sent_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'mail_outbox', 'app': 'workorder', 'pk_attr': 'id', 'table_description': 'A mail to send, written in the transaction that decided to send it.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='SurveyInvitation',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('workorder.Tenant', source_field='tenant_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('ticket', fields.ForeignKeyField('workorder.Ticket', source_field='ticket_id', db_constraint=True, to_field='id', related_name='surveys', on_delete=OnDelete.CASCADE)),
+                ('token_hash', fields.CharField(unique=True, max_length=64)),
+                ('email', fields.CharField(null=True, max_length=254)),
+                ('score', fields.IntField(null=True)),
+                ('comment', fields.TextField(default='', unique=False)),
+                ('answered_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'survey_invitation', 'app': 'workorder', 'pk_attr': 'id', 'table_description': 'The satisfaction survey of one finished ticket: a one-time token, then one answer.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='TicketAttachment',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('ticket', fields.ForeignKeyField('workorder.Ticket', source_field='ticket_id', db_constraint=True, to_field='id', related_name='attachment_links', on_delete=OnDelete.CASCADE)),
+                ('attachment', fields.ForeignKeyField('workorder.Attachment', source_field='attachment_id', db_constraint=True, to_field='id', related_name='ticket_links', on_delete=OnDelete.CASCADE)),
+            ],
+            options={'table': 'ticket_attachment', 'app': 'workorder', 'unique_together': (('ticket', 'attachment'),), 'pk_attr': 'id', 'table_description': 'An attachment a ticket refers to (in a field or a note): whoever sees the ticket may'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='TicketCandidate',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('ticket', fields.ForeignKeyField('workorder.Ticket', source_field='ticket_id', db_constraint=True, to_field='id', related_name='candidates', on_delete=OnDelete.CASCADE)),
+                ('user', fields.ForeignKeyField('workorder.User', source_field='user_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+            ],
+            options={'table': 'ticket_candidate', 'app': 'workorder', 'unique_together': (('ticket', 'user'),), 'pk_attr': 'id', 'table_description': 'Named users who may claim a PENDING ticket (after a transfer to several people).'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='TicketCounter',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('workorder.Tenant', source_field='tenant_id', unique=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('value', fields.IntField(default=0)),
+            ],
+            options={'table': 'ticket_counter', 'app': 'workorder', 'pk_attr': 'id', 'table_description': 'The last ticket number handed out in a tenant, bumped inside the creating transaction.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='TicketEvent',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('workorder.Tenant', source_field='tenant_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('ticket', fields.ForeignKeyField('workorder.Ticket', source_field='ticket_id', db_constraint=True, to_field='id', related_name='events', on_delete=OnDelete.CASCADE)),
+                ('kind', fields.CharEnumField(description='CREATED: CREATED\nSUBMITTED: SUBMITTED\nSAVED: SAVED\nCLAIMED: CLAIMED\nASSIGNED: ASSIGNED\nFORWARDED: FORWARDED\nRETURNED: RETURNED\nTRANSFERRED: TRANSFERRED\nURGED: URGED\nNOTED: NOTED\nCLOSED: CLOSED\nREOPENED: REOPENED\nVOIDED: VOIDED\nDELETED: DELETED\nOWNER_CHANGED: OWNER_CHANGED\nTEAM_MEMBER_ADDED: TEAM_MEMBER_ADDED\nTEAM_MEMBER_REMOVED: TEAM_MEMBER_REMOVED\nFOLLOWED: FOLLOWED\nUNFOLLOWED: UNFOLLOWED\nINTERACTION_LOGGED: INTERACTION_LOGGED\nSURVEY_ANSWERED: SURVEY_ANSWERED', enum_type=EventKind, max_length=19)),
+                ('actor', fields.ForeignKeyField('workorder.User', source_field='actor_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+                ('from_status', fields.CharField(null=True, max_length=16)),
+                ('to_status', fields.CharField(null=True, max_length=16)),
+                ('from_step', fields.CharField(null=True, max_length=63)),
+                ('to_step', fields.CharField(null=True, max_length=63)),
+                ('from_assignee_id', fields.IntField(null=True)),
+                ('to_assignee_id', fields.IntField(null=True)),
+                ('comment', fields.TextField(default='', unique=False)),
+                ('data', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('attachments', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'ticket_event', 'app': 'workorder', 'pk_attr': 'id', 'table_description': 'The trace: one immutable row per action on a ticket.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Notification',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('workorder.Tenant', source_field='tenant_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('recipient', fields.ForeignKeyField('workorder.User', source_field='recipient_id', db_constraint=True, to_field='id', related_name='notifications', on_delete=OnDelete.CASCADE)),
+                ('kind', fields.CharEnumField(description='ASSIGNED: ASSIGNED\nPOOL_NEW: POOL_NEW\nURGED: URGED\nRETURNED: RETURNED\nTRANSFERRED: TRANSFERRED\nCLOSED: CLOSED\nREOPENED: REOPENED\nNOTED: NOTED\nSLA_BREACH: SLA_BREACH', enum_type=NotificationKind, max_length=11)),
+                ('ticket', fields.ForeignKeyField('workorder.Ticket', source_field='ticket_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('event', fields.ForeignKeyField('workorder.TicketEvent', source_field='event_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+                ('message', fields.TextField(default='', unique=False)),
+                ('read_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'notification', 'app': 'workorder', 'pk_attr': 'id', 'table_description': "One message for one recipient, stored in the action's transaction so none is lost."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='TicketFollower',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('ticket', fields.ForeignKeyField('workorder.Ticket', source_field='ticket_id', db_constraint=True, to_field='id', related_name='followers', on_delete=OnDelete.CASCADE)),
+                ('user', fields.ForeignKeyField('workorder.User', source_field='user_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'ticket_follower', 'app': 'workorder', 'unique_together': (('ticket', 'user'),), 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='TicketParticipant',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('ticket', fields.ForeignKeyField('workorder.Ticket', source_field='ticket_id', db_constraint=True, to_field='id', related_name='participants', on_delete=OnDelete.CASCADE)),
+                ('user', fields.ForeignKeyField('workorder.User', source_field='user_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'ticket_participant', 'app': 'workorder', 'unique_together': (('ticket', 'user'),), 'pk_attr': 'id', 'table_description': 'Everyone who has handled the ticket at some step.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='TicketTeamMember',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('ticket', fields.ForeignKeyField('workorder.Ticket', source_field='ticket_id', db_constraint=True, to_field='id', related_name='team', on_delete=OnDelete.CASCADE)),
+                ('user', fields.ForeignKeyField('workorder.User', source_field='user_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('access', fields.CharEnumField(default=TeamAccess.READ, description='READ: READ\nREAD_WRITE: READ_WRITE', enum_type=TeamAccess, max_length=10)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'ticket_team_member', 'app': 'workorder', 'unique_together': (('ticket', 'user'),), 'pk_attr': 'id', 'table_description': "Someone added to the ticket's team, to read it or to work on its content."},
+            bases=['Model'],
+        ),
+    ]
