@@ -21,6 +21,7 @@ from tortoise import Tortoise
 from tortoise.connection import get_connection
 
 from tests import services
+from tests.shop import Shop, build_shop
 from tests.support import Api, OrgBuilder
 from workorder import db
 from workorder.server import create_app
@@ -129,3 +130,9 @@ def api(client: httpx.AsyncClient) -> Api:
 async def org(api: Api) -> OrgBuilder:
     """A tenant 'acme' with an admin; build more of the org in a line or two."""
     return await OrgBuilder.create(api, "acme")
+
+
+@pytest.fixture
+async def shop(org: OrgBuilder) -> Shop:
+    """The e-commerce company of the seeds: Sales, Finance, Warehouse, Logistics, Managers."""
+    return await build_shop(org)

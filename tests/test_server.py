@@ -97,3 +97,28 @@ async def test_bad_graphql_requests_get_a_clear_answer(client, body):
     assert "Traceback" not in response.text
     if response.status_code == 200:
         assert json.loads(response.text)["errors"]
+
+
+async def test_a_body_over_the_upload_limit_is_refused_before_it_is_buffered(settings, app):
+    small = create_app(settings.model_copy(update={"max_upload_mb": 0.25}))
+    small.state.broker = app.state.broker
+    transport = httpx.ASGITransport(app=small)
+    big = b"x" * (2 * 1024 * 1024)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        declared = await http.post(
+            "/graphql", content=big, headers={"content-type": "multipart/form-data; boundary=b"}
+        )
+        assert declared.status_code == 413
+
+        async def stream():
+            # A well-formed multipart start, then a file part that never ends.
+            yield b'--b\r\nContent-Disposition: form-data; name="0"; filename="a.bin"\r\n\r\n'
+            for _ in range(32):
+                yield b"y" * 65536
+
+        streamed = await http.post(
+            "/graphql",
+            content=stream(),
+            headers={"content-type": "multipart/form-data; boundary=b"},
+        )
+        assert streamed.status_code == 413

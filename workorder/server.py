@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import uuid
 from collections.abc import AsyncIterator
@@ -20,13 +22,15 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UNSET, UnsetType
 
-from workorder import db
+from workorder import db, downloads
 from workorder.auth.sessions import authenticate
 from workorder.auth.tokens import TokenError
 from workorder.logs import request_id
+from workorder.mail import make_sender
 from workorder.schema.context import Context
 from workorder.schema.root import build_schema
 from workorder.settings import Settings, load_settings
+from workorder.storage import LocalStorage
 from workorder.subscriptions.broker import Broker, make_broker
 
 log = logging.getLogger(__name__)
@@ -104,6 +108,47 @@ class RequestIdMiddleware:
             request_id.reset(token)
 
 
+class BodyLimitMiddleware:
+    """Refuse a request body over the limit before anything buffers it (413), whether it
+    declares its length or streams it: an upload limit alone would still let a huge
+    multipart body fill the temporary disk first."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.limit:
+            await JSONResponse({"error": "Request body too large"}, 413)(scope, receive, send)
+            return
+        seen = 0
+        refused = False
+
+        async def counted() -> Message:
+            nonlocal seen, refused
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit and not refused:
+                refused = True
+                await JSONResponse({"error": "Request body too large"}, 413)(scope, receive, send)
+            # Past the limit the app is told the client left: it stops reading at once.
+            return {"type": "http.disconnect"} if refused else message
+
+        async def unless_refused(message: Message) -> None:
+            if not refused:
+                await send(message)
+
+        try:
+            await self.app(scope, counted, unless_refused)
+        except Exception:
+            if not refused:
+                raise
+
+
 async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
@@ -131,6 +176,7 @@ async def readyz(request: Request) -> Response:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     settings.signing_key  # noqa: B018 - fail at start-up, not at the first login
+    sender = make_sender(settings)  # a bad SMTP_URL stops start-up too
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -138,10 +184,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
             broker = make_broker(settings.redis_url)
             await broker.start()
             app.state.broker = broker
+            stop = asyncio.Event()
+            mail = asyncio.create_task(sender.run(stop), name="mail-sender") if sender else None
             log.info("workorder started", extra={"database": settings.database.split("://")[0]})
             try:
                 yield
             finally:
+                stop.set()
+                if mail is not None:
+                    # A mail cut off here stays leased and is retried when its lease ends.
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(mail, timeout=15)
                 await broker.close()
                 log.info("workorder stopped")
 
@@ -154,23 +207,28 @@ def create_app(settings: Settings | None = None) -> Starlette:
         multipart_uploads_enabled=True,
         allowed_origins=settings.cors_origins,
     )
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *downloads.routes(),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),
+            Middleware(BodyLimitMiddleware, limit=settings.max_upload_bytes + 1024 * 1024),
             Middleware(
                 CORSMiddleware,
                 allow_origins=settings.cors_origins,
                 allow_methods=["GET", "POST", "OPTIONS"],
                 allow_headers=["authorization", "content-type", "x-request-id"],
-                expose_headers=["x-request-id"],
+                expose_headers=["x-request-id", "content-disposition"],
                 max_age=600,
             ),
         ],
         lifespan=lifespan,
     )
+    app.state.settings = settings
+    app.state.storage = LocalStorage(settings.storage)
+    return app

@@ -6,8 +6,12 @@ from collections.abc import Awaitable, Callable
 
 import strawberry
 
-from workorder.models import ApiToken
+from workorder.auth.visibility import visible_tickets
+from workorder.models import ApiToken, MailOutbox, Notification
+from workorder.schema.attachments import attachment_node
 from workorder.schema.context import Context, Info
+from workorder.schema.customers import ContactType, CustomerType
+from workorder.schema.mail import MailType
 from workorder.schema.node import Node, from_global_id
 from workorder.schema.org import ApiTokenType, DepartmentType, GroupType, UserType
 from workorder.schema.templates import (
@@ -16,6 +20,7 @@ from workorder.schema.templates import (
     TemplateType,
     TemplateVersionType,
 )
+from workorder.schema.tickets import NotificationType, TicketType
 
 
 async def _user(context: Context, pk: int) -> Node | None:
@@ -65,6 +70,38 @@ async def _dictionary_item(context: Context, pk: int) -> Node | None:
     return DictionaryItemType.of(found) if found else None
 
 
+async def _ticket(context: Context, pk: int) -> Node | None:
+    actor = context.require_actor()
+    found = await (await visible_tickets(actor, await context.reach())).filter(id=pk).first()
+    return TicketType.of(found) if found else None
+
+
+async def _notification(context: Context, pk: int) -> Node | None:
+    actor = context.require_actor()
+    found = await Notification.filter(
+        tenant_id=actor.tenant_id, recipient_id=actor.user_id, id=pk
+    ).first()
+    return NotificationType.of(found) if found else None
+
+
+async def _mail(context: Context, pk: int) -> Node | None:
+    actor = context.require_actor()
+    if not actor.is_admin:
+        return None
+    mail = await MailOutbox.filter(tenant_id=actor.tenant_id, id=pk).first()
+    return MailType.of(mail) if mail else None
+
+
+async def _customer(context: Context, pk: int) -> Node | None:
+    customer = await context.customers.customer.load(pk)
+    return CustomerType.of(customer) if customer else None
+
+
+async def _contact(context: Context, pk: int) -> Node | None:
+    contact = await context.customers.contact.load(pk)
+    return ContactType.of(contact) if contact else None
+
+
 NODE_LOADERS: dict[str, Callable[[Context, int], Awaitable[Node | None]]] = {
     "User": _user,
     "Department": _department,
@@ -74,6 +111,12 @@ NODE_LOADERS: dict[str, Callable[[Context, int], Awaitable[Node | None]]] = {
     "TemplateVersion": _template_version,
     "Dictionary": _dictionary,
     "DictionaryItem": _dictionary_item,
+    "Ticket": _ticket,
+    "Notification": _notification,
+    "Mail": _mail,
+    "Customer": _customer,
+    "Contact": _contact,
+    "Attachment": attachment_node,
 }
 
 

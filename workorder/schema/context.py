@@ -11,7 +11,10 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from workorder.auth.actor import Actor
+from workorder.auth.visibility import Reach, reach_of
 from workorder.dataloaders import OrgLoaders, TemplateLoaders
+from workorder.dataloaders.customers import CustomerLoaders
+from workorder.dataloaders.tickets import TicketLoaders
 from workorder.settings import Settings
 from workorder.subscriptions.broker import Broker
 
@@ -27,12 +30,18 @@ class Context:
     connection_params: dict[str, object] = field(default_factory=dict)
     _org: OrgLoaders | None = field(default=None, repr=False)
     _templates: TemplateLoaders | None = field(default=None, repr=False)
+    _tickets: TicketLoaders | None = field(default=None, repr=False)
+    _reach: Reach | None = field(default=None, repr=False)
+    _customers: CustomerLoaders | None = field(default=None, repr=False)
 
     def authenticate(self, actor: Actor) -> None:
         self.actor = actor
         self.auth_error = None
         self._org = None
         self._templates = None
+        self._tickets = None
+        self._reach = None
+        self._customers = None
 
     @property
     def org(self) -> OrgLoaders:
@@ -45,6 +54,24 @@ class Context:
         if self._templates is None:
             self._templates = TemplateLoaders(self.require_actor().tenant_id)
         return self._templates
+
+    @property
+    def tickets(self) -> TicketLoaders:
+        if self._tickets is None:
+            self._tickets = TicketLoaders(self.require_actor().tenant_id)
+        return self._tickets
+
+    @property
+    def customers(self) -> CustomerLoaders:
+        if self._customers is None:
+            self._customers = CustomerLoaders(self.require_actor().tenant_id)
+        return self._customers
+
+    async def reach(self) -> Reach:
+        """The caller's place in the org, looked up once per request for the visibility rule."""
+        if self._reach is None:
+            self._reach = await reach_of(self.require_actor())
+        return self._reach
 
     def require_actor(self) -> Actor:
         """Fields that reach here are guarded by IsAuthenticated; this is the type-level proof."""

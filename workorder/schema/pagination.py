@@ -70,20 +70,24 @@ async def paginate(
     first: int | None,
     after: str | None,
     key: str = "id",
+    descending: bool = False,
 ) -> ConnectionT:
-    """One page of `query` ordered by (key, id); keys must be plain JSON values."""
+    """One page of `query` ordered by (key, id), ascending unless asked otherwise; keys must
+    be plain JSON values."""
     size = DEFAULT_PAGE if first is None else first
     if not 0 <= size <= MAX_PAGE:
         raise invalid(f"first must be between 0 and {MAX_PAGE}", ["first"])
     page = query
+    beyond = "lt" if descending else "gt"
     if after:
         value, pk = decode_cursor(after)
         page = (
-            page.filter(Q(**{f"{key}__gt": value}) | Q(**{key: value, "id__gt": pk}))
+            page.filter(Q(**{f"{key}__{beyond}": value}) | Q(**{key: value, f"id__{beyond}": pk}))
             if key != "id"
-            else page.filter(id__gt=pk)
+            else page.filter(**{f"id__{beyond}": pk})
         )
-    ordering = [key, "id"] if key != "id" else ["id"]
+    sign = "-" if descending else ""
+    ordering = [f"{sign}{key}", f"{sign}id"] if key != "id" else [f"{sign}id"]
     rows = list(await page.order_by(*ordering).limit(size + 1))
     more = len(rows) > size
     rows = rows[:size]

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import strawberry
 
+from workorder.schema.attachment_api import AttachmentMutation
+from workorder.schema.attachments import AttachmentType
+from workorder.schema.customer_api import CustomerMutation, CustomerQuery
+from workorder.schema.customers import ContactType, CustomerType
 from workorder.schema.extensions import extensions
+from workorder.schema.mail import MailType
+from workorder.schema.mail_api import MailQuery
 from workorder.schema.org import DepartmentType, GroupType, UserType
 from workorder.schema.org_api import OrgMutation, OrgQuery
 from workorder.schema.template_api import TemplateMutation, TemplateQuery
@@ -14,16 +20,18 @@ from workorder.schema.templates import (
     TemplateType,
     TemplateVersionType,
 )
+from workorder.schema.ticket_api import TicketMutation, TicketQuery
+from workorder.schema.tickets import NotificationType, TicketEventType, TicketType
 from workorder.settings import Settings
 
 
 @strawberry.type
-class Query(OrgQuery, TemplateQuery):
+class Query(OrgQuery, TemplateQuery, TicketQuery, CustomerQuery, MailQuery):
     pass
 
 
 @strawberry.type
-class Mutation(OrgMutation, TemplateMutation):
+class Mutation(OrgMutation, TemplateMutation, TicketMutation, CustomerMutation, AttachmentMutation):
     pass
 
 
@@ -39,6 +47,13 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             TemplateVersionType,
             DictionaryType,
             DictionaryItemType,
+            TicketType,
+            TicketEventType,
+            NotificationType,
+            MailType,
+            CustomerType,
+            ContactType,
+            AttachmentType,
         ],
         extensions=extensions(settings),
     )

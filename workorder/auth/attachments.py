@@ -1,0 +1,45 @@
+"""Who may download an attachment — the only rule for it, used by /files and by `node`.
+
+A file is as visible as the tickets that refer to it: whoever may see one of them (by the one
+visibility rule of `workorder.auth.visibility`) may download it. Its uploader may always, so a
+file can be fetched again between its upload and the save of the ticket that will refer to it.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from tortoise.expressions import Subquery
+
+from workorder.auth.actor import Actor
+from workorder.auth.visibility import Reach, visible_tickets
+from workorder.models import Attachment, TicketAttachment
+
+_MAX_PK: Final = 2**31 - 1  # no larger id exists, and PostgreSQL refuses one as an int4
+
+
+async def may_download(actor: Actor, attachment: Attachment, reach: Reach | None = None) -> bool:
+    """Same tenant, and the caller uploaded it or can see a ticket that links to it.
+
+    The link check is one query: the links of this attachment whose ticket is in the
+    visibility query, as a subquery.
+    """
+    if attachment.tenant_id != actor.tenant_id:
+        return False
+    if attachment.uploaded_by_id == actor.user_id:
+        return True
+    visible = await visible_tickets(actor, reach)
+    return await TicketAttachment.filter(
+        attachment_id=attachment.id, ticket_id__in=Subquery(visible.values("id"))
+    ).exists()
+
+
+async def downloadable(actor: Actor, attachment_id: int) -> Attachment | None:
+    """The attachment, or None when it does not exist, is another tenant's or is not the
+    caller's to download — alike, so that callers answer all three the same way."""
+    if not 0 < attachment_id <= _MAX_PK:
+        return None
+    attachment = await Attachment.filter(id=attachment_id, tenant_id=actor.tenant_id).first()
+    if attachment is None or not await may_download(actor, attachment):
+        return None
+    return attachment

@@ -1,0 +1,52 @@
+"""Root fields of customers and contacts."""
+
+from __future__ import annotations
+
+import strawberry
+
+from workorder.resolvers import customers as customer_resolvers
+from workorder.schema.customers import (
+    ContactConnection,
+    CreateContactPayload,
+    CreateCustomerPayload,
+    CustomerConnection,
+    CustomerType,
+    UpdateContactPayload,
+    UpdateCustomerPayload,
+)
+from workorder.schema.permissions import authenticated
+
+
+@strawberry.type
+class CustomerQuery:
+    customers: CustomerConnection = strawberry.field(
+        resolver=customer_resolvers.customers_query,
+        extensions=authenticated(),
+        description="Customers by name; search matches part of the name, phone or e-mail.",
+    )
+    lookup_customers: list[CustomerType] = strawberry.field(
+        resolver=customer_resolvers.lookup_customers,
+        extensions=authenticated(),
+        description="Find the customer on the line: a short pick list, by name.",
+    )
+    contacts: ContactConnection = strawberry.field(
+        resolver=customer_resolvers.contacts_query,
+        extensions=authenticated(),
+        description="Contacts by name, optionally of one customer.",
+    )
+
+
+@strawberry.type
+class CustomerMutation:
+    create_customer: CreateCustomerPayload = strawberry.mutation(
+        resolver=customer_resolvers.create_customer, extensions=authenticated()
+    )
+    update_customer: UpdateCustomerPayload = strawberry.mutation(
+        resolver=customer_resolvers.update_customer, extensions=authenticated()
+    )
+    create_contact: CreateContactPayload = strawberry.mutation(
+        resolver=customer_resolvers.create_contact, extensions=authenticated()
+    )
+    update_contact: UpdateContactPayload = strawberry.mutation(
+        resolver=customer_resolvers.update_contact, extensions=authenticated()
+    )

@@ -1,0 +1,19 @@
+"""Broker channel names, built here and nowhere else."""
+
+from __future__ import annotations
+
+
+def user_channel(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def ticket_channel(ticket_id: int) -> str:
+    return f"ticket:{ticket_id}"
+
+
+def group_channel(group_id: int) -> str:
+    return f"group:{group_id}"
+
+
+def job_channel(job_id: int) -> str:
+    return f"job:{job_id}"
