@@ -49,11 +49,12 @@ def test_demo_loads_once_and_reloading_changes_nothing(folder):
                     "template",
                     "template_version",
                     "dictionary_item",
+                    "ticket",
                 )
             )
 
     loaded = counts()
-    assert loaded == (1, 10, 4, 5, 11, 2, 2, 6)
+    assert loaded == (1, 10, 4, 5, 11, 2, 2, 6, 3)
     second = _run("demo", "--no-serve", cwd=folder)
     assert second.returncode == 0, second.stderr
     assert "0 migration(s) applied" in second.stdout

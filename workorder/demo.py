@@ -101,6 +101,7 @@ async def load_demo() -> list[Login]:
                 await group.members.add(*(users[u] for u in members))
                 await group.supervisors.add(*(users[u] for u in supervisors))
         await _templates(Actor.of(users["admin"]), tenant)
+        await _tickets(users, tenant)
     return [
         Login(username, ", ".join(r.value for r in roles), dept)
         for username, _, roles, dept, _, _ in _PEOPLE
@@ -276,3 +277,47 @@ async def _templates(admin: Actor, tenant: Tenant) -> None:
                 ],
             },
         )
+
+
+async def _tickets(users: dict[str, User], tenant: Tenant) -> None:
+    """A few work orders in flight, so the queues and views have something to show."""
+    from workorder.flows.ticket_create import NewTicket, create_ticket
+    from workorder.flows.ticket_work import forward_ticket
+    from workorder.models import Customer, Ticket
+
+    if await Ticket.filter(tenant=tenant).exists():
+        return
+    order = await Template.get(tenant=tenant, name="Order")
+    returns = await Template.get(tenant=tenant, name="Return goods")
+    customer = await Customer.create(
+        tenant=tenant, name="Li Wei", phone="+86 571 8888 0000", email="li.wei@demo.example"
+    )
+    ann, bob = Actor.of(users["sales.ann"]), Actor.of(users["sales.bob"])
+    first = await create_ticket(
+        ann,
+        NewTicket(
+            template_id=order.id,
+            title="Three electric kettles",
+            customer_id=customer.id,
+            fields={"order_no": "SO-1001", "amount": 267, "region": ["zj", "hz"]},
+        ),
+    )
+    await forward_ticket(ann, first.id, comment="Paid by bank transfer")
+    await create_ticket(
+        bob,
+        NewTicket(
+            template_id=order.id,
+            title="Office chairs",
+            customer_id=customer.id,
+            fields={"order_no": "SO-1002", "amount": 1290},
+        ),
+    )
+    await create_ticket(
+        ann,
+        NewTicket(
+            template_id=returns.id,
+            title="Scratched TV screen",
+            customer_id=customer.id,
+            fields={"model": "TV-55X", "bought_on": "2026-11-02", "order_no": "SO-0977"},
+        ),
+    )

@@ -14,7 +14,7 @@ from workorder.flows.available import available_actions
 from workorder.flows.state_machine import Action
 from workorder.flows.templates import update_template
 from workorder.flows.ticket_create import NewTicket, create_ticket
-from workorder.models import Channel, Direction, TeamAccess, Ticket
+from workorder.models import Channel, Direction, TeamAccess, Ticket, TicketEvent
 
 OK = "ok"
 NF = ErrorCode.NOT_FOUND
@@ -85,6 +85,7 @@ async def test_every_action_for_every_persona(shop: Shop, action: Action):
         if expected != NF:
             offered = {a.action for a in await available_actions(actor, ticket)}
             assert (action in offered) == (expected == OK), (action, persona)
+        events = await TicketEvent.filter(ticket_id=ticket.id).count()
         try:
             await _doing(shop, action)(actor, ticket.id)
             outcome: object = OK
@@ -93,6 +94,9 @@ async def test_every_action_for_every_persona(shop: Shop, action: Action):
             after = await Ticket.get(id=ticket.id)
             assert after.version == ticket.version, "a refused action changed the ticket"
         assert outcome == expected, (action, persona)
+        # Every action leaves exactly one event on the trace; a refused one leaves none.
+        added = await TicketEvent.filter(ticket_id=ticket.id).count() - events
+        assert added == (1 if outcome == OK else 0), (action, persona, added)
 
 
 async def test_the_edit_limit_owner_makes_it_read_only_for_others(shop: Shop):

@@ -10,7 +10,7 @@ from workorder.auth.ticket_rules import may, standing_of
 from workorder.flows.state_machine import Action, allowed_in
 from workorder.flows.template_config import Step
 from workorder.flows.ticket_common import config_of
-from workorder.models import Ticket
+from workorder.models import Ticket, TicketTeamMember
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,11 @@ async def available_actions(actor: Actor, ticket: Ticket) -> list[Available]:
         if not allowed_in(action, ticket.status) or not may(action, standing):
             continue
         if read_only and action not in (Action.FOLLOW, Action.UNFOLLOW, Action.URGE):
+            continue
+        if (
+            action == Action.REMOVE_TEAM_MEMBER
+            and not await TicketTeamMember.filter(ticket_id=ticket.id).exists()
+        ):
             continue
         if action == Action.FORWARD:
             choices = config.next_steps(step) if step else []

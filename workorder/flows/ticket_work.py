@@ -136,6 +136,7 @@ async def claim_ticket(
         await TicketCandidate.filter(ticket_id=ticket.id).delete()
         await add_participant(ticket.id, actor.user_id)
         await record(uow, actor, EventKind.CLAIMED, ticket, after)
+        await status_mail(after, opened.config, ticket.status)
     return after
 
 

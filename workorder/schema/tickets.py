@@ -30,6 +30,7 @@ from workorder.models import (
     User,
 )
 from workorder.schema.context import Info
+from workorder.schema.customers import ContactType, CustomerType
 from workorder.schema.node import Node, to_global_id
 from workorder.schema.org import GroupType, UserType
 from workorder.schema.pagination import Connection
@@ -279,6 +280,20 @@ class TicketType(Node):
     async def template_version(self, info: Info) -> TemplateVersionType | None:
         version = await info.context.templates.version.load(self.model.template_version_id)
         return TemplateVersionType.of(version) if version else None
+
+    @strawberry.field
+    async def customer(self, info: Info) -> CustomerType | None:
+        if self.model.customer_id is None:
+            return None
+        found = await info.context.customers.customer.load(self.model.customer_id)
+        return CustomerType.of(found) if found else None
+
+    @strawberry.field
+    async def contact(self, info: Info) -> ContactType | None:
+        if self.model.contact_id is None:
+            return None
+        found = await info.context.customers.contact.load(self.model.contact_id)
+        return ContactType.of(found) if found else None
 
     @strawberry.field
     async def current_step(self, info: Info) -> StepType | None:
