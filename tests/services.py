@@ -54,14 +54,15 @@ class Service:
     process: subprocess.Popen[bytes]
     folder: Path
 
-    def stop(self) -> None:
+    def stop(self, keep_folder: bool = False) -> None:
         self.process.terminate()
         try:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if not keep_folder:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _as_postgres(cmd: list[str]) -> list[str]:
@@ -145,13 +146,13 @@ def start_postgres(folder: Path) -> Service:
     return Service(url, process, folder)
 
 
-def start_redis(folder: Path) -> Service:
+def start_redis(folder: Path, port: int | None = None) -> Service:
     server = shutil.which("redis-server")
     if server is None:
         _apt_install("redis-server")
         server = shutil.which("redis-server") or "/usr/bin/redis-server"
     folder.mkdir(parents=True, exist_ok=True)
-    port = free_port()
+    port = port or free_port()
     process = subprocess.Popen(
         [
             server,

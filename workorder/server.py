@@ -8,6 +8,7 @@ import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from starlette.applications import Starlette
@@ -76,10 +77,33 @@ class WorkorderGraphQL(GraphQL[Context, None]):
         if not token:
             raise ConnectionRejectionError({"message": "Authentication required"})
         try:
-            context.authenticate(await authenticate(token, self.settings.signing_key))
+            actor = await authenticate(token, self.settings.signing_key)
         except TokenError as exc:
             raise ConnectionRejectionError({"message": str(exc)}) from exc
+        context.authenticate(actor)
+        if actor.expires_at is not None and isinstance(context.request, WebSocket):
+            _close_at_expiry(context.request, actor.expires_at)
         return cast(UnsetType, UNSET)
+
+
+TOKEN_EXPIRED = 4401
+
+
+def _close_at_expiry(socket: WebSocket, expires_at: datetime) -> None:
+    """A socket lives no longer than the token it was opened with: at expiry it is closed
+    with 4401, and the client reconnects with a fresh token (resuming with `after`)."""
+
+    async def close_later() -> None:
+        await asyncio.sleep(max(0.0, (expires_at - datetime.now(UTC)).total_seconds()))
+        with contextlib.suppress(Exception):  # already closed by the client: nothing to do
+            await socket.close(code=TOKEN_EXPIRED, reason="Access token expired")
+
+    task = asyncio.create_task(close_later(), name="ws-token-expiry")
+    _expiry_tasks.add(task)
+    task.add_done_callback(_expiry_tasks.discard)
+
+
+_expiry_tasks: set[asyncio.Task[None]] = set()
 
 
 class RequestIdMiddleware:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from workorder.models import Role, User
@@ -30,10 +31,16 @@ class Actor:
     locale: str = "en"
     scopes: frozenset[Scope] = ALL_SCOPES
     api_token_id: int | None = None
+    # When the credential stops being valid (None: a partner token, until revoked).
+    expires_at: datetime | None = None
 
     @classmethod
     def of(
-        cls, user: User, scopes: frozenset[Scope] = ALL_SCOPES, api_token_id: int | None = None
+        cls,
+        user: User,
+        scopes: frozenset[Scope] = ALL_SCOPES,
+        api_token_id: int | None = None,
+        expires_at: datetime | None = None,
     ) -> Actor:
         return cls(
             user_id=user.id,
@@ -45,6 +52,7 @@ class Actor:
             locale=user.locale,
             scopes=scopes,
             api_token_id=api_token_id,
+            expires_at=expires_at,
         )
 
     @property

@@ -7,6 +7,7 @@ file can be fetched again between its upload and the save of the ticket that wil
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Final
 
 from tortoise.expressions import Subquery
@@ -43,3 +44,17 @@ async def downloadable(actor: Actor, attachment_id: int) -> Attachment | None:
     if attachment is None or not await may_download(actor, attachment):
         return None
     return attachment
+
+
+async def may_link(actor: Actor, attachment_ids: Iterable[int]) -> bool:
+    """A ticket refers to a file only if its writer may already download that file: since
+    whoever sees a ticket may download its files, linking is otherwise a way to take a
+    file one was never given."""
+    wanted = {i for i in attachment_ids if 0 < i <= _MAX_PK}
+    if not wanted:
+        return True
+    for attachment in await Attachment.filter(id__in=wanted, tenant_id=actor.tenant_id):
+        if not await may_download(actor, attachment):
+            return False
+        wanted.discard(attachment.id)
+    return not wanted

@@ -161,4 +161,4 @@ async def authenticate(bearer: str, key: str) -> Actor:
     ).first()
     if user is None:
         raise TokenError("Invalid access token")
-    return Actor.of(user, scopes=ALL_SCOPES)
+    return Actor.of(user, scopes=ALL_SCOPES, expires_at=claims.expires_at)

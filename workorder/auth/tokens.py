@@ -23,6 +23,7 @@ class TokenError(Exception):
 class AccessClaims:
     user_id: int
     tenant_id: int
+    expires_at: datetime
 
 
 def issue_access_token(
@@ -57,7 +58,11 @@ def decode_access_token(token: str, key: str) -> AccessClaims:
     if claims.get("typ") != "access" or not isinstance(claims.get("tid"), int):
         raise TokenError("Invalid access token")
     try:
-        return AccessClaims(user_id=int(claims["sub"]), tenant_id=claims["tid"])
+        return AccessClaims(
+            user_id=int(claims["sub"]),
+            tenant_id=claims["tid"],
+            expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+        )
     except ValueError as exc:
         raise TokenError("Invalid access token") from exc
 

@@ -105,14 +105,23 @@ async def _follow_up(actor: Actor, done: Ticket, template_id: int | None, bus: B
     (a draft: its own required fields are demanded when it is submitted). It joins the
     closing transaction, so its pushes leave with the close's."""
     from workorder.flows.ticket_create import NewTicket, create_ticket
+    from workorder.models import Source, Template
 
+    follow_template = await Template.filter(
+        id=template_id or done.template_id, tenant_id=done.tenant_id
+    ).first()
+    if follow_template is None or not follow_template.active:
+        # Archiving a template stops new tickets of it, not the closing of old ones.
+        return
     await create_ticket(
         actor,
         NewTicket(
             template_id=template_id or done.template_id,
             title=f"Follow-up: {done.title}"[:300],
             description=f"Follow-up of #{done.number}.",
-            source=done.source,
+            # Whoever may close the ticket may open its follow-up: a missed call's follow-up
+            # is a call back, not another missed call.
+            source=Source.PHONE if done.source == Source.MISSED_CALL else done.source,
             customer_id=done.customer_id,
             contact_id=done.contact_id,
             follow_up_of_id=done.id,

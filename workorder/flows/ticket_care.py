@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from workorder.auth.actor import Actor
+from workorder.auth.attachments import may_link
 from workorder.errors import ErrorCode, FlowError, invalid, not_found
 from workorder.flows.finish import finish
 from workorder.flows.routing import assigned, by_rule
@@ -25,7 +26,6 @@ from workorder.flows.ticket_common import (
 from workorder.flows.unit_of_work import Bus, unit_of_work
 from workorder.models import (
     PRIORITY_ORDER,
-    Attachment,
     Channel,
     Direction,
     EventKind,
@@ -95,9 +95,7 @@ async def note_ticket(
     files = list(dict.fromkeys(attachment_ids))
     if not text and not files:
         raise invalid("Write something or attach a file", ["text"])
-    if files and await Attachment.filter(tenant_id=actor.tenant_id, id__in=files).count() != len(
-        files
-    ):
+    if files and not await may_link(actor, files):
         raise not_found("Attachment", ["attachmentIds"])
     async with unit_of_work(bus) as uow:
         after = await apply(ticket, {})

@@ -10,6 +10,7 @@ from typing import Any
 from tortoise.expressions import F
 
 from workorder.auth.actor import Actor
+from workorder.auth.attachments import may_link
 from workorder.auth.permissions import require_write
 from workorder.errors import forbidden, invalid, not_found
 from workorder.flows.common import clean_email, clean_name
@@ -92,26 +93,43 @@ async def check_values(
     values: Mapping[str, Any],
     mode: Mode,
     existing: Mapping[str, Any] | None = None,
+    *,
+    actor: Actor | None = None,
 ) -> None:
+    """Every field error at once (INVALID); with an actor, also refuse files they may not
+    link (NOT_FOUND, like a file that does not exist)."""
     lookups = await load_lookups(tenant_id, config, values)
     errors = validate_values(config, step, values, mode, lookups, existing)
     if errors:
         raise errors_to_flow_error(errors)
+    if actor is not None:
+        for key, refs in attachment_refs(config, values).items():
+            already = set(attachment_refs(config, existing or {}).get(key, []))
+            if not await may_link(actor, [r for r in refs if r not in already]):
+                raise not_found("Attachment", ["fields", key])
+
+
+def attachment_refs(config: TemplateConfig, values: Mapping[str, Any]) -> dict[str, list[int]]:
+    """Attachment ids by field key, for the ATTACHMENT fields in `values`."""
+    found: dict[str, list[int]] = {}
+    for item in config.live_fields():
+        refs = values.get(item.key)
+        if item.type == "ATTACHMENT" and isinstance(refs, list):
+            found[item.key] = [
+                pk for ref in refs if isinstance(ref, str) and (pk := pk_of(ref, "Attachment"))
+            ]
+    return found
 
 
 async def link_attachments(
     ticket: Ticket, config: TemplateConfig, values: Mapping[str, Any]
 ) -> None:
-    """Whoever may see the ticket may download the files its fields refer to."""
-    for item in config.live_fields():
-        if item.type == "ATTACHMENT" and isinstance(values.get(item.key), list):
-            for ref in values[item.key]:
-                pk = pk_of(ref, "Attachment") if isinstance(ref, str) else None
-                if (
-                    pk is not None
-                    and await Attachment.filter(id=pk, tenant_id=ticket.tenant_id).exists()
-                ):
-                    await TicketAttachment.get_or_create(ticket_id=ticket.id, attachment_id=pk)
+    """Whoever may see the ticket may download the files its fields refer to (check_values
+    made sure the writer was allowed to link them)."""
+    for refs in attachment_refs(config, values).values():
+        for pk in refs:
+            if await Attachment.filter(id=pk, tenant_id=ticket.tenant_id).exists():
+                await TicketAttachment.get_or_create(ticket_id=ticket.id, attachment_id=pk)
 
 
 async def _check_links(actor: Actor, new: NewTicket) -> None:
@@ -190,7 +208,12 @@ async def create_ticket(actor: Actor, new: NewTicket, *, bus: Bus | None = None)
     }
     # A draft (kept as NEW) need not be complete: its required fields are demanded at submit.
     await check_values(
-        actor.tenant_id, config, first, values, Mode.CREATE if new.submit else Mode.SAVE
+        actor.tenant_id,
+        config,
+        first,
+        values,
+        Mode.CREATE if new.submit else Mode.SAVE,
+        actor=actor,
     )
 
     async with unit_of_work(bus) as uow:

@@ -34,6 +34,7 @@ from workorder.models import (
     Status,
     Ticket,
     TicketCandidate,
+    TicketEvent,
     User,
 )
 
@@ -49,7 +50,9 @@ async def _values(
         if mode == Mode.FORWARD:
             await check_values(actor.tenant_id, opened.config, opened.step, {}, mode, stored)
         return stored
-    await check_values(actor.tenant_id, opened.config, opened.step, values, mode, stored)
+    await check_values(
+        actor.tenant_id, opened.config, opened.step, values, mode, stored, actor=actor
+    )
     merged = {**stored, **values}
     return {k: v for k, v in merged.items() if v is not None}
 
@@ -151,10 +154,22 @@ async def _lost_the_race(actor: Actor, ticket_id: int, error: FlowError) -> bool
         current is None
         or current.status != Status.IN_PROGRESS
         or current.assignee_id in (None, actor.user_id)
-        or current.current_group_id is None
     ):
         return False
-    return await Group.filter(id=current.current_group_id, members__id=actor.user_id).exists()
+    if (
+        current.current_group_id is not None
+        and await Group.filter(id=current.current_group_id, members__id=actor.user_id).exists()
+    ):
+        return True
+    # A named candidate (their candidacy ended with the winning claim): the last two events
+    # are the transfer that named them and the claim that beat them.
+    last = await TicketEvent.filter(ticket_id=current.id).order_by("-id").limit(2)
+    return (
+        len(last) == 2
+        and last[0].kind == EventKind.CLAIMED
+        and last[1].kind == EventKind.TRANSFERRED
+        and actor.user_id in last[1].data.get("users", [])
+    )
 
 
 async def assign_ticket(

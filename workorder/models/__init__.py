@@ -10,6 +10,8 @@ from workorder.models.dictionary import Dictionary, DictionaryItem
 from workorder.models.event import EventKind, TicketEvent
 from workorder.models.group import Group
 from workorder.models.interaction import Channel, Direction, Interaction
+from workorder.models.job import FINISHED as JOB_FINISHED
+from workorder.models.job import Job, JobStatus
 from workorder.models.mail import MailOutbox, MailStatus
 from workorder.models.notification import Notification, NotificationKind
 from workorder.models.survey import SurveyInvitation
@@ -35,6 +37,7 @@ from workorder.models.token import ApiToken, RefreshToken
 from workorder.models.user import Role, User
 
 __all__ = [
+    "JOB_FINISHED",
     "PRIORITY_ORDER",
     "ApiToken",
     "AssignmentCursor",
@@ -51,6 +54,8 @@ __all__ = [
     "EventKind",
     "Group",
     "Interaction",
+    "Job",
+    "JobStatus",
     "MailOutbox",
     "MailStatus",
     "Notification",

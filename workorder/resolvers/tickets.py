@@ -459,5 +459,5 @@ async def mark_notifications_read(
         ids = None if input.ids is None else decode_ids(input.ids, "Notification", ["ids"])
     except FlowError as error:
         return MarkNotificationsReadPayload(errors=[UserError.of(error)])
-    count = await notifications.mark_read(actor, ids)
+    count = await notifications.mark_read(actor, ids, bus=info.context.broker)
     return MarkNotificationsReadPayload(count=count, unread=await notifications.unread_count(actor))

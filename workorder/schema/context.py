@@ -37,6 +37,11 @@ class Context:
     def authenticate(self, actor: Actor) -> None:
         self.actor = actor
         self.auth_error = None
+        self.fresh()
+
+    def fresh(self) -> None:
+        """Forget cached loaders and reach. A WebSocket keeps one context for its whole life:
+        each event a subscription sends is resolved with fresh data."""
         self._org = None
         self._templates = None
         self._tickets = None

@@ -13,6 +13,7 @@ from workorder.schema.mail import MailType
 from workorder.schema.mail_api import MailQuery
 from workorder.schema.org import DepartmentType, GroupType, UserType
 from workorder.schema.org_api import OrgMutation, OrgQuery
+from workorder.schema.subscription_api import Subscription
 from workorder.schema.template_api import TemplateMutation, TemplateQuery
 from workorder.schema.templates import (
     DictionaryItemType,
@@ -39,6 +40,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[
             UserType,
             GroupType,
