@@ -2,39 +2,13 @@
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 
 import pytest
-import uvicorn
 import websockets
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
-from tests.services import free_port
-
 PROTOCOL = Subprotocol("graphql-transport-ws")
-
-
-@pytest.fixture(scope="session")
-async def server_url(app) -> AsyncIterator[str]:
-    """The session's app served by a real uvicorn on loopback (its lifespan is already open)."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app,
-            host="127.0.0.1",
-            port=port,
-            lifespan="off",
-            log_config=None,
-            ws="websockets-sansio",
-        )
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.02)
-    yield f"ws://127.0.0.1:{port}/graphql"
-    server.should_exit = True
-    await task
 
 
 async def _init(

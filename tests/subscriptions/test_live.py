@@ -1,0 +1,246 @@
+"""Subscriptions over a real WebSocket with a real GraphQL client (gql, graphql-transport-ws)."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from gql import Client, gql
+from gql.transport.exceptions import TransportQueryError
+from gql.transport.websockets import WebsocketsTransport
+
+from tests.shop import Shop
+from tests.support import gid
+from workorder.auth.tokens import issue_access_token
+from workorder.flows import jobs
+from workorder.flows.ticket_create import NewTicket, create_ticket
+from workorder.flows.ticket_work import forward_ticket
+from workorder.models import Job, JobStatus, Notification
+
+
+@asynccontextmanager
+async def live(server_url: str, token: str) -> AsyncIterator[Any]:
+    transport = WebsocketsTransport(
+        url=server_url,
+        init_payload={"authorization": f"Bearer {token}"},
+        subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+        close_timeout=0.5,
+    )
+    async with Client(transport=transport, fetch_schema_from_transport=False) as session:
+        yield session
+
+
+@pytest.fixture
+def bus(app: Any) -> Any:
+    """The server's broker: flows called directly in a test publish through it too."""
+    return app.state.broker
+
+
+async def take(
+    stream: AsyncIterator[dict[str, Any]], n: int, wait: float = 10
+) -> list[dict[str, Any]]:
+    async def collect() -> list[dict[str, Any]]:
+        got = []
+        async for item in stream:
+            got.append(item)
+            if len(got) == n:
+                break
+        return got
+
+    return await asyncio.wait_for(collect(), wait)
+
+
+NOTIFICATIONS = """subscription($after: ID) { notifications(after: $after) {
+  id kind message ticket { number title } } }"""
+
+
+def request(query: str, **variables: Any) -> Any:
+    made = gql(query)
+    made.variable_values = variables
+    return made
+
+
+async def test_an_assignment_reaches_the_agent_live(shop: Shop, server_url: str, bus: Any):
+    async with live(server_url, await shop.token("cal")) as session:
+        stream = session.subscribe(request(NOTIFICATIONS))
+        first = asyncio.ensure_future(take(stream, 2))
+        await asyncio.sleep(0.3)  # the subscription is registered
+        ann = shop.actor("ann")
+        ticket = await create_ticket(
+            ann, NewTicket(template_id=shop.order.id, title="Kettle", fields={"order_no": "A-1"})
+        )
+        await forward_ticket(ann, ticket.id, bus=bus)  # into Finance's pool: Cal and Fay hear of it
+        await shop.gql(
+            "fay",
+            """mutation($id: ID!, $u: ID!) { assignTicket(input:
+            {id: $id, userId: $u}) { errors { code } } }""",
+            {"id": gid("Ticket", ticket.id), "u": gid("User", shop.users["cal"].id)},
+        )
+        received = await first
+    kinds = [r["notifications"]["kind"] for r in received]
+    assert kinds == ["POOL_NEW", "ASSIGNED"]
+    assert received[1]["notifications"]["ticket"] == {"number": 1, "title": "Kettle"}
+
+
+async def test_a_client_that_was_away_resumes_with_after_and_misses_nothing(
+    shop: Shop, server_url: str, bus: Any
+):
+    ann = shop.actor("ann")
+    for n in range(4):  # four pool notifications for Cal while he is offline
+        ticket = await create_ticket(
+            ann, NewTicket(template_id=shop.order.id, title=f"T{n}", fields={"order_no": f"A-{n}"})
+        )
+        await forward_ticket(ann, ticket.id, bus=bus)
+    mine = await Notification.filter(recipient_id=shop.users["cal"].id).order_by("id")
+    assert len(mine) == 4
+    seen_first = gid("Notification", mine[0].id)
+    async with live(server_url, await shop.token("cal")) as session:
+        stream = session.subscribe(request(NOTIFICATIONS, after=seen_first))
+        replay = await take(stream, 3)
+        assert [r["notifications"]["ticket"]["title"] for r in replay] == ["T1", "T2", "T3"]
+        more = asyncio.ensure_future(take(stream, 1))
+        ticket = await create_ticket(
+            ann, NewTicket(template_id=shop.order.id, title="T4", fields={"order_no": "A-4"})
+        )
+        await forward_ticket(ann, ticket.id, bus=bus)
+        assert [r["notifications"]["ticket"]["title"] for r in await more] == ["T4"]
+
+
+async def test_bad_subscriptions_are_refused_clearly(shop: Shop, server_url: str, bus: Any):
+    async with live(server_url, await shop.token("bob")) as session:
+        with pytest.raises(TransportQueryError) as unknown:
+            await take(
+                session.subscribe(request(NOTIFICATIONS, after=gid("Notification", 999999))), 1
+            )
+        assert "Unknown notification id" in str(unknown.value)
+        ann = shop.actor("ann")
+        ticket = await create_ticket(
+            ann, NewTicket(template_id=shop.order.id, title="Private", fields={"order_no": "A-1"})
+        )
+        with pytest.raises(TransportQueryError) as hidden:
+            await take(
+                session.subscribe(
+                    request(
+                        """subscription($id: ID!) { ticketChanged(id: $id)
+                { kind } }""",
+                        id=gid("Ticket", ticket.id),
+                    )
+                ),
+                1,
+            )
+        assert "Ticket not found" in str(hidden.value)
+
+
+async def test_ticket_events_stream_until_access_is_lost(shop: Shop, server_url: str, bus: Any):
+    ann = shop.actor("ann")
+    ticket = await create_ticket(
+        ann, NewTicket(template_id=shop.order.id, title="Watched", fields={"order_no": "A-1"})
+    )
+    tid = gid("Ticket", ticket.id)
+    async with live(server_url, await shop.token("ann")) as session:
+        stream = session.subscribe(
+            request(
+                """subscription($id: ID!) { ticketChanged(id: $id) {
+            kind actor { username } toStep } }""",
+                id=tid,
+            )
+        )
+        got = asyncio.ensure_future(take(stream, 2))
+        await asyncio.sleep(0.3)
+        await forward_ticket(ann, ticket.id, comment="to finance", bus=bus)
+        await shop.gql(
+            "cal",
+            "mutation($id: ID!) { claimTicket(input: {id: $id}) { errors { code } } }",
+            {"id": tid},
+        )
+        events = await got
+    assert [
+        (e["ticketChanged"]["kind"], e["ticketChanged"]["actor"]["username"]) for e in events
+    ] == [("FORWARDED", "ann"), ("CLAIMED", "cal")]
+
+
+async def test_queue_counts_and_the_unread_badge(shop: Shop, server_url: str, bus: Any):
+    ann = shop.actor("ann")
+    finance = gid("Group", shop.groups["Finance"].id)
+    async with live(server_url, await shop.token("cal")) as session:
+        queue = session.subscribe(
+            request(
+                """subscription($g: ID!) { queueChanged(groupId: $g) {
+            pending unassigned group { name } } }""",
+                g=finance,
+            )
+        )
+        badge = session.subscribe(request("subscription { unreadNotificationCount }"))
+        counts = asyncio.ensure_future(take(queue, 3))
+        badges = asyncio.ensure_future(take(badge, 3))
+        await asyncio.sleep(0.3)
+        ticket = await create_ticket(
+            ann, NewTicket(template_id=shop.order.id, title="Q", fields={"order_no": "A-1"})
+        )
+        await forward_ticket(ann, ticket.id, bus=bus)
+        await shop.gql(
+            "cal",
+            "mutation($id: ID!) { claimTicket(input: {id: $id}) { errors { code } } }",
+            {"id": gid("Ticket", ticket.id)},
+        )
+        await shop.gql("cal", "mutation { markNotificationsRead(input: {}) { count } }")
+        assert [c["queueChanged"]["pending"] for c in await counts] == [0, 1, 0]
+        assert [b["unreadNotificationCount"] for b in await badges] == [0, 1, 0]
+
+
+async def test_job_progress_until_it_finishes(shop: Shop, server_url: str, bus: Any):
+    job = await Job.create(
+        tenant_id=shop.org.tenant.id,
+        created_by_id=shop.users["sam"].id,
+        kind="batch.close",
+        total=3,
+    )
+    async with live(server_url, await shop.token("sam")) as session:
+        stream = session.subscribe(
+            request(
+                """subscription($id: ID!) { jobProgress(id: $id) {
+            status done total } }""",
+                id=gid("Job", job.id),
+            )
+        )
+        got = asyncio.ensure_future(take(stream, 5))
+        await asyncio.sleep(0.3)
+        await jobs.report(job.id, bus=bus, status=JobStatus.RUNNING)
+        for done in (1, 2, 3):
+            await jobs.report(job.id, bus=bus, done=done)
+        await jobs.report(job.id, bus=bus, status=JobStatus.DONE)
+        progress = [p["jobProgress"] for p in await got]
+    assert [p["done"] for p in progress] == [0, 1, 2, 3, 3]
+    assert progress[-1]["status"] == "DONE"
+
+
+async def test_an_expired_token_ends_the_socket_with_4401(
+    shop: Shop, server_url: str, bus: Any, settings
+):
+    import json
+
+    import websockets
+    from websockets.exceptions import ConnectionClosed
+    from websockets.typing import Subprotocol
+
+    token, _ = issue_access_token(
+        shop.users["cal"].id, shop.org.tenant.id, settings.signing_key, timedelta(seconds=1)
+    )
+    async with websockets.connect(
+        server_url, subprotocols=[Subprotocol("graphql-transport-ws")]
+    ) as ws:
+        await ws.send(
+            json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
+        )
+        assert json.loads(await ws.recv()) == {"type": "connection_ack"}
+
+        async def until_closed() -> None:
+            while True:
+                await asyncio.wait_for(ws.recv(), 10)
+
+        with pytest.raises(ConnectionClosed) as closed:
+            await until_closed()
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == 4401
