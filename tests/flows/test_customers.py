@@ -1,4 +1,5 @@
-"""Customers and contacts: who may write them, what input is refused, and how lookup matches."""
+"""Customers and contacts: who may write them, what input is refused, how a search matches,
+and whose tickets make up a customer's history."""
 
 from collections.abc import Awaitable, Callable
 
@@ -8,13 +9,17 @@ from tests.support import OrgBuilder
 from workorder.auth.actor import Actor, Scope
 from workorder.errors import ErrorCode, FlowError
 from workorder.flows.customers import (
+    FUZZY_LIMIT,
     create_contact,
     create_customer,
-    lookup_customers,
+    customer_tickets,
+    find_customers,
     update_contact,
     update_customer,
 )
-from workorder.models import Contact, Customer, CustomerKind
+from workorder.flows.tenants import update_tenant_settings
+from workorder.flows.ticket_create import NewTicket, create_ticket
+from workorder.models import Contact, Customer, CustomerKind, CustomerLookupMode
 
 Call = Callable[[], Awaitable[object]]
 
@@ -188,7 +193,7 @@ async def test_a_read_only_token_may_look_up_but_not_write(org):
     for call in writes:
         error = await refused(call())
         assert error.code == ErrorCode.FORBIDDEN
-    assert [c.name for c in await lookup_customers(reader, "acme", "FUZZY")] == ["Acme"]
+    assert await names(reader, "acme", "FUZZY") == ["Acme"]
     assert await Customer.all().count() == 1
     assert (await Contact.get(id=contact.id)).name == "Bob"
 
@@ -208,58 +213,103 @@ async def _phone_book(org: OrgBuilder) -> None:
     await create_customer(actor, CustomerKind.INDIVIDUAL, "100% Pure")
 
 
-async def names(actor: Actor, text: str, mode: str) -> list[str]:
-    return [c.name for c in await lookup_customers(actor, text, mode)]  # type: ignore[arg-type]
+EXACT = CustomerLookupMode.EXACT
+FUZZY = CustomerLookupMode.FUZZY
 
 
-async def test_exact_lookup_needs_the_whole_value(org):
+async def names(actor: Actor, text: str | None, mode: str | None = None) -> list[str]:
+    """What a search finds, in the order the customers query shows it (by name)."""
+    found = await find_customers(actor, text, CustomerLookupMode(mode) if mode else None)
+    return [c.name for c in await found.rows.order_by("name", "id")]
+
+
+async def test_exact_search_needs_the_whole_value(org):
     await _phone_book(org)
     actor = org.admin_actor
-    assert await names(actor, "acme widgets", "EXACT") == ["Acme Widgets"]
-    assert await names(actor, "Acme", "EXACT") == []
-    assert await names(actor, "+1 555 0100", "EXACT") == ["Acme Widgets"]
-    assert await names(actor, "555 0100", "EXACT") == []
-    assert await names(actor, "DESK@acme.example", "EXACT") == ["Acme Widgets"]
-    assert await names(actor, "CRM-7", "EXACT") == ["Acme Widgets"]
-    assert await names(actor, "  mia  ", "EXACT") == ["Mia"]
-    error = await refused(lookup_customers(actor, "  ", "EXACT"))
-    assert (error.code, error.field) == (ErrorCode.INVALID, ["text"])
+    assert await names(actor, "acme widgets", EXACT) == ["Acme Widgets"]
+    assert await names(actor, "Acme", EXACT) == []
+    assert await names(actor, "+1 555 0100", EXACT) == ["Acme Widgets"]
+    assert await names(actor, "555 0100", EXACT) == []
+    assert await names(actor, "0171 22 33", EXACT) == ["Zoe Acker"]
+    assert await names(actor, "DESK@acme.example", EXACT) == ["Acme Widgets"]
+    assert await names(actor, "CRM-7", EXACT) == ["Acme Widgets"]
+    assert await names(actor, "crm-7", EXACT) == []  # a reference is compared as stored
+    assert await names(actor, "  mia  ", EXACT) == ["Mia"]
+    assert await names(actor, "m", EXACT) == []  # one character is a valid exact query
+    assert await names(actor, "x" * 300, EXACT) == []
 
 
-async def test_fuzzy_lookup_matches_part_of_name_phone_or_email_by_name(org):
+async def test_exact_search_compares_the_phone_as_it_would_be_stored(org):
+    """What a CTI system hands over is trimmed like a typed number; text that cannot be a
+    phone number (letters) is still compared with the other columns."""
+    await _phone_book(org)
+    await create_customer(org.admin_actor, CustomerKind.INDIVIDUAL, "110")
+    assert await names(org.admin_actor, "\t+1 555 0100\n", EXACT) == ["Acme Widgets"]
+    assert await names(org.admin_actor, "110", EXACT) == ["110"]
+    assert await names(org.admin_actor, "Mia", EXACT) == ["Mia"]
+
+
+async def test_fuzzy_search_matches_part_of_name_phone_or_email(org):
     await _phone_book(org)
     actor = Actor.of(await org.user("agent"))
-    assert await names(actor, "ack", "FUZZY") == ["Zoe Acker"]
-    assert await names(actor, "ACM", "FUZZY") == ["Acme Widgets"]
-    assert await names(actor, "widgets", "FUZZY") == ["Acme Widgets", "Mia"]
-    assert await names(actor, "22 3", "FUZZY") == ["Zoe Acker"]
-    assert await names(actor, "@acme.ex", "FUZZY") == ["Acme Widgets"]
-    assert await names(actor, "CRM-7", "FUZZY") == []  # the external reference is exact only
-    assert await names(actor, "0%", "FUZZY") == ["100% Pure"]  # % is a character, not a wildcard
-    assert await names(actor, "x" * 300, "FUZZY") == []
+    assert await names(actor, "ack", FUZZY) == ["Zoe Acker"]
+    assert await names(actor, "ACM", FUZZY) == ["Acme Widgets"]
+    assert await names(actor, "widgets", FUZZY) == ["Acme Widgets", "Mia"]
+    assert await names(actor, "22 3", FUZZY) == ["Zoe Acker"]
+    assert await names(actor, "@acme.ex", FUZZY) == ["Acme Widgets"]
+    assert await names(actor, "CRM-7", FUZZY) == []  # the external reference is exact only
+    assert await names(actor, "0%", FUZZY) == ["100% Pure"]  # % is a character, not a wildcard
+    assert await names(actor, "x" * 300, FUZZY) == []
 
 
-async def test_fuzzy_lookup_wants_two_characters(org):
+async def test_fuzzy_search_wants_two_characters(org):
     await _phone_book(org)
-    for text in ["a", " a ", ""]:
-        error = await refused(lookup_customers(org.admin_actor, text, "FUZZY"))
-        assert (error.code, error.field) == (ErrorCode.INVALID, ["text"])
+    for text in ["a", " a ", "é"]:
+        error = await refused(find_customers(org.admin_actor, text, FUZZY))
+        assert (error.code, error.field) == (ErrorCode.INVALID, ["query"])
+        assert "2 characters" in error.message
+
+
+async def test_no_text_is_the_whole_book_in_either_mode(org):
+    await _phone_book(org)
+    everyone = ["100% Pure", "Acme Widgets", "Mia", "Zoe Acker"]
+    for text in [None, "", "  "]:
+        for mode in [None, EXACT, FUZZY]:
+            found = await find_customers(org.admin_actor, text, mode)
+            assert found.max_page is None
+            assert [c.name for c in await found.rows.order_by("name")] == everyone
 
 
 async def test_an_unknown_mode_is_refused(org):
-    error = await refused(lookup_customers(org.admin_actor, "acme", "SOUNDEX"))  # type: ignore[arg-type]
+    error = await refused(find_customers(org.admin_actor, "acme", "SOUNDEX"))  # type: ignore[arg-type]
     assert (error.code, error.field) == (ErrorCode.INVALID, ["mode"])
 
 
-async def test_fuzzy_lookup_returns_at_most_ten_in_name_order(org):
+async def test_fuzzy_pages_hold_at_most_ten(org):
     for n in range(12, 0, -1):
         await create_customer(org.admin_actor, CustomerKind.INDIVIDUAL, f"Smith {n:02d}")
-    assert await names(org.admin_actor, "smith", "FUZZY") == [
-        f"Smith {n:02d}" for n in range(1, 11)
-    ]
+    fuzzy = await find_customers(org.admin_actor, "smith", FUZZY)
+    assert await fuzzy.rows.count() == 12
+    assert (fuzzy.page_size(None), fuzzy.page_size(50), fuzzy.page_size(3)) == (FUZZY_LIMIT, 10, 3)
+    exact = await find_customers(org.admin_actor, "Smith 01", EXACT)
+    assert (exact.page_size(None), exact.page_size(50)) == (None, 50)
 
 
-async def test_lookup_never_matches_another_tenant(org):
+async def test_without_a_mode_the_tenant_setting_applies(org):
+    await _phone_book(org)
+    agent = Actor.of(await org.user("agent"))
+    assert await names(agent, "acme") == ["Acme Widgets"]  # FUZZY, a new tenant's default
+    await update_tenant_settings(org.admin_actor, customer_lookup_mode=EXACT)
+    assert await names(agent, "acme") == []
+    assert await names(agent, "Acme Widgets") == ["Acme Widgets"]
+    assert await names(agent, "a") == []  # no 2-character rule for EXACT
+    assert await names(agent, "acme", FUZZY) == ["Acme Widgets"]  # a mode asked for wins
+    other = await OrgBuilder.create(org.api, "other")
+    await create_customer(other.admin_actor, CustomerKind.INDIVIDUAL, "Acme Widgets")
+    assert await names(other.admin_actor, "acme") == ["Acme Widgets"]  # still FUZZY there
+
+
+async def test_search_never_matches_another_tenant(org):
     await _phone_book(org)
     other = await OrgBuilder.create(org.api, "other")
     await create_customer(
@@ -269,8 +319,46 @@ async def test_lookup_never_matches_another_tenant(org):
         phone="+1 555 0100",
         external_ref="CRM-7",
     )
-    for text, mode in [("Acme Widgets", "EXACT"), ("CRM-7", "EXACT"), ("acme", "FUZZY")]:
-        found = await lookup_customers(org.admin_actor, text, mode)  # type: ignore[arg-type]
-        assert [c.tenant_id for c in found] == [org.tenant.id], (text, mode)
-    assert await names(other.admin_actor, "mia", "FUZZY") == []
-    assert await names(other.admin_actor, "555 0100", "FUZZY") == ["Acme Widgets"]
+    for text, mode in [("Acme Widgets", EXACT), ("CRM-7", EXACT), ("acme", FUZZY), (None, None)]:
+        found = await find_customers(org.admin_actor, text, mode)
+        assert {c.tenant_id for c in await found.rows} == {org.tenant.id}, (text, mode)
+    assert await names(other.admin_actor, "mia", FUZZY) == []
+    assert await names(other.admin_actor, "555 0100", FUZZY) == ["Acme Widgets"]
+    assert await names(other.admin_actor, None) == ["Acme Widgets"]
+
+
+async def test_a_customers_history_is_what_the_caller_may_see(shop):
+    admin = shop.org.admin_actor
+    acme = await create_customer(admin, CustomerKind.ORGANIZATION, "Acme")
+    globex = await create_customer(admin, CustomerKind.ORGANIZATION, "Globex")
+    made = {}
+    for title, who, customer in [
+        ("First", "ann", acme),
+        ("Second", "bob", acme),
+        ("Other", "ann", globex),
+        ("Third", "ann", acme),
+    ]:
+        made[title] = await create_ticket(
+            shop.actor(who),
+            NewTicket(
+                template_id=shop.returns.id,
+                title=title,
+                customer_id=customer.id,
+                fields={"model": "TV-9"},
+            ),
+        )
+
+    async def titles(who: str, customer: Customer) -> list[str]:
+        rows = await customer_tickets(shop.actor(who), customer.id)
+        return [t.title for t in await rows.order_by("-id")]
+
+    assert await titles("admin", acme) == ["Third", "Second", "First"]
+    assert await titles("ann", acme) == ["Third", "First"]  # Bob's is his own
+    assert await titles("bob", acme) == ["Second"]
+    assert await titles("eve", acme) == []  # another department
+    assert await titles("ann", globex) == ["Other"]
+
+    other = await OrgBuilder.create(shop.org.api, "other")
+    theirs = await create_customer(other.admin_actor, CustomerKind.ORGANIZATION, "Acme")
+    assert await titles("admin", theirs) == []
+    assert await (await customer_tickets(other.admin_actor, acme.id)).count() == 0

@@ -1,4 +1,4 @@
-"""Customers and contacts through GraphQL: paging, lookup, mutations, and tenant isolation."""
+"""Customers and contacts through GraphQL: paging, search, mutations, and tenant isolation."""
 
 from typing import Any
 
@@ -16,11 +16,11 @@ CREATE_CONTACT = """mutation($input: CreateContactInput!) { createContact(input:
   contact { id name phone email customer { name } } errors { code field } } }"""
 UPDATE_CONTACT = """mutation($input: UpdateContactInput!) { updateContact(input: $input) {
   contact { name phone email customer { name } } errors { code field } } }"""
-CUSTOMERS = """query($search: String, $first: Int, $after: String) {
-  customers(search: $search, first: $first, after: $after) {
+CUSTOMERS = """query($query: String, $mode: CustomerLookupMode, $first: Int, $after: String) {
+  customers(query: $query, mode: $mode, first: $first, after: $after) {
     totalCount edges { node { name } } pageInfo { hasNextPage endCursor } } }"""
-LOOKUP = """query($text: String!, $mode: LookupMode) {
-  lookupCustomers(text: $text, mode: $mode) { name } }"""
+SET_MODE = """mutation($input: UpdateTenantSettingsInput!) { updateTenantSettings(input: $input) {
+  tenantSettings { customerLookupMode } errors { code message field } } }"""
 CONTACTS = """query($customerId: ID, $search: String, $first: Int, $after: String) {
   contacts(customerId: $customerId, search: $search, first: $first, after: $after) {
     totalCount edges { node { name customer { name } } } pageInfo { hasNextPage endCursor } } }"""
@@ -40,9 +40,20 @@ async def create_contact(org: OrgBuilder, **fields: Any) -> dict[str, Any]:
     return contact
 
 
-async def lookup(org: OrgBuilder, text: str, mode: str | None = None) -> list[str]:
-    found = await org.as_admin(LOOKUP, {"text": text, "mode": mode})
-    return [c["name"] for c in found["lookupCustomers"]]
+async def search(
+    org: OrgBuilder, query: str | None, mode: str | None = None, **more: Any
+) -> list[str]:
+    """Names found; a mode of None is left out of the request."""
+    variables = {"query": query, **more} | ({"mode": mode} if mode else {})
+    found = await org.as_admin(CUSTOMERS, variables)
+    return [e["node"]["name"] for e in found["customers"]["edges"]]
+
+
+async def set_default_mode(org: OrgBuilder, mode: str) -> None:
+    result = (await org.as_admin(SET_MODE, {"input": {"customerLookupMode": mode}}))[
+        "updateTenantSettings"
+    ]
+    assert result == {"tenantSettings": {"customerLookupMode": mode}, "errors": []}
 
 
 async def test_an_agent_creates_and_updates_a_customer(org, api):
@@ -139,31 +150,88 @@ async def test_customers_are_paged_by_name(org):
     assert sorted(seen) == sorted(["Delta", "alpha", "Charlie", "Bravo", "Echo"])
     assert len(seen) == 5  # each exactly once, whatever the database's collation
 
-    found = (await org.as_admin(CUSTOMERS, {"search": "ECH"}))["customers"]
+    found = (await org.as_admin(CUSTOMERS, {"query": "ECH"}))["customers"]
     assert [e["node"]["name"] for e in found["edges"]] == ["Echo"]
     assert found["totalCount"] == 1
-    by_phone = (await org.as_admin(CUSTOMERS, {"search": "015"}))["customers"]
+    by_phone = (await org.as_admin(CUSTOMERS, {"query": "015"}))["customers"]
     assert sorted(e["node"]["name"] for e in by_phone["edges"]) == ["Bravo", "Delta", "alpha"]
 
 
-async def test_lookup_is_fuzzy_unless_asked_for_exact(org, api):
-    await create_customer(org, name="Acme Widgets", phone="+1 555 0100", externalRef="CRM-7")
+async def test_exact_and_fuzzy_search(org):
+    await create_customer(
+        org,
+        name="Acme Widgets",
+        phone="+1 555 0100",
+        email="desk@acme.example",
+        externalRef="CRM-7",
+    )
     await create_customer(org, name="Zoe Acker", email="zoe@example.com")
-    for n in range(12):
-        await create_customer(org, name=f"Widget Fan {n:02d}")
+    await create_customer(org, name="Acme", phone="0171 22 33")
 
-    assert await lookup(org, "ack") == ["Zoe Acker"]
-    assert await lookup(org, "ZOE@EXAMPLE.COM", "EXACT") == ["Zoe Acker"]
-    assert await lookup(org, "CRM-7", "EXACT") == ["Acme Widgets"]
-    assert await lookup(org, "555 01", "EXACT") == []
-    assert await lookup(org, "widget", "FUZZY") == ["Acme Widgets"] + [
-        f"Widget Fan {n:02d}" for n in range(9)
-    ]
+    assert await search(org, "ack", "FUZZY") == ["Zoe Acker"]
+    assert await search(org, "acme", "FUZZY") == ["Acme", "Acme Widgets"]
+    assert await search(org, "22 3", "FUZZY") == ["Acme"]
+    assert await search(org, "CRM-7", "FUZZY") == []  # an external reference is exact only
 
-    body = await api.raw(LOOKUP, {"text": "a"}, token=await org.token())
-    assert body["data"] is None
-    [error] = body["errors"]
-    assert error["extensions"] == {"code": "INVALID", "field": ["text"]}
+    assert await search(org, "acme", "EXACT") == ["Acme"]
+    assert await search(org, "ACME WIDGETS", "EXACT") == ["Acme Widgets"]
+    assert await search(org, "ZOE@EXAMPLE.COM", "EXACT") == ["Zoe Acker"]
+    assert await search(org, "CRM-7", "EXACT") == ["Acme Widgets"]
+    assert await search(org, " +1 555 0100 ", "EXACT") == ["Acme Widgets"]
+    assert await search(org, "555 0100", "EXACT") == []
+    assert await search(org, "ack", "EXACT") == []
+
+
+async def test_the_tenant_setting_decides_when_no_mode_is_given(org):
+    await create_customer(org, name="Acme Widgets")
+    await create_customer(org, name="Acme")
+    assert await search(org, "acme") == ["Acme", "Acme Widgets"]  # a new tenant: FUZZY
+    await set_default_mode(org, "EXACT")
+    assert await search(org, "acme") == ["Acme"]
+    explicit_null = await org.as_admin(CUSTOMERS, {"query": "acme", "mode": None})
+    assert [e["node"]["name"] for e in explicit_null["customers"]["edges"]] == ["Acme"]
+    assert await search(org, "acme", "FUZZY") == ["Acme", "Acme Widgets"]  # asked: it wins
+    assert await search(org, "a") == []  # one letter is a fine EXACT query
+    await set_default_mode(org, "FUZZY")
+    assert await search(org, "acme") == ["Acme", "Acme Widgets"]
+
+
+async def test_a_one_character_fuzzy_query_is_a_typed_error(org, api):
+    await create_customer(org, name="Acme")
+    token = await org.token()
+    for variables in [{"query": "a"}, {"query": " a ", "mode": "FUZZY"}]:
+        body = await api.raw(CUSTOMERS, variables, token=token)
+        assert body["data"] is None
+        [error] = body["errors"]
+        assert error["extensions"] == {"code": "INVALID", "field": ["query"]}
+        assert "2 characters" in error["message"]
+        assert error["path"] == ["customers"]
+
+
+async def test_no_query_lists_every_customer_by_name(org):
+    for name in ["Bravo", "Alpha", "Charlie"]:
+        await create_customer(org, name=name)
+    for query in [None, "", "   "]:
+        for mode in [None, "EXACT", "FUZZY"]:
+            assert await search(org, query, mode) == ["Alpha", "Bravo", "Charlie"], (query, mode)
+
+
+async def test_fuzzy_search_shows_at_most_ten_a_page(org):
+    for n in range(12, 0, -1):
+        await create_customer(org, name=f"Smith {n:02d}")
+    await create_customer(org, name="Jones")
+    for first in [None, 10, 50]:
+        page = (await org.as_admin(CUSTOMERS, {"query": "smith", "first": first}))["customers"]
+        assert [e["node"]["name"] for e in page["edges"]] == [
+            f"Smith {n:02d}" for n in range(1, 11)
+        ]
+        assert page["totalCount"] == 12
+        assert page["pageInfo"]["hasNextPage"] is True
+    assert await search(org, "smith", first=3) == ["Smith 01", "Smith 02", "Smith 03"]
+    # EXACT and the plain list page as usual
+    assert len(await search(org, None, first=13)) == 13
+    assert len(await search(org, "smith", "EXACT", first=13)) == 0
+    assert len(await search(org, "Smith 07", "EXACT", first=13)) == 1
 
 
 async def test_contacts_of_a_customer(org):
@@ -281,10 +349,9 @@ async def test_another_tenant_sees_and_reaches_nothing(org, api):
         "edges": [],
         "pageInfo": {"hasNextPage": False, "endCursor": None},
     }
-    assert (await api.ok(LOOKUP, {"text": "Acme"}, token=token))["lookupCustomers"] == []
-    assert (await api.ok(LOOKUP, {"text": "555 0100", "mode": "EXACT"}, token=token))[
-        "lookupCustomers"
-    ] == []
+    for query, mode in [("Acme", None), ("Acme", "EXACT"), ("555 0100", "EXACT"), ("cm", "FUZZY")]:
+        found = (await api.ok(CUSTOMERS, {"query": query, "mode": mode}, token=token))["customers"]
+        assert (found["totalCount"], found["edges"]) == (0, []), (query, mode)
     for customer_id in [None, acme["id"]]:
         contacts = (await api.ok(CONTACTS, {"customerId": customer_id}, token=token))["contacts"]
         assert (contacts["totalCount"], contacts["edges"]) == (0, [])
@@ -309,9 +376,8 @@ async def test_a_read_only_token_reads_but_does_not_write(org, api):
         'mutation { createApiToken(input: {name: "CRM", scopes: [READ]}) { secret } }'
     )
     secret = made["createApiToken"]["secret"]
-    assert (await api.ok(LOOKUP, {"text": "acme"}, token=secret))["lookupCustomers"] == [
-        {"name": "Acme"}
-    ]
+    found = (await api.ok(CUSTOMERS, {"query": "acme"}, token=secret))["customers"]
+    assert found["edges"] == [{"node": {"name": "Acme"}}]
     refused = await api.ok(CREATE_CUSTOMER, {"input": {"name": "Ann"}}, token=secret)
     assert refused["createCustomer"]["customer"] is None
     assert [e["code"] for e in refused["createCustomer"]["errors"]] == ["FORBIDDEN"]
@@ -319,5 +385,5 @@ async def test_a_read_only_token_reads_but_does_not_write(org, api):
 
 
 async def test_anonymous_callers_are_refused(api):
-    body = await api.raw(LOOKUP, {"text": "acme"})
+    body = await api.raw(CUSTOMERS, {"query": "acme"})
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

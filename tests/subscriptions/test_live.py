@@ -197,6 +197,15 @@ async def test_job_progress_until_it_finishes(shop: Shop, server_url: str, bus: 
         kind="batch.close",
         total=3,
     )
+
+    async def until_finished(stream: AsyncIterator[dict[str, Any]]) -> list[dict[str, Any]]:
+        seen = []
+        async for item in stream:
+            seen.append(item["jobProgress"])
+            if item["jobProgress"]["status"] == "DONE":
+                break
+        return seen
+
     async with live(server_url, await shop.token("sam")) as session:
         stream = session.subscribe(
             request(
@@ -205,15 +214,18 @@ async def test_job_progress_until_it_finishes(shop: Shop, server_url: str, bus: 
                 id=gid("Job", job.id),
             )
         )
-        got = asyncio.ensure_future(take(stream, 5))
+        got = asyncio.ensure_future(asyncio.wait_for(until_finished(stream), 10))
         await asyncio.sleep(0.3)
         await jobs.report(job.id, bus=bus, status=JobStatus.RUNNING)
         for done in (1, 2, 3):
             await jobs.report(job.id, bus=bus, done=done)
+            await asyncio.sleep(0.05)  # each step is seen (states read together may merge)
         await jobs.report(job.id, bus=bus, status=JobStatus.DONE)
-        progress = [p["jobProgress"] for p in await got]
-    assert [p["done"] for p in progress] == [0, 1, 2, 3, 3]
-    assert progress[-1]["status"] == "DONE"
+        progress = await got
+    assert progress[0] == {"status": "QUEUED", "done": 0, "total": 3}
+    assert [p["done"] for p in progress if p["status"] == "RUNNING"][-3:] == [1, 2, 3]
+    assert progress[-1] == {"status": "DONE", "done": 3, "total": 3}
+    assert len({tuple(p.values()) for p in progress}) == len(progress), "a state sent twice"
 
 
 async def test_an_expired_token_ends_the_socket_with_4401(

@@ -51,3 +51,16 @@ async def parent_would_cycle(tenant_id: int, department_id: int, parent_id: int)
     return parent_id == department_id or parent_id in await descendant_departments(
         tenant_id, department_id
     )
+
+
+async def ancestor_departments(tenant_id: int, department_id: int) -> list[int]:
+    """The department and every department above it, nearest first."""
+    found: list[int] = []
+    current: int | None = department_id
+    while current is not None and current not in found:
+        found.append(current)
+        parent = await Department.filter(tenant_id=tenant_id, id=current).values_list(
+            "parent_id", flat=True
+        )
+        current = cast(list[int | None], parent)[0] if parent else None
+    return found

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from workorder.auth.actor import Actor
+from workorder.auth.visibility import shared_with
 from workorder.flows.state_machine import Action
 from workorder.flows.template_config import EditLimit
 from workorder.models import (
@@ -17,6 +19,7 @@ from workorder.models import (
     TicketCandidate,
     TicketFollower,
     TicketTeamMember,
+    User,
 )
 
 TRANSFER = "ticket.transfer"
@@ -33,6 +36,7 @@ class Standing:
     candidate: bool
     supervisor: bool  # of the ticket's current group
     team: TeamAccess | None
+    shared_write: bool  # a READ_WRITE sharing rule covers the ticket's assignee
     follower: bool
     edit_limit: EditLimit
     may_transfer: bool
@@ -47,7 +51,7 @@ class Standing:
     def may_edit_content(self) -> bool:
         """EVERYONE: whoever sees it may change content and add notes, not status.
         OWNER: read-only for all but those in charge (and team members given write access)."""
-        if self.in_charge or self.team == TeamAccess.READ_WRITE:
+        if self.in_charge or self.team == TeamAccess.READ_WRITE or self.shared_write:
             return True
         return self.edit_limit == EditLimit.EVERYONE
 
@@ -66,10 +70,33 @@ async def standing_of(actor: Actor, ticket: Ticket, edit_limit: EditLimit) -> St
         candidate=await is_candidate(actor.user_id, ticket),
         supervisor=supervisor,
         team=member.access if member else None,
+        shared_write=await _shared_for_writing(actor, ticket),
         follower=await TicketFollower.filter(ticket_id=ticket.id, user_id=actor.user_id).exists(),
         edit_limit=edit_limit,
         may_transfer=actor.has_permission(TRANSFER),
         may_reopen=actor.has_permission(REOPEN),
+    )
+
+
+async def _shared_for_writing(actor: Actor, ticket: Ticket) -> bool:
+    if ticket.assignee_id is None or actor.is_admin:
+        return False
+    shared = await shared_with(actor, frozenset(await groups_of(actor)))
+    if ticket.assignee_id in shared.writable_people:
+        return True
+    if not shared.writable_departments:
+        return False
+    return await User.filter(
+        id=ticket.assignee_id, department_id__in=list(shared.writable_departments)
+    ).exists()
+
+
+async def groups_of(actor: Actor) -> list[int]:
+    return cast(
+        list[int],
+        await Group.filter(tenant_id=actor.tenant_id, members__id=actor.user_id).values_list(
+            "id", flat=True
+        ),
     )
 
 

@@ -8,23 +8,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Final, Literal, get_args
+from dataclasses import dataclass
+from typing import Final
 
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 
 from workorder.auth.actor import Actor
 from workorder.auth.permissions import require_write
-from workorder.errors import invalid, not_found
+from workorder.auth.visibility import Reach, visible_tickets
+from workorder.errors import FlowError, invalid, not_found
 from workorder.flows.common import KEEP, Keep, clean_email, clean_name
-from workorder.models import Contact, Customer, CustomerKind
+from workorder.flows.tenants import customer_lookup_mode
+from workorder.models import Contact, Customer, CustomerKind, CustomerLookupMode, Ticket
 
-LookupMode = Literal["EXACT", "FUZZY"]
-
+# A fuzzy search is a pick list for the caller on the line: one letter would match half the
+# book, and more than ten hits means the agent should type more, not scroll.
 FUZZY_MIN_LENGTH: Final = 2
 FUZZY_LIMIT: Final = 10
-# An exact name can be shared by many people; the bound keeps a common name from
-# returning the whole book to a screen that shows a short pick list.
-EXACT_LIMIT: Final = 50
 # No column compared by a lookup is longer (e-mail: 254), so longer text cannot match.
 LOOKUP_MAX_LENGTH: Final = 254
 EXTERNAL_REF_MAX_LENGTH: Final = 100
@@ -184,26 +185,69 @@ async def update_contact(
     return contact
 
 
-async def lookup_customers(actor: Actor, text: str, mode: LookupMode) -> list[Customer]:
-    """Find the caller on the line.
+@dataclass(frozen=True, slots=True)
+class CustomerSearch:
+    """The customers a search matches (unordered: the caller pages them by name) and the
+    largest page the search may show."""
 
-    EXACT is for a number or address a phone system or mail gateway hands over; FUZZY is for
-    an agent typing part of it, so it is short and bounded (a pick list, not a search page).
+    rows: QuerySet[Customer]
+    max_page: int | None = None
+
+    def page_size(self, first: int | None) -> int | None:
+        """The page asked for, cut to the search's bound; None leaves the default page."""
+        if self.max_page is None:
+            return first
+        return self.max_page if first is None else min(first, self.max_page)
+
+
+async def find_customers(
+    actor: Actor, text: str | None, mode: CustomerLookupMode | None = None
+) -> CustomerSearch:
+    """The customer book, or the customers matching what is known of the caller on the line.
+
+    No text (or only blanks): every customer of the tenant. EXACT is for a number or address
+    a phone system or mail gateway hands over: whole name or e-mail (any case), the phone as
+    clean_phone would store it, or the external reference. FUZZY is for an agent typing part
+    of a name, phone or e-mail, so it wants 2 characters and shows a short pick list. Without
+    a mode the tenant's own default applies, so a CTI desk and a typing desk both get theirs.
     """
-    if mode not in get_args(LookupMode):
-        raise invalid("Lookup mode must be EXACT or FUZZY", ["mode"])
-    text = text.strip()
-    minimum = FUZZY_MIN_LENGTH if mode == "FUZZY" else 1
-    if len(text) < minimum:
-        raise invalid(f"Type at least {minimum} characters", ["text"])
+    tenant_customers = Customer.filter(tenant_id=actor.tenant_id)
+    text = (text or "").strip()
+    if not text:
+        return CustomerSearch(tenant_customers)
+    if mode is None:
+        mode = await customer_lookup_mode(actor.tenant_id)
+    try:
+        mode = CustomerLookupMode(mode)
+    except ValueError as exc:
+        raise invalid("Lookup mode must be EXACT or FUZZY", ["mode"]) from exc
+    if mode is CustomerLookupMode.FUZZY and len(text) < FUZZY_MIN_LENGTH:
+        raise invalid(f"A fuzzy search needs at least {FUZZY_MIN_LENGTH} characters", ["query"])
+    max_page = FUZZY_LIMIT if mode is CustomerLookupMode.FUZZY else None
     if len(text) > LOOKUP_MAX_LENGTH:
-        return []
-    if mode == "EXACT":
-        match = Q(name__iexact=text) | Q(phone=text) | Q(email__iexact=text) | Q(external_ref=text)
-        limit = EXACT_LIMIT
+        return CustomerSearch(tenant_customers.filter(id__in=[]), max_page)
+    if mode is CustomerLookupMode.EXACT:
+        match = Q(name__iexact=text) | Q(email__iexact=text) | Q(external_ref=text)
+        phone = _as_phone(text)
+        if phone is not None:
+            match |= Q(phone=phone)
     else:
         match = Q(name__icontains=text) | Q(phone__icontains=text) | Q(email__icontains=text)
-        limit = FUZZY_LIMIT
-    return list(
-        await Customer.filter(match, tenant_id=actor.tenant_id).order_by("name", "id").limit(limit)
-    )
+    return CustomerSearch(tenant_customers.filter(match), max_page)
+
+
+def _as_phone(text: str) -> str | None:
+    """The text as a stored phone number, or None when it cannot be one."""
+    try:
+        return clean_phone(text, ["query"])
+    except FlowError:
+        return None
+
+
+async def customer_tickets(
+    actor: Actor, customer_id: int, reach: Reach | None = None
+) -> QuerySet[Ticket]:
+    """A customer's history: only the tickets the caller may see, like every ticket list.
+
+    The tenant is in the visibility rule, so another tenant's customer shows nothing."""
+    return (await visible_tickets(actor, reach)).filter(customer_id=customer_id)

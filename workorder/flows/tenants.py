@@ -1,4 +1,5 @@
-"""Creating a tenant with its first administrator (an operator's task, run from the CLI)."""
+"""Tenants: creating one with its first administrator (an operator's task, run from the CLI),
+and the settings its administrators choose for the whole company."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import re
 
 from tortoise.transactions import in_transaction
 
+from workorder.auth.actor import Actor
 from workorder.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
-from workorder.errors import conflict, invalid
-from workorder.flows.common import clean_name
-from workorder.models import Role, Tenant, User
+from workorder.auth.permissions import require_admin
+from workorder.errors import conflict, invalid, not_found
+from workorder.flows.common import KEEP, Keep, clean_name
+from workorder.models import CustomerLookupMode, Role, Tenant, User
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -35,3 +38,37 @@ async def create_tenant(
             roles=[str(Role.ADMIN)],
         )
     return tenant, admin
+
+
+async def tenant_settings(actor: Actor) -> Tenant:
+    """The caller's own tenant. Every user may read its settings: the agent's screen needs
+    them (which lookup the search box does) as much as the administrator's."""
+    tenant = await Tenant.filter(id=actor.tenant_id).first()
+    if tenant is None:  # deleted under a still valid token
+        raise not_found("Tenant")
+    return tenant
+
+
+async def customer_lookup_mode(tenant_id: int) -> CustomerLookupMode:
+    """The tenant's default for the customer search, read without loading the whole row."""
+    tenant = await Tenant.filter(id=tenant_id).only("id", "customer_lookup_mode").first()
+    return CustomerLookupMode(tenant.customer_lookup_mode) if tenant else CustomerLookupMode.FUZZY
+
+
+async def update_tenant_settings(
+    actor: Actor, customer_lookup_mode: CustomerLookupMode | Keep = KEEP
+) -> Tenant:
+    """Settings change how everybody in the company works: administrators only. Only the
+    settings given are written, so two administrators changing different ones both win."""
+    require_admin(actor)
+    tenant = await tenant_settings(actor)
+    changed: list[str] = []
+    if not isinstance(customer_lookup_mode, Keep):
+        try:
+            tenant.customer_lookup_mode = CustomerLookupMode(customer_lookup_mode)
+        except ValueError as exc:
+            raise invalid("Must be EXACT or FUZZY", ["customerLookupMode"]) from exc
+        changed.append("customer_lookup_mode")
+    if changed:
+        await tenant.save(update_fields=changed)
+    return tenant

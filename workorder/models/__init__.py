@@ -14,9 +14,11 @@ from workorder.models.job import FINISHED as JOB_FINISHED
 from workorder.models.job import Job, JobStatus
 from workorder.models.mail import MailOutbox, MailStatus
 from workorder.models.notification import Notification, NotificationKind
+from workorder.models.saved_view import SavedView
+from workorder.models.sharing import SharingRule
 from workorder.models.survey import SurveyInvitation
 from workorder.models.template import Template, TemplateVersion
-from workorder.models.tenant import Tenant
+from workorder.models.tenant import CustomerLookupMode, Tenant
 from workorder.models.ticket import (
     PRIORITY_ORDER,
     AssignmentCursor,
@@ -47,6 +49,7 @@ __all__ = [
     "Contact",
     "Customer",
     "CustomerKind",
+    "CustomerLookupMode",
     "Department",
     "Dictionary",
     "DictionaryItem",
@@ -63,6 +66,8 @@ __all__ = [
     "Priority",
     "RefreshToken",
     "Role",
+    "SavedView",
+    "SharingRule",
     "Source",
     "Status",
     "SurveyInvitation",

@@ -1,5 +1,14 @@
+from enum import StrEnum
+
 from tortoise import fields
 from tortoise.models import Model
+
+
+class CustomerLookupMode(StrEnum):
+    """How the customer search matches what an agent types or a phone system hands over."""
+
+    EXACT = "EXACT"
+    FUZZY = "FUZZY"
 
 
 class Tenant(Model):
@@ -9,6 +18,12 @@ class Tenant(Model):
     slug = fields.CharField(max_length=64, unique=True)
     name = fields.CharField(max_length=200)
     active = fields.BooleanField(default=True)
+    # A desk fed by a CTI system looks callers up by the exact number it hands over; a desk
+    # where agents type wants part of a name to be enough. Each tenant picks its own default.
+    # db_default too: the column is added to tenants that already exist.
+    customer_lookup_mode = fields.CharEnumField(
+        CustomerLookupMode, default=CustomerLookupMode.FUZZY, db_default=CustomerLookupMode.FUZZY
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

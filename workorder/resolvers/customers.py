@@ -18,8 +18,8 @@ from workorder.schema.customers import (
     CreateCustomerInput,
     CreateCustomerPayload,
     CustomerConnection,
+    CustomerLookupModeEnum,
     CustomerType,
-    LookupMode,
     UpdateContactInput,
     UpdateContactPayload,
     UpdateCustomerInput,
@@ -37,30 +37,21 @@ def _matching(search: str | None) -> Q:
 
 async def customers_query(
     info: Info,
-    search: str | None = None,
+    query: str | None = None,
+    mode: CustomerLookupModeEnum | None = None,  # type: ignore[valid-type]
     first: int | None = None,
     after: str | None = None,
 ) -> CustomerConnection:
-    actor = info.context.require_actor()
+    """A bad query (one letter, fuzzy) is a top-level INVALID error, like a bad cursor."""
+    found = await customers.find_customers(info.context.require_actor(), query, mode)
     return await paginate(
-        Customer.filter(_matching(search), tenant_id=actor.tenant_id),
+        found.rows,
         CustomerType.of,
         CustomerConnection,
-        first=first,
+        first=found.page_size(first),
         after=after,
         key="name",
     )
-
-
-async def lookup_customers(
-    info: Info, text: str, mode: LookupMode | None = LookupMode.FUZZY
-) -> list[CustomerType]:
-    """An explicit null mode is the default, FUZZY, as a client's unset variable means."""
-    actor = info.context.require_actor()
-    found = await customers.lookup_customers(
-        actor, text, "EXACT" if mode is LookupMode.EXACT else "FUZZY"
-    )
-    return [CustomerType.of(c) for c in found]
 
 
 async def contacts_query(

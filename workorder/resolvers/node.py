@@ -7,19 +7,22 @@ from collections.abc import Awaitable, Callable
 import strawberry
 
 from workorder.auth.visibility import visible_tickets
-from workorder.models import ApiToken, MailOutbox, Notification
+from workorder.flows.saved_views import visible_views
+from workorder.models import ApiToken, MailOutbox, Notification, SavedView, SharingRule
 from workorder.schema.attachments import attachment_node
 from workorder.schema.context import Context, Info
 from workorder.schema.customers import ContactType, CustomerType
 from workorder.schema.mail import MailType
 from workorder.schema.node import Node, from_global_id
 from workorder.schema.org import ApiTokenType, DepartmentType, GroupType, UserType
+from workorder.schema.sharing import SharingRuleType
 from workorder.schema.templates import (
     DictionaryItemType,
     DictionaryType,
     TemplateType,
     TemplateVersionType,
 )
+from workorder.schema.ticket_views import SavedViewType
 from workorder.schema.tickets import NotificationType, TicketType
 
 
@@ -92,6 +95,14 @@ async def _mail(context: Context, pk: int) -> Node | None:
     return MailType.of(mail) if mail else None
 
 
+async def _sharing_rule(context: Context, pk: int) -> Node | None:
+    actor = context.require_actor()
+    if not actor.is_admin:
+        return None
+    rule = await SharingRule.filter(tenant_id=actor.tenant_id, id=pk).first()
+    return SharingRuleType.of(rule) if rule else None
+
+
 async def _customer(context: Context, pk: int) -> Node | None:
     customer = await context.customers.customer.load(pk)
     return CustomerType.of(customer) if customer else None
@@ -100,6 +111,11 @@ async def _customer(context: Context, pk: int) -> Node | None:
 async def _contact(context: Context, pk: int) -> Node | None:
     contact = await context.customers.contact.load(pk)
     return ContactType.of(contact) if contact else None
+
+
+async def _saved_view(context: Context, pk: int) -> Node | None:
+    found = await SavedView.filter(visible_views(context.require_actor()), id=pk).first()
+    return SavedViewType.from_model(found) if found else None
 
 
 NODE_LOADERS: dict[str, Callable[[Context, int], Awaitable[Node | None]]] = {
@@ -117,6 +133,8 @@ NODE_LOADERS: dict[str, Callable[[Context, int], Awaitable[Node | None]]] = {
     "Customer": _customer,
     "Contact": _contact,
     "Attachment": attachment_node,
+    "SharingRule": _sharing_rule,
+    "SavedView": _saved_view,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
@@ -9,12 +10,15 @@ import strawberry
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
+from strawberry.dataloader import DataLoader
 
+from workorder.auth import visibility
 from workorder.auth.actor import Actor
 from workorder.auth.visibility import Reach, reach_of
 from workorder.dataloaders import OrgLoaders, TemplateLoaders
 from workorder.dataloaders.customers import CustomerLoaders
 from workorder.dataloaders.tickets import TicketLoaders
+from workorder.models import Ticket
 from workorder.settings import Settings
 from workorder.subscriptions.broker import Broker
 
@@ -33,6 +37,7 @@ class Context:
     _tickets: TicketLoaders | None = field(default=None, repr=False)
     _reach: Reach | None = field(default=None, repr=False)
     _customers: CustomerLoaders | None = field(default=None, repr=False)
+    _visible_tickets: DataLoader[int, Ticket | None] | None = field(default=None, repr=False)
 
     def authenticate(self, actor: Actor) -> None:
         self.actor = actor
@@ -47,6 +52,7 @@ class Context:
         self._tickets = None
         self._reach = None
         self._customers = None
+        self._visible_tickets = None
 
     @property
     def org(self) -> OrgLoaders:
@@ -71,6 +77,23 @@ class Context:
         if self._customers is None:
             self._customers = CustomerLoaders(self.require_actor().tenant_id)
         return self._customers
+
+    @property
+    def visible_tickets(self) -> DataLoader[int, Ticket | None]:
+        """Tickets by id, None for those the caller may not see.
+
+        It lives here rather than in TicketLoaders because the rule needs the caller and
+        their reach, not only the tenant. Links to other tickets (a follow-up's origin, a
+        notification's ticket) go through it: one visibility query per batch, not per item.
+        """
+        if self._visible_tickets is None:
+            self._visible_tickets = DataLoader(self._load_visible_tickets)
+        return self._visible_tickets
+
+    async def _load_visible_tickets(self, ids: Sequence[int]) -> list[Ticket | None]:
+        visible = await visibility.visible_tickets(self.require_actor(), await self.reach())
+        rows = {t.id: t for t in await visible.filter(id__in=ids)}
+        return [rows.get(i) for i in ids]
 
     async def reach(self) -> Reach:
         """The caller's place in the org, looked up once per request for the visibility rule."""

@@ -10,7 +10,6 @@ from workorder.schema.customers import (
     CreateContactPayload,
     CreateCustomerPayload,
     CustomerConnection,
-    CustomerType,
     UpdateContactPayload,
     UpdateCustomerPayload,
 )
@@ -22,12 +21,11 @@ class CustomerQuery:
     customers: CustomerConnection = strawberry.field(
         resolver=customer_resolvers.customers_query,
         extensions=authenticated(),
-        description="Customers by name; search matches part of the name, phone or e-mail.",
-    )
-    lookup_customers: list[CustomerType] = strawberry.field(
-        resolver=customer_resolvers.lookup_customers,
-        extensions=authenticated(),
-        description="Find the customer on the line: a short pick list, by name.",
+        description=(
+            "Customers by name: all of them without a query, else those the query matches"
+            " (mode left out: the tenant's setting). A FUZZY query needs 2 characters (else"
+            " an INVALID error) and shows at most 10 customers a page."
+        ),
     )
     contacts: ContactConnection = strawberry.field(
         resolver=customer_resolvers.contacts_query,

@@ -3,30 +3,31 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from workorder.dataloaders.customers import CustomerLoaders
-from workorder.models import Contact, Customer, CustomerKind
+from workorder.flows.customers import customer_tickets
+from workorder.models import Contact, Customer, CustomerKind, CustomerLookupMode
 from workorder.schema.context import Context, Info
 from workorder.schema.errors import UserError
 from workorder.schema.node import Node, to_global_id
-from workorder.schema.pagination import Connection
+from workorder.schema.pagination import Connection, paginate
+
+if TYPE_CHECKING:
+    from workorder.schema.customer_tickets import CustomerTicketConnection
 
 CustomerKindEnum = strawberry.enum(CustomerKind, name="CustomerKind")
-
-
-@strawberry.enum(name="LookupMode")
-class LookupMode(Enum):
-    EXACT = strawberry.enum_value(
-        "EXACT",
-        description="Whole name or e-mail (any case), phone or external reference as stored.",
-    )
-    FUZZY = strawberry.enum_value(
-        "FUZZY",
-        description="Part of the name, phone or e-mail; at least 2 characters, at most 10 hits.",
-    )
+CustomerLookupModeEnum = strawberry.enum(
+    CustomerLookupMode,
+    name="CustomerLookupMode",
+    description=(
+        "How a customer search matches. EXACT: the whole name or e-mail (any case), the phone"
+        " number or the external reference. FUZZY: part of the name, phone or e-mail; at least"
+        " 2 characters, at most 10 customers a page."
+    ),
+)
 
 
 def customer_loaders(context: Context) -> CustomerLoaders:
@@ -65,6 +66,27 @@ class CustomerType(Node):
     async def contacts(self, info: Info) -> list[ContactType]:
         rows = await customer_loaders(info.context).contacts_of.load(self.model.id)
         return [ContactType.of(c) for c in rows]
+
+    @strawberry.field(description="The customer's history: the tickets you may see, newest first.")
+    async def tickets(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Annotated[CustomerTicketConnection, strawberry.lazy("workorder.schema.customer_tickets")]:
+        # Imported here: the ticket types import this module for Ticket.customer.
+        from workorder.schema.customer_tickets import CustomerTicketConnection
+        from workorder.schema.tickets import TicketType
+
+        context = info.context
+        rows = await customer_tickets(context.require_actor(), self.model.id, await context.reach())
+        # Ticket ids are issued in creation order and created_at is only ever set on insert,
+        # so id order is created_at order with a cursor that stays a plain number.
+        return await paginate(
+            rows,
+            TicketType.of,
+            CustomerTicketConnection,
+            first=first,
+            after=after,
+            descending=True,
+        )
 
 
 @strawberry.type(name="Contact", description="A person who calls, chats or writes.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from workorder.resolvers import node as node_resolvers
-from workorder.resolvers import org, session
+from workorder.resolvers import org, session, tenant_settings
 from workorder.schema.node import Node
 from workorder.schema.org import (
     ApiTokenConnection,
@@ -30,6 +30,7 @@ from workorder.schema.org_inputs import (
     UpdateUserPayload,
 )
 from workorder.schema.permissions import authenticated
+from workorder.schema.tenant_settings import TenantSettingsType, UpdateTenantSettingsPayload
 
 
 @strawberry.type
@@ -51,6 +52,11 @@ class OrgQuery:
     )
     api_tokens: ApiTokenConnection = strawberry.field(
         resolver=session.api_tokens, extensions=authenticated()
+    )
+    tenant_settings: TenantSettingsType = strawberry.field(
+        resolver=tenant_settings.tenant_settings_query,
+        extensions=authenticated(),
+        description="Your tenant's settings.",
     )
 
 
@@ -88,4 +94,9 @@ class OrgMutation:
     )
     update_group: UpdateGroupPayload = strawberry.mutation(
         resolver=org.update_group, extensions=authenticated()
+    )
+    update_tenant_settings: UpdateTenantSettingsPayload = strawberry.mutation(
+        resolver=tenant_settings.update_tenant_settings,
+        extensions=authenticated(),
+        description="Administrators only.",
     )

@@ -13,6 +13,7 @@ from workorder.schema.mail import MailType
 from workorder.schema.mail_api import MailQuery
 from workorder.schema.org import DepartmentType, GroupType, UserType
 from workorder.schema.org_api import OrgMutation, OrgQuery
+from workorder.schema.sharing_api import SharingMutation, SharingQuery
 from workorder.schema.subscription_api import Subscription
 from workorder.schema.template_api import TemplateMutation, TemplateQuery
 from workorder.schema.templates import (
@@ -22,17 +23,35 @@ from workorder.schema.templates import (
     TemplateVersionType,
 )
 from workorder.schema.ticket_api import TicketMutation, TicketQuery
+from workorder.schema.ticket_view_api import TicketViewMutation, TicketViewQuery
+from workorder.schema.ticket_views import SavedViewType
 from workorder.schema.tickets import NotificationType, TicketEventType, TicketType
 from workorder.settings import Settings
 
 
 @strawberry.type
-class Query(OrgQuery, TemplateQuery, TicketQuery, CustomerQuery, MailQuery):
+class Query(
+    OrgQuery,
+    TemplateQuery,
+    TicketQuery,
+    TicketViewQuery,
+    CustomerQuery,
+    MailQuery,
+    SharingQuery,
+):
     pass
 
 
 @strawberry.type
-class Mutation(OrgMutation, TemplateMutation, TicketMutation, CustomerMutation, AttachmentMutation):
+class Mutation(
+    OrgMutation,
+    TemplateMutation,
+    TicketMutation,
+    TicketViewMutation,
+    CustomerMutation,
+    AttachmentMutation,
+    SharingMutation,
+):
     pass
 
 
@@ -56,6 +75,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             CustomerType,
             ContactType,
             AttachmentType,
+            SavedViewType,
         ],
         extensions=extensions(settings),
     )

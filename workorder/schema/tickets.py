@@ -9,10 +9,13 @@ from typing import Any, cast
 import strawberry
 from strawberry.scalars import JSON
 
+from workorder.dataloaders.tickets import MAX_LAST_EVENTS
+from workorder.errors import invalid
 from workorder.flows.available import Available, available_actions
 from workorder.flows.state_machine import Action
 from workorder.flows.template_config import FieldDefinition, FieldType, TemplateConfig
 from workorder.models import (
+    Attachment,
     Channel,
     ClaimMode,
     Direction,
@@ -29,11 +32,12 @@ from workorder.models import (
     TicketTeamMember,
     User,
 )
+from workorder.schema.attachments import AttachmentType
 from workorder.schema.context import Info
 from workorder.schema.customers import ContactType, CustomerType
 from workorder.schema.node import Node, to_global_id
 from workorder.schema.org import GroupType, UserType
-from workorder.schema.pagination import Connection
+from workorder.schema.pagination import Connection, paginate
 from workorder.schema.templates import FieldTypeEnum, StepType, TemplateType, TemplateVersionType
 
 TicketStatusEnum = strawberry.enum(Status, name="TicketStatus")
@@ -48,16 +52,14 @@ DirectionEnum = strawberry.enum(Direction, name="Direction")
 ClaimModeEnum = strawberry.enum(ClaimMode, name="ClaimMode")
 
 
-async def _user(info: Info, user_id: int | None) -> UserType | None:
+async def _user(info: Info, user_id: int | None, joined: object = None) -> UserType | None:
+    """A user by id through the loader, or the row a loader already joined in."""
     if user_id is None:
         return None
+    if isinstance(joined, User):
+        return UserType.of(joined)
     user = await info.context.org.user.load(user_id)
     return UserType.of(user) if user else None
-
-
-async def _users(info: Info, ids: list[int]) -> list[UserType]:
-    users = await info.context.org.user.load_many(ids)
-    return [UserType.of(u) for u in users if isinstance(u, User)]
 
 
 @strawberry.type(description="A custom field's value on a ticket, ready to show.")
@@ -109,7 +111,7 @@ class TeamMemberType:
 
     @strawberry.field
     async def user(self, info: Info) -> UserType | None:
-        return await _user(info, self.model.user_id)
+        return await _user(info, self.model.user_id, joined=self.model.user)
 
 
 @strawberry.type(name="TicketEvent", description="One step of the trace.")
@@ -145,9 +147,14 @@ class TicketEventType(Node):
     def attachment_ids(self) -> list[strawberry.ID]:
         return [to_global_id("Attachment", a) for a in self.model.attachments]
 
+    @strawberry.field(description="The files the action came with (a note's), in its order.")
+    async def attachments(self, info: Info) -> list[AttachmentType]:
+        found = await info.context.tickets.attachment.load_many(self.model.attachments)
+        return [AttachmentType.of(a) for a in found if isinstance(a, Attachment)]
+
     @strawberry.field
     async def actor(self, info: Info) -> UserType | None:
-        return await _user(info, self.model.actor_id)
+        return await _user(info, self.model.actor_id, joined=self.model.actor)
 
     @strawberry.field
     async def from_assignee(self, info: Info) -> UserType | None:
@@ -156,6 +163,11 @@ class TicketEventType(Node):
     @strawberry.field
     async def to_assignee(self, info: Info) -> UserType | None:
         return await _user(info, self.model.to_assignee_id)
+
+
+@strawberry.type(name="TicketEventConnection")
+class TicketEventConnection(Connection[TicketEventType]):
+    pass
 
 
 @strawberry.type(name="Interaction", description="A call or chat linked to a ticket.")
@@ -330,7 +342,10 @@ class TicketType(Node):
         if self.model.status != Status.PENDING:
             return []
         if self.model.claim_mode == ClaimMode.CANDIDATES:
-            return await _users(info, await info.context.tickets.candidates.load(self.model.id))
+            return [
+                UserType.of(u)
+                for u in await info.context.tickets.candidate_users.load(self.model.id)
+            ]
         if self.model.claim_mode == ClaimMode.POOL and self.model.current_group_id is not None:
             members = await info.context.org.group_members.load(self.model.current_group_id)
             return [UserType.of(u) for u in members if u.active]
@@ -344,7 +359,8 @@ class TicketType(Node):
 
     @strawberry.field(description="Everyone who handled it.")
     async def participants(self, info: Info) -> list[UserType]:
-        return await _users(info, await info.context.tickets.participants.load(self.model.id))
+        users = await info.context.tickets.participant_users.load(self.model.id)
+        return [UserType.of(u) for u in users]
 
     @strawberry.field
     async def team_members(self, info: Info) -> list[TeamMemberType]:
@@ -353,7 +369,8 @@ class TicketType(Node):
 
     @strawberry.field
     async def followers(self, info: Info) -> list[UserType]:
-        return await _users(info, await info.context.tickets.followers.load(self.model.id))
+        users = await info.context.tickets.follower_users.load(self.model.id)
+        return [UserType.of(u) for u in users]
 
     @strawberry.field(description="Custom field values, in form order, as this step shows them.")
     async def fields(self, info: Info) -> list[FieldValue]:
@@ -384,6 +401,39 @@ class TicketType(Node):
             TicketEventType.of(e) for e in await info.context.tickets.events.load(self.model.id)
         ]
 
+    @strawberry.field(
+        description=f"The newest events, newest first: a list's preview of the trace "
+        f"(at most {MAX_LAST_EVENTS})."
+    )
+    async def last_events(self, info: Info, count: int = 3) -> list[TicketEventType]:
+        if not 0 <= count <= MAX_LAST_EVENTS:
+            raise invalid(f"count must be between 0 and {MAX_LAST_EVENTS}", ["count"])
+        rows = await info.context.tickets.last_events.load((self.model.id, count))
+        return [TicketEventType.of(e) for e in rows]
+
+    @strawberry.field(
+        description="The trace, oldest first, a page at a time (keyset cursors): for a long "
+        "history, where `events` would send it all at once."
+    )
+    async def timeline(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> TicketEventConnection:
+        query = TicketEvent.filter(
+            tenant_id=info.context.require_actor().tenant_id, ticket_id=self.model.id
+        )
+        return await paginate(
+            query, TicketEventType.of, TicketEventConnection, first=first, after=after, key="id"
+        )
+
+    @strawberry.field(description="How many files the ticket links (fields and notes).")
+    async def attachment_count(self, info: Info) -> int:
+        return await info.context.tickets.attachment_count.load(self.model.id)
+
+    @strawberry.field(description="The files the ticket links (fields and notes), oldest first.")
+    async def attachments(self, info: Info) -> list[AttachmentType]:
+        rows = await info.context.tickets.attachments.load(self.model.id)
+        return [AttachmentType.of(a) for a in rows]
+
     @strawberry.field
     async def interactions(self, info: Info) -> list[InteractionType]:
         rows = await info.context.tickets.interactions.load(self.model.id)
@@ -396,15 +446,11 @@ class TicketType(Node):
         found = await available_actions(actor, self.model)
         return [await _available(info, self.model, config, f) for f in found]
 
-    @strawberry.field
+    @strawberry.field(description="The ticket this one follows up, while you may see it.")
     async def follow_up_of(self, info: Info) -> TicketType | None:
-        from workorder.auth.visibility import visible_tickets
-
         if self.model.follow_up_of_id is None:
             return None
-        actor = info.context.require_actor()
-        visible = await visible_tickets(actor, await info.context.reach())
-        found = await visible.filter(id=self.model.follow_up_of_id).first()
+        found = await info.context.visible_tickets.load(self.model.follow_up_of_id)
         return TicketType.of(found) if found else None
 
 
@@ -429,13 +475,9 @@ class NotificationType(Node):
 
     @strawberry.field(description="The ticket, while you may still see it.")
     async def ticket(self, info: Info) -> TicketType | None:
-        from workorder.auth.visibility import visible_tickets
-
         if self.model.ticket_id is None:
             return None
-        actor = info.context.require_actor()
-        visible = await visible_tickets(actor, await info.context.reach())
-        found = await visible.filter(id=self.model.ticket_id).first()
+        found = await info.context.visible_tickets.load(self.model.ticket_id)
         return TicketType.of(found) if found else None
 
 

@@ -1,0 +1,195 @@
+"""Live push to the real `graphql-ws` JavaScript client, the one a browser app would use.
+
+test_live.py speaks graphql-transport-ws through Python's gql; this drives the reference
+JS implementation of the protocol (with `ws` as Node's WebSocket) from node/client.mjs, so
+a difference in how the two read the protocol (connection_init payload, close codes,
+message framing) cannot hide. The script prints one JSON line per event it sees.
+
+Everything here shares the session's event loop with the live uvicorn, so the node
+process is started and read with asyncio only: a blocking wait would stop the server it
+waits for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.shop import Shop
+from tests.support import gid
+from workorder.auth.tokens import issue_access_token
+from workorder.flows.ticket_create import NewTicket, create_ticket
+from workorder.flows.ticket_work import forward_ticket
+from workorder.settings import Settings
+
+NODE_DIR = Path(__file__).parent / "node"
+INSTALL_TIMEOUT = 300.0
+LINE_TIMEOUT = 10.0
+
+
+@pytest.fixture
+def bus(app: Any) -> Any:
+    """The server's broker: flows called directly in a test publish through it too."""
+    return app.state.broker
+
+
+def _installed() -> bool:
+    wanted = json.loads((NODE_DIR / "package.json").read_text())["dependencies"]
+    return all((NODE_DIR / "node_modules" / name / "package.json").is_file() for name in wanted)
+
+
+@pytest.fixture(scope="session")
+async def node() -> str:
+    """The node executable, with client.mjs's packages installed (once per session)."""
+    executable = shutil.which("node")
+    if executable is None:
+        pytest.skip("node is not installed; CI has it (these tests drive the JS graphql-ws client)")
+    if not _installed():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail(f"node is installed but npm is not: cannot install {NODE_DIR}/node_modules")
+        has_lock = (NODE_DIR / "package-lock.json").is_file()
+        command = (
+            ["ci", "--no-audit", "--no-fund"]
+            if has_lock
+            else ["install", "--no-audit", "--no-fund"]
+        )
+        process = await asyncio.create_subprocess_exec(
+            npm,
+            *command,
+            cwd=NODE_DIR,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        try:
+            output, _ = await asyncio.wait_for(process.communicate(), INSTALL_TIMEOUT)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+        if process.returncode != 0 or not _installed():
+            pytest.fail(
+                f"npm {' '.join(command)} in {NODE_DIR} failed "
+                f"(exit {process.returncode}):\n{output.decode(errors='replace')}"
+            )
+    return executable
+
+
+@dataclass
+class NodeClient:
+    """One running client.mjs: its event lines, then its exit status."""
+
+    process: asyncio.subprocess.Process
+    stderr: asyncio.Task[bytes]
+
+    async def event(self, wait: float = LINE_TIMEOUT) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        try:
+            raw = await asyncio.wait_for(self.process.stdout.readline(), wait)
+        except TimeoutError:
+            raise AssertionError(f"the node client said nothing for {wait} s") from None
+        if not raw:
+            status = await self.exit_status()
+            raise AssertionError(
+                f"the node client ended (exit {status}) without another line; stderr:\n"
+                + (await self.stderr).decode(errors="replace")
+            )
+        line: dict[str, Any] = json.loads(raw)
+        return line
+
+    async def until(self, name: str) -> dict[str, Any]:
+        """Read up to the first line of that event; any other event but `connected` fails."""
+        while True:
+            line = await self.event()
+            if line["event"] == name:
+                return line
+            assert line["event"] == "connected", f"waiting for {name!r}, got {line}"
+
+    async def exit_status(self, wait: float = LINE_TIMEOUT) -> int:
+        return await asyncio.wait_for(self.process.wait(), wait)
+
+
+@asynccontextmanager
+async def node_client(node: str, url: str, token: str, count: int) -> AsyncIterator[NodeClient]:
+    process = await asyncio.create_subprocess_exec(
+        node,
+        "client.mjs",
+        url,
+        token,
+        str(count),
+        str(LINE_TIMEOUT * 2),
+        cwd=NODE_DIR,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stderr is not None
+    stderr = asyncio.ensure_future(process.stderr.read())  # drained, so node never blocks
+    try:
+        yield NodeClient(process, stderr)
+    finally:
+        if process.returncode is None:
+            with suppress(ProcessLookupError):
+                process.kill()
+            await process.wait()
+        await stderr
+
+
+async def test_an_assignment_reaches_the_js_client_live(
+    shop: Shop, server_url: str, bus: Any, node: str
+) -> None:
+    async with node_client(node, server_url, await shop.token("cal"), 2) as cal:
+        await cal.until("subscribed")
+        await asyncio.sleep(0.3)  # the subscription is registered
+        ann = shop.actor("ann")
+        ticket = await create_ticket(
+            ann, NewTicket(template_id=shop.order.id, title="Kettle", fields={"order_no": "A-1"})
+        )
+        await forward_ticket(ann, ticket.id, bus=bus)  # into Finance's pool: Cal and Fay hear of it
+        await shop.gql(
+            "fay",
+            """mutation($id: ID!, $u: ID!) { assignTicket(input:
+            {id: $id, userId: $u}) { errors { code } } }""",
+            {"id": gid("Ticket", ticket.id), "u": gid("User", shop.users["cal"].id)},
+        )
+        received = [await cal.event(), await cal.event()]
+        assert await cal.exit_status() == 0
+    assert [r["event"] for r in received] == ["next", "next"]
+    assert all("errors" not in r["payload"] for r in received)
+    notifications = [r["payload"]["data"]["notifications"] for r in received]
+    assert [n["kind"] for n in notifications] == ["POOL_NEW", "ASSIGNED"]
+    assert notifications[1]["ticket"] == {"number": 1, "title": "Kettle"}
+
+
+async def test_a_bad_token_is_refused_with_4403_in_the_js_client(
+    shop: Shop, server_url: str, node: str
+) -> None:
+    """Refused at connection_init, as test_websocket.py asserts for a raw socket."""
+    async with node_client(node, server_url, "not-a-token", 1) as stranger:
+        closed = await stranger.event()
+        assert await stranger.exit_status() == 3
+    assert closed["event"] == "closed"
+    assert closed["code"] == 4403
+
+
+async def test_an_expired_token_ends_the_js_clients_socket_with_4401(
+    shop: Shop, server_url: str, node: str, settings: Settings
+) -> None:
+    token, _ = issue_access_token(
+        shop.users["cal"].id, shop.org.tenant.id, settings.signing_key, timedelta(seconds=2)
+    )
+    async with node_client(node, server_url, token, 1) as cal:
+        await cal.until("subscribed")
+        closed = await cal.event()
+        assert await cal.exit_status() == 3
+    assert closed["event"] == "closed"
+    assert closed["code"] == 4401
