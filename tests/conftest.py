@@ -78,6 +78,7 @@ def settings(workdir: Path, backend_urls: tuple[str, str | None]) -> Settings:
         secret_key="test-secret-key-that-is-long-enough-for-hs256",
         log_json=False,
         cors_origins=["http://spa.example"],
+        sla_check_seconds=0,  # the scheduler is driven by its own tests, not by a clock
     )
 
 

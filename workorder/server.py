@@ -26,6 +26,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from workorder import db, downloads
 from workorder.auth.sessions import authenticate
 from workorder.auth.tokens import TokenError
+from workorder.flows.sla import run_sla_scheduler
 from workorder.logs import request_id
 from workorder.mail import make_sender
 from workorder.schema.context import Context
@@ -210,6 +211,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.broker = broker
             stop = asyncio.Event()
             mail = asyncio.create_task(sender.run(stop), name="mail-sender") if sender else None
+            # Every process checks: the claim's conditional UPDATE tells each breach once.
+            sla = (
+                asyncio.create_task(
+                    run_sla_scheduler(broker, settings.sla_check_seconds, stop),
+                    name="sla-scheduler",
+                )
+                if settings.sla_check_seconds > 0
+                else None
+            )
             log.info("workorder started", extra={"database": settings.database.split("://")[0]})
             try:
                 yield
@@ -219,6 +229,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     # A mail cut off here stays leased and is retried when its lease ends.
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(mail, timeout=15)
+                if sla is not None:
+                    # A round cut off here rolls back: the next start tells what it missed.
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(sla, timeout=15)
                 await broker.close()
                 log.info("workorder stopped")
 

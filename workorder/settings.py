@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     max_query_depth: int = 12
     max_aliases: int = 30
     max_query_tokens: int = 4000
+    # Batch actions on selected ids run in the request up to this many; more is a job.
+    batch_sync_limit: int = 200
+    # How often each server process looks for missed SLA targets (0: never).
+    sla_check_seconds: float = 30
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -238,7 +238,7 @@ async def test_an_expired_token_ends_the_socket_with_4401(
     from websockets.typing import Subprotocol
 
     token, _ = issue_access_token(
-        shop.users["cal"].id, shop.org.tenant.id, settings.signing_key, timedelta(seconds=1)
+        shop.users["cal"].id, shop.org.tenant.id, settings.signing_key, timedelta(seconds=3)
     )
     async with websockets.connect(
         server_url, subprotocols=[Subprotocol("graphql-transport-ws")]

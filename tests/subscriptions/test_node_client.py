@@ -185,7 +185,7 @@ async def test_an_expired_token_ends_the_js_clients_socket_with_4401(
     shop: Shop, server_url: str, node: str, settings: Settings
 ) -> None:
     token, _ = issue_access_token(
-        shop.users["cal"].id, shop.org.tenant.id, settings.signing_key, timedelta(seconds=2)
+        shop.users["cal"].id, shop.org.tenant.id, settings.signing_key, timedelta(seconds=4)
     )
     async with node_client(node, server_url, token, 1) as cal:
         await cal.until("subscribed")

@@ -11,6 +11,7 @@ from workorder.auth.attachments import may_link
 from workorder.errors import ErrorCode, FlowError, invalid, not_found
 from workorder.flows.finish import finish
 from workorder.flows.routing import assigned, by_rule
+from workorder.flows.sla import apply_sla
 from workorder.flows.state_machine import Action
 from workorder.flows.ticket_common import (
     add_participant,
@@ -54,6 +55,7 @@ async def urge_ticket(
     raised = PRIORITY_ORDER[min(level + 1, len(PRIORITY_ORDER) - 1)]
     async with unit_of_work(bus) as uow:
         after = await apply(ticket, {"priority": raised, "urge_count": ticket.urge_count + 1})
+        after = await apply_sla(after, ticket)
         event = await record(
             uow,
             actor,

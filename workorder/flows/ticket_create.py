@@ -16,6 +16,7 @@ from workorder.errors import forbidden, invalid, not_found
 from workorder.flows.common import clean_email, clean_name
 from workorder.flows.field_values import Mode, errors_to_flow_error, load_lookups, validate_values
 from workorder.flows.routing import Route, enter_step
+from workorder.flows.sla import apply_sla
 from workorder.flows.state_machine import Action
 from workorder.flows.template_config import Step, TemplateConfig
 from workorder.flows.ticket_common import (
@@ -257,6 +258,7 @@ async def create_ticket(actor: Actor, new: NewTicket, *, bus: Bus | None = None)
                 initial=True,
             )
             ticket = await route_in(uow, actor, ticket, config, route)
+        ticket = await apply_sla(ticket)
         event = await record(
             uow, actor, EventKind.CREATED, created, ticket, data={"fields": dict(values)}
         )

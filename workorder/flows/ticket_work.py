@@ -10,6 +10,7 @@ from workorder.errors import ErrorCode, FlowError, invalid, not_found
 from workorder.flows.field_values import Mode
 from workorder.flows.finish import finish
 from workorder.flows.routing import Route, assigned, by_rule, enter_step
+from workorder.flows.sla import apply_sla
 from workorder.flows.state_machine import Action
 from workorder.flows.ticket_common import (
     Opened,
@@ -109,6 +110,7 @@ async def save_ticket(
         data["fields"] = _diff(ticket.field_values, changes["field_values"])
     async with unit_of_work(bus) as uow:
         after = await apply(ticket, changes)
+        after = await apply_sla(after, ticket)
         await link_attachments(after, opened.config, after.field_values)
         await record(uow, actor, EventKind.SAVED, ticket, after, data=data)
     return after

@@ -16,6 +16,7 @@ from workorder.models.mail import MailOutbox, MailStatus
 from workorder.models.notification import Notification, NotificationKind
 from workorder.models.saved_view import SavedView
 from workorder.models.sharing import SharingRule
+from workorder.models.sla import SlaPolicy
 from workorder.models.survey import SurveyInvitation
 from workorder.models.template import Template, TemplateVersion
 from workorder.models.tenant import CustomerLookupMode, Tenant
@@ -68,6 +69,7 @@ __all__ = [
     "Role",
     "SavedView",
     "SharingRule",
+    "SlaPolicy",
     "Source",
     "Status",
     "SurveyInvitation",

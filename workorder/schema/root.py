@@ -6,6 +6,7 @@ import strawberry
 
 from workorder.schema.attachment_api import AttachmentMutation
 from workorder.schema.attachments import AttachmentType
+from workorder.schema.batch_api import BatchMutation, BatchQuery
 from workorder.schema.customer_api import CustomerMutation, CustomerQuery
 from workorder.schema.customers import ContactType, CustomerType
 from workorder.schema.extensions import extensions
@@ -13,7 +14,9 @@ from workorder.schema.mail import MailType
 from workorder.schema.mail_api import MailQuery
 from workorder.schema.org import DepartmentType, GroupType, UserType
 from workorder.schema.org_api import OrgMutation, OrgQuery
+from workorder.schema.report_api import ReportQuery
 from workorder.schema.sharing_api import SharingMutation, SharingQuery
+from workorder.schema.sla_api import SlaMutation, SlaQuery
 from workorder.schema.subscription_api import Subscription
 from workorder.schema.template_api import TemplateMutation, TemplateQuery
 from workorder.schema.templates import (
@@ -38,6 +41,9 @@ class Query(
     CustomerQuery,
     MailQuery,
     SharingQuery,
+    SlaQuery,
+    BatchQuery,
+    ReportQuery,
 ):
     pass
 
@@ -51,6 +57,8 @@ class Mutation(
     CustomerMutation,
     AttachmentMutation,
     SharingMutation,
+    SlaMutation,
+    BatchMutation,
 ):
     pass
 

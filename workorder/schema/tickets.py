@@ -279,6 +279,10 @@ class TicketType(Node):
             updated_at=ticket.updated_at,
         )
 
+    @strawberry.field(description="The first response's SLA target (dueAt: the resolution's).")
+    def response_due_at(self) -> datetime | None:
+        return self.model.response_due_at
+
     async def _config(self, info: Info) -> TemplateConfig:
         config = await info.context.templates.config.load(self.model.template_version_id)
         assert config is not None
