@@ -79,6 +79,7 @@ def settings(workdir: Path, backend_urls: tuple[str, str | None]) -> Settings:
         log_json=False,
         cors_origins=["http://spa.example"],
         sla_check_seconds=0,  # the scheduler is driven by its own tests, not by a clock
+        job_poll_seconds=0.2,  # the in-process job runner answers quickly
     )
 
 

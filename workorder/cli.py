@@ -1,4 +1,4 @@
-"""`workorder serve | migrate | create-tenant | demo | export-schema`."""
+"""`workorder serve | migrate | worker | create-tenant | demo | export-schema`."""
 
 from __future__ import annotations
 
@@ -32,6 +32,17 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> None:
 async def _migrate(settings: Settings) -> list[str]:
     async with db.open_database(settings.database):
         return await db.migrate()
+
+
+def _worker(settings: Settings) -> None:
+    from workorder.jobs.queue import run_worker
+
+    if settings.redis_url is None:
+        raise SettingsError(
+            "REDIS_URL must be set for `workorder worker`: without Redis, each server "
+            "runs jobs itself (JOB_POLL_SECONDS)"
+        )
+    asyncio.run(run_worker(settings))
 
 
 async def _create_tenant(settings: Settings, args: argparse.Namespace) -> None:
@@ -70,6 +81,7 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     commands.add_parser("migrate", help="apply pending database migrations (idempotent)")
+    commands.add_parser("worker", help="run background jobs from the Redis queue (REDIS_URL)")
     tenant = commands.add_parser("create-tenant", help="create a tenant and its first admin")
     tenant.add_argument("slug")
     tenant.add_argument("--name", required=True)
@@ -92,6 +104,8 @@ def main(argv: list[str] | None = None) -> None:
         elif args.command == "migrate":
             applied = asyncio.run(_migrate(settings))
             print("\n".join(applied) if applied else "database is up to date")
+        elif args.command == "worker":
+            _worker(settings)
         elif args.command == "create-tenant":
             asyncio.run(_create_tenant(settings, args))
         elif args.command == "demo":

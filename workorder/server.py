@@ -26,7 +26,9 @@ from strawberry.types.unset import UNSET, UnsetType
 from workorder import db, downloads
 from workorder.auth.sessions import authenticate
 from workorder.auth.tokens import TokenError
+from workorder.flows.jobs import JobQueue
 from workorder.flows.sla import run_sla_scheduler
+from workorder.jobs.runner import Announce, JobRunner
 from workorder.logs import request_id
 from workorder.mail import make_sender
 from workorder.schema.context import Context
@@ -220,11 +222,38 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 if settings.sla_check_seconds > 0
                 else None
             )
+            # Every process may run jobs: the claim's conditional UPDATE gives each to one.
+            runner = (
+                JobRunner(broker, poll=settings.job_poll_seconds)
+                if settings.job_poll_seconds > 0
+                else None
+            )
+            jobs = (
+                asyncio.create_task(runner.run(stop), name="job-runner")
+                if runner is not None
+                else None
+            )
+            queues: list[JobQueue] = [runner] if runner is not None else []
+            redis_queue = None
+            if settings.redis_url is not None:
+                from workorder.jobs.queue import SaqJobQueue
+
+                redis_queue = SaqJobQueue(settings.redis_url)
+                queues.append(redis_queue)
+            app.state.job_runner = runner
+            app.state.job_queue = Announce(queues)
             log.info("workorder started", extra={"database": settings.database.split("://")[0]})
             try:
                 yield
             finally:
                 stop.set()
+                if jobs is not None:
+                    # A job running now is handed back between two chunks (or, cut off,
+                    # resumed by any runner once its lease runs out).
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(jobs, timeout=15)
+                if redis_queue is not None:
+                    await redis_queue.close()
                 if mail is not None:
                     # A mail cut off here stays leased and is retried when its lease ends.
                     with contextlib.suppress(TimeoutError):

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     batch_sync_limit: int = 200
     # How often each server process looks for missed SLA targets (0: never).
     sla_check_seconds: float = 30
+    # How often each server's in-process job runner looks for waiting jobs (0: it runs none;
+    # with REDIS_URL, `workorder worker` processes run them too).
+    job_poll_seconds: float = 2.0
 
     @field_validator("cors_origins", mode="before")
     @classmethod

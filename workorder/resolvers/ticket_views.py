@@ -6,19 +6,16 @@ import strawberry
 
 from workorder.errors import invalid
 from workorder.flows import saved_views
-from workorder.flows.field_conditions import Operator
 from workorder.flows.saved_views import ViewSettings
-from workorder.flows.ticket_filters import FieldCondition, Range, TicketFilter
 from workorder.flows.ticket_views import ListSpec, Order, SortField, View, count_views, ticket_page
-from workorder.models import Priority, SavedView, Source, Status
-from workorder.resolvers.common import decode_id, decode_ids, decode_optional_id, mutate
+from workorder.models import SavedView
+from workorder.resolvers.common import decode_id, decode_optional_id, mutate
 from workorder.schema.context import Info
 from workorder.schema.pagination import Edge, PageInfo
+from workorder.schema.ticket_filter_input import to_filter
 from workorder.schema.ticket_views import (
-    ID_LISTS,
     CreateSavedViewInput,
     CreateSavedViewPayload,
-    DateTimeRangeInput,
     DeleteSavedViewInput,
     DeleteSavedViewPayload,
     SavedViewType,
@@ -30,33 +27,6 @@ from workorder.schema.ticket_views import (
     ViewCount,
 )
 from workorder.schema.tickets import TicketType
-
-
-def _range(value: DateTimeRangeInput | None) -> Range | None:
-    return None if value is None else Range(value.start, value.end)
-
-
-def to_filter(given: TicketFilterInput | None) -> TicketFilter:
-    if given is None:
-        return TicketFilter()
-    ids: dict[str, tuple[int, ...]] = {}
-    for name, (attribute, type_name) in ID_LISTS.items():
-        values = getattr(given, name)
-        if values:
-            ids[attribute] = tuple(decode_ids(values, type_name, ["filter", name]))
-    return TicketFilter(
-        statuses=tuple(Status(s) for s in given.status or ()),
-        priorities=tuple(Priority(p) for p in given.priority or ()),
-        sources=tuple(Source(s) for s in given.source or ()),
-        steps=tuple(given.step or ()),
-        unassigned=given.unassigned,
-        created=_range(given.created),
-        updated=_range(given.updated),
-        done=_range(given.done),
-        due=_range(given.due),
-        fields=tuple(FieldCondition(c.key, Operator(c.op), c.value) for c in given.fields or ()),
-        **ids,
-    )
 
 
 def to_order(given: TicketOrderInput | None) -> Order:

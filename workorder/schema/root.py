@@ -10,6 +10,7 @@ from workorder.schema.batch_api import BatchMutation, BatchQuery
 from workorder.schema.customer_api import CustomerMutation, CustomerQuery
 from workorder.schema.customers import ContactType, CustomerType
 from workorder.schema.extensions import extensions
+from workorder.schema.job_api import JobMutation, JobQuery
 from workorder.schema.mail import MailType
 from workorder.schema.mail_api import MailQuery
 from workorder.schema.org import DepartmentType, GroupType, UserType
@@ -44,6 +45,7 @@ class Query(
     SlaQuery,
     BatchQuery,
     ReportQuery,
+    JobQuery,
 ):
     pass
 
@@ -59,6 +61,7 @@ class Mutation(
     SharingMutation,
     SlaMutation,
     BatchMutation,
+    JobMutation,
 ):
     pass
 

@@ -1,0 +1,131 @@
+"""Jobs over Redis: a saq queue, and the `workorder worker` that consumes it.
+
+Why saq: it is maintained, runs on redis-py 7 (it allows redis<8; we pin redis 7.x), has
+unique job keys, cron jobs, progress through `job.update` and a monitoring UI. arq, the
+other asyncio Redis queue, is in maintenance mode and pins redis<6.
+
+The `Job` row stays the truth; the saq job is a wake-up call carrying only the job id, under
+the unique key `job-<id>`, so a job is queued in Redis at most once at a time. The worker's
+function is the same `run_job` the server's in-process runner uses, so the lease rule still
+decides who runs a job: a saq job whose `Job` is already held, finished or cancelled ends at
+once. A cron job sweeps every minute for what Redis never delivered (a push lost while Redis
+was away, a worker killed mid-job whose lease ran out) and runs it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from saq import CronJob, Queue, Worker
+from saq.types import Context
+
+from workorder import db
+from workorder.flows.jobs import DEFAULT_LEASE
+from workorder.flows.ticket_common import now
+from workorder.flows.unit_of_work import Bus
+from workorder.jobs.runner import run_due_jobs, run_job
+from workorder.models import Job
+from workorder.settings import Settings
+from workorder.subscriptions.broker import make_broker
+
+log = logging.getLogger(__name__)
+
+QUEUE_NAME = "workorder-jobs"
+RUN = "run_workorder_job"
+SWEEP = "sweep_workorder_jobs"
+# A new job is the queue's for this long; after it the sweep takes it as lost.
+LOST_AFTER = timedelta(seconds=30)
+
+
+def job_key(job_id: int) -> str:
+    return f"job-{job_id}"
+
+
+class SaqJobQueue:
+    """`flows.jobs.JobQueue` over saq: pushes `run_workorder_job(job_id)` once per job."""
+
+    def __init__(self, redis_url: str) -> None:
+        self.queue = Queue.from_url(redis_url, name=QUEUE_NAME)
+
+    async def push(self, job_id: int) -> None:
+        await self.queue.enqueue(
+            RUN,
+            job_id=job_id,
+            key=job_key(job_id),
+            timeout=0,  # a job runs as long as it must; its lease guards it, not saq
+            retries=1,
+        )
+
+    async def close(self) -> None:
+        await self.queue.disconnect()
+
+
+def worker_functions(bus: Bus | None, lease: timedelta = DEFAULT_LEASE) -> tuple[Any, Any]:
+    """The worker's job function and its sweep, bound to the process's broker."""
+
+    async def run(ctx: Context, *, job_id: int) -> dict[str, Any] | None:
+        saq_job = ctx.get("job")
+
+        async def progress(job: Job) -> None:
+            if saq_job is not None and job.total:
+                await saq_job.update(progress=(job.done + job.failed) / job.total)
+
+        worker = ctx["worker"]
+        done = await run_job(
+            job_id,
+            bus=bus,
+            role="worker",
+            lease=lease,
+            stopping=worker.event.is_set,
+            on_progress=progress,
+        )
+        if done is None:
+            return None  # held by another runner, or already finished
+        return {"status": str(done.status), "done": done.done, "failed": done.failed}
+
+    async def sweep(ctx: Context) -> int:
+        worker = ctx["worker"]
+        return await run_due_jobs(
+            bus,
+            role="worker",
+            lease=lease,
+            stopping=worker.event.is_set,
+            queued_before=lambda: now() - LOST_AFTER,
+        )
+
+    # saq names functions (and the unique key of a cron job) by their __qualname__.
+    run.__qualname__ = RUN
+    sweep.__qualname__ = SWEEP
+    return run, sweep
+
+
+def make_worker(queue: Queue, bus: Bus | None, *, concurrency: int = 4) -> Worker[Context]:
+    run, sweep = worker_functions(bus)
+    return Worker(
+        queue,
+        functions=[run],
+        cron_jobs=[CronJob(sweep, cron="* * * * *", timeout=0)],
+        concurrency=concurrency,
+        shutdown_grace_period_s=10,  # between two chunks a job is handed back in time
+    )
+
+
+async def run_worker(settings: Settings) -> None:
+    """`workorder worker`: consume the Redis queue until SIGINT/SIGTERM."""
+    if settings.redis_url is None:
+        raise ValueError("REDIS_URL is not set: the worker consumes the Redis job queue")
+    async with db.open_database(settings.database):
+        broker = make_broker(settings.redis_url)
+        await broker.start()
+        queue = Queue.from_url(settings.redis_url, name=QUEUE_NAME)
+        worker = make_worker(queue, broker)
+        try:
+            await queue.connect()
+            log.info("workorder worker started", extra={"queue": QUEUE_NAME})
+            await worker.start()
+        finally:
+            await queue.disconnect()
+            await broker.close()
+            log.info("workorder worker stopped")
