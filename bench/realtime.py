@@ -38,7 +38,14 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
-from bench._services import Service, free_port, start_postgres, start_redis
+from tests.services import (
+    Service,
+    free_port,
+    postgres_version,
+    redis_version,
+    start_postgres,
+    start_redis,
+)
 from workorder import db
 from workorder.auth.actor import Actor
 from workorder.auth.tokens import issue_access_token
@@ -432,7 +439,7 @@ async def _stage(broker: Broker) -> Stage:
 
 async def _measure(folder: Path, redis: Service, database_url: str, backend: str) -> None:
     print(
-        f"realtime push — Redis {redis.version} + {backend}; server: `workorder serve` "
+        f"realtime push — Redis {redis_version()} + {backend}; server: `workorder serve` "
         "(uvicorn, websockets-sansio) in its own process; client: websockets, "
         "graphql-transport-ws, this process"
     )
@@ -511,13 +518,8 @@ async def run() -> None:
         postgres: Service | None = None
         try:
             postgres = start_postgres(Path(tempfile.mkdtemp(prefix="workorder-bench-pg-")))
-            if postgres is not None:
-                backend = f"PostgreSQL {postgres.version} (fsync off)"
-                database_url = postgres.url
-            else:
-                backend = "SQLite file (PostgreSQL not installed)"
-                database_url = f"sqlite://{folder / 'workorder.db'}"
-            await _measure(folder, redis, database_url, backend)
+            backend = f"PostgreSQL {postgres_version()} (fsync off)"
+            await _measure(folder, redis, postgres.url, backend)
         finally:
             if postgres is not None:
                 postgres.stop()

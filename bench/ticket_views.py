@@ -27,15 +27,17 @@ import logging
 import math
 import os
 import random
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
 
-from bench._pg import start_postgres
+from tests.services import start_postgres
 from workorder import db
 from workorder.auth.actor import Actor
 from workorder.auth.visibility import Reach, reach_of
@@ -469,7 +471,11 @@ async def run() -> None:
     sizes = _sizes()
     results = Results(sizes=sizes)
     server = start_postgres(
-        "shared_buffers=1GB", "maintenance_work_mem=256MB", "max_wal_size=8GB", "autovacuum=off"
+        Path(tempfile.mkdtemp(prefix="workorder-bench-pg-")),
+        "shared_buffers=1GB",
+        "maintenance_work_mem=256MB",
+        "max_wal_size=8GB",
+        "autovacuum=off",
     )
     try:
         async with db.open_database(server.url):

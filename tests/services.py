@@ -72,7 +72,14 @@ def _as_postgres(cmd: list[str]) -> list[str]:
     return cmd
 
 
-def start_postgres(folder: Path) -> Service:
+def postgres_version() -> str:
+    """The major version of the installed server (its folder under /usr/lib/postgresql)."""
+    return _pg_bin().parent.name
+
+
+def start_postgres(folder: Path, *settings: str) -> Service:
+    """A throwaway server with a `workorder` database; `settings` are extra `name=value`
+    server settings (the benchmarks size memory and turn autovacuum off)."""
     binaries = _pg_bin()
     folder.mkdir(parents=True, exist_ok=True)
     data = folder / "pgdata"
@@ -116,6 +123,7 @@ def start_postgres(folder: Path) -> Service:
                 "full_page_writes=off",
                 "-c",
                 "max_connections=200",
+                *[arg for setting in settings for arg in ("-c", setting)],
             ]
         ),
         stdout=subprocess.DEVNULL,
@@ -144,6 +152,17 @@ def start_postgres(folder: Path) -> Service:
             break
         time.sleep(0.2)
     return Service(url, process, folder)
+
+
+def redis_version() -> str:
+    """The installed redis-server's version, e.g. 7.0.15."""
+    out = subprocess.run(
+        [shutil.which("redis-server") or "redis-server", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return next((w[2:] for w in out.split() if w.startswith("v=")), "?")
 
 
 def start_redis(folder: Path, port: int | None = None) -> Service:

@@ -159,3 +159,21 @@ async def saved_view(actor: Actor, view_id: int, field: list[str]) -> SavedView:
     if view is None:
         raise not_found("SavedView", field)
     return view
+
+
+async def list_spec(
+    actor: Actor,
+    *,
+    saved_view_id: int | None,
+    given: ListSpec,
+    filter_given: bool,
+    order_given: bool,
+) -> ListSpec:
+    """The list a caller asks for: a preset view with its own filter, or a saved view (whose
+    filter is not mixed with another; a search, and an explicit order, still apply)."""
+    if saved_view_id is None:
+        return given
+    if filter_given:
+        raise invalid("Give a saved view or a filter, not both", ["filter"])
+    stored = spec_of(await saved_view(actor, saved_view_id, ["savedViewId"]))
+    return replace(stored, search=given.search, order=given.order if order_given else stored.order)

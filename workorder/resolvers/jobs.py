@@ -51,16 +51,13 @@ async def job_query(info: Info, id: strawberry.ID) -> JobType | None:
 
 
 async def _spec(info: Info, given: StartBatchJobInput) -> ListSpec:
-    actor = info.context.require_actor()
-    if given.saved_view_id is None:
-        return ListSpec(view=View(given.view), filter=to_filter(given.filter), search=given.search)
-    if given.filter is not None:
-        raise invalid("Give a saved view or a filter, not both", ["filter"])
-    saved = await saved_views.saved_view(
-        actor, decode_id(given.saved_view_id, "SavedView", ["savedViewId"]), ["savedViewId"]
+    return await saved_views.list_spec(
+        info.context.require_actor(),
+        saved_view_id=decode_optional_id(given.saved_view_id, "SavedView", ["savedViewId"]),
+        given=ListSpec(view=View(given.view), filter=to_filter(given.filter), search=given.search),
+        filter_given=given.filter is not None,
+        order_given=False,
     )
-    stored = saved_views.spec_of(saved)
-    return ListSpec(view=stored.view, filter=stored.filter, search=given.search)
 
 
 def _action(info: Info, given: StartBatchJobInput) -> BatchAction:

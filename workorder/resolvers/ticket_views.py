@@ -44,22 +44,15 @@ async def tickets_query(
     after: str | None = None,
 ) -> TicketConnection:
     actor = info.context.require_actor()
-    spec = ListSpec(view=View(view), filter=to_filter(filter), search=search)
-    if saved_view_id is not None:
-        if filter is not None:
-            raise invalid("Give a saved view or a filter, not both", ["filter"])
-        saved = await saved_views.saved_view(
-            actor, decode_id(saved_view_id, "SavedView", ["savedViewId"]), ["savedViewId"]
-        )
-        stored = saved_views.spec_of(saved)
-        spec = ListSpec(
-            view=stored.view,
-            filter=stored.filter,
-            search=search,
-            order=stored.order if order_by is None else to_order(order_by),
-        )
-    elif order_by is not None:
-        spec = ListSpec(view=spec.view, filter=spec.filter, search=search, order=to_order(order_by))
+    spec = await saved_views.list_spec(
+        actor,
+        saved_view_id=decode_optional_id(saved_view_id, "SavedView", ["savedViewId"]),
+        given=ListSpec(
+            view=View(view), filter=to_filter(filter), search=search, order=to_order(order_by)
+        ),
+        filter_given=filter is not None,
+        order_given=order_by is not None,
+    )
     page = await ticket_page(actor, await info.context.reach(), spec, first=first, after=after)
     pairs = zip(page.tickets, page.cursors, strict=True)
     edges = [Edge(node=TicketType.of(t), cursor=c) for t, c in pairs]
