@@ -39,11 +39,10 @@ from tortoise.queryset import QuerySet
 from workorder.auth.actor import Actor
 from workorder.auth.permissions import require_admin
 from workorder.errors import invalid, not_found
-from workorder.flows.ticket_common import label, now, supervisors_of
+from workorder.flows.ticket_common import label, notify, now, supervisors_of
 from workorder.flows.unit_of_work import Bus, unit_of_work
 from workorder.models import (
     PRIORITY_ORDER,
-    Notification,
     NotificationKind,
     Priority,
     SlaPolicy,
@@ -52,7 +51,6 @@ from workorder.models import (
     Ticket,
     User,
 )
-from workorder.subscriptions.channels import user_channel
 
 log = logging.getLogger(__name__)
 
@@ -223,7 +221,7 @@ async def _recipients(ticket: Ticket) -> list[int]:
     ):
         found.append(ticket.assignee_id)
     found.extend(await supervisors_of(ticket.current_group_id))
-    return list(dict.fromkeys(found))
+    return found
 
 
 async def _tell(breach: Breach, ticket_id: int, at: datetime, bus: Bus | None) -> bool:
@@ -237,23 +235,15 @@ async def _tell(breach: Breach, ticket_id: int, at: datetime, bus: Bus | None) -
         ticket = await Ticket.get(id=ticket_id)
         due: datetime = getattr(ticket, due_column)
         message = f"SLA {what} target missed ({due:%Y-%m-%d %H:%M} UTC): {label(ticket)}"
-        for user_id in await _recipients(ticket):
-            row = await Notification.create(
-                tenant_id=ticket.tenant_id,
-                recipient_id=user_id,
-                kind=NotificationKind.SLA_BREACH,
-                ticket_id=ticket.id,
-                message=message,
-            )
-            uow.publish(
-                user_channel(user_id),
-                {
-                    "notificationId": row.id,
-                    "kind": str(NotificationKind.SLA_BREACH),
-                    "ticketId": ticket.id,
-                    "breach": str(breach),
-                },
-            )
+        await notify(
+            uow,
+            ticket,
+            None,
+            NotificationKind.SLA_BREACH,
+            await _recipients(ticket),
+            message,
+            details={"breach": str(breach)},
+        )
     return True
 
 

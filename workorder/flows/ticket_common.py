@@ -135,14 +135,16 @@ async def record(
 async def notify(
     uow: UnitOfWork,
     ticket: Ticket,
-    event: TicketEvent,
+    event: TicketEvent | None,
     kind: NotificationKind,
     recipients: Iterable[int],
     message: str,
     *,
     skip: int | None = None,
+    details: dict[str, str] | None = None,
 ) -> list[Notification]:
-    """A stored notification per recipient (never the one who acted), pushed after commit."""
+    """A stored notification per recipient (never the one who acted), pushed after commit.
+    `event` is None for what no action caused (an SLA breach); `details` go into the push."""
     made = []
     for user_id in dict.fromkeys(recipients):
         if user_id == skip:
@@ -152,13 +154,13 @@ async def notify(
             recipient_id=user_id,
             kind=kind,
             ticket_id=ticket.id,
-            event_id=event.id,
+            event_id=event.id if event else None,
             message=message,
         )
         made.append(row)
         uow.publish(
             user_channel(user_id),
-            {"notificationId": row.id, "kind": str(kind), "ticketId": ticket.id},
+            {"notificationId": row.id, "kind": str(kind), "ticketId": ticket.id, **(details or {})},
         )
     return made
 

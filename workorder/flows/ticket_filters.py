@@ -122,7 +122,12 @@ def _listed(name: str, values: tuple[Any, ...]) -> None:
         raise invalid(f"At most {MAX_LISTED} values", ["filter", name])
 
 
-async def filter_q(actor: Actor, spec: TicketFilter) -> Q:
+FieldTypes = dict[str, FieldType | None]
+
+
+async def filter_q(
+    actor: Actor, spec: TicketFilter, known: dict[tuple[int, ...], FieldTypes] | None = None
+) -> Q:
     """The Q of a whole filter; raises INVALID with the path of the first bad part."""
     found = Q()
     for name, column in [
@@ -147,7 +152,7 @@ async def filter_q(actor: Actor, spec: TicketFilter) -> Q:
     found &= _range("done_at", spec.done, "done")
     found &= _range("due_at", spec.due, "due")
     if spec.fields:
-        found &= await _fields_q(actor, spec)
+        found &= await _fields_q(actor, spec, {} if known is None else known)
     return found
 
 
@@ -167,10 +172,16 @@ async def field_types(
     return types
 
 
-async def _fields_q(actor: Actor, spec: TicketFilter) -> Q:
+async def _fields_q(
+    actor: Actor, spec: TicketFilter, known: dict[tuple[int, ...], FieldTypes]
+) -> Q:
+    """`known` keeps the field types already read for a set of templates: counting many
+    menu entries reads each set once."""
     if len(spec.fields) > MAX_CONDITIONS:
         raise invalid(f"At most {MAX_CONDITIONS} field conditions", ["filter", "fields"])
-    types = await field_types(actor, spec.template_ids)
+    if spec.template_ids not in known:
+        known[spec.template_ids] = await field_types(actor, spec.template_ids)
+    types = known[spec.template_ids]
     found = Q()
     for n, cond in enumerate(spec.fields):
         path = ["filter", "fields", str(n)]

@@ -29,7 +29,7 @@ from workorder.auth.visibility import (
     visibility_filter,
 )
 from workorder.errors import invalid
-from workorder.flows.ticket_filters import TicketFilter, filter_q, search_q
+from workorder.flows.ticket_filters import FieldTypes, TicketFilter, filter_q, search_q
 from workorder.models import (
     PRIORITY_ORDER,
     ClaimMode,
@@ -165,11 +165,16 @@ async def matching(actor: Actor, reach: Reach, spec: ListSpec) -> Q:
     return visibility_filter(actor, reach) & await narrowing(actor, reach, spec)
 
 
-async def narrowing(actor: Actor, reach: Reach, spec: ListSpec) -> Q:
+async def narrowing(
+    actor: Actor,
+    reach: Reach,
+    spec: ListSpec,
+    known: dict[tuple[int, ...], FieldTypes] | None = None,
+) -> Q:
     """View AND filter AND search, without the visibility rule."""
     return (
         view_q(spec.view, actor, reach)
-        & await filter_q(actor, spec.filter)
+        & await filter_q(actor, spec.filter, known)
         & search_q(actor, spec.search)
     )
 
@@ -275,8 +280,9 @@ async def count_views(actor: Actor, reach: Reach, entries: list[ListSpec]) -> li
         return []
     visible = visibility_filter(actor, reach)
     counts = {}
+    known: dict[tuple[int, ...], FieldTypes] = {}
     for n, spec in enumerate(entries):
-        counts[f"c{n}"] = Count("id", _filter=await narrowing(actor, reach, spec))
+        counts[f"c{n}"] = Count("id", _filter=await narrowing(actor, reach, spec, known))
     row = await Ticket.filter(visible).annotate(**counts).first().values(*counts)
     assert row is not None
     return [int(row[f"c{n}"] or 0) for n in range(len(entries))]
