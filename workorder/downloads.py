@@ -1,4 +1,6 @@
 """GET /files/{id}: an attachment's bytes, for callers the download rule lets through.
+GET /jobs/{id}/file: a finished export's file, for whoever may follow the job and holds
+ticket.export (403 for its starter without the grant any more).
 
 Authentication is the same bearer token as /graphql (an access token or a partner API token),
 from the Authorization header. Every refusal after authentication is a 404 — unknown id, another
@@ -22,7 +24,9 @@ from workorder.auth.actor import Actor
 from workorder.auth.attachments import downloadable
 from workorder.auth.sessions import authenticate
 from workorder.auth.tokens import TokenError
+from workorder.errors import ErrorCode, FlowError
 from workorder.flows.attachments import clean_content_type
+from workorder.flows.exports import export_file
 from workorder.settings import Settings
 from workorder.storage import BlobNotFound, Storage
 
@@ -94,5 +98,37 @@ async def download(request: Request) -> Response:
     return StreamingResponse(chunks, headers=headers)
 
 
+async def download_export(request: Request) -> Response:
+    settings: Settings = request.app.state.settings
+    storage: Storage = request.app.state.storage
+    actor = await _caller(request, settings)
+    if isinstance(actor, Response):
+        return actor
+    pk = ids.pk_of(request.path_params["id"], "Job")
+    if pk is None:
+        return _error(404, _NOT_FOUND)
+    try:
+        found = await export_file(actor, pk)
+        chunks = await storage.open(found.sha256)
+    except FlowError as refused:
+        if refused.code == ErrorCode.FORBIDDEN:
+            return _error(403, refused.message)
+        return _error(404, _NOT_FOUND)
+    except BlobNotFound:
+        log.error("export file missing from storage", extra={"job_id": pk})
+        return _error(404, _NOT_FOUND)
+    headers = {
+        "Content-Type": found.content_type,
+        "Content-Length": str(found.size),
+        "Content-Disposition": content_disposition(found.filename),
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",
+    }
+    return StreamingResponse(chunks, headers=headers)
+
+
 def routes() -> list[Route]:
-    return [Route("/files/{id}", download, methods=["GET"])]
+    return [
+        Route("/files/{id}", download, methods=["GET"]),
+        Route("/jobs/{id}/file", download_export, methods=["GET"]),
+    ]

@@ -224,7 +224,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             )
             # Every process may run jobs: the claim's conditional UPDATE gives each to one.
             runner = (
-                JobRunner(broker, poll=settings.job_poll_seconds)
+                JobRunner(broker, poll=settings.job_poll_seconds, storage=app.state.storage)
                 if settings.job_poll_seconds > 0
                 else None
             )

@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     max_query_tokens: int = 4000
     # Batch actions on selected ids run in the request up to this many; more is a job.
     batch_sync_limit: int = 200
+    import_max_rows: int = 10_000  # rows per import file
     # How often each server process looks for missed SLA targets (0: never).
     sla_check_seconds: float = 30
     # How often each server's in-process job runner looks for waiting jobs (0: it runs none;

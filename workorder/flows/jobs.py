@@ -42,7 +42,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
@@ -58,6 +58,7 @@ from workorder.flows.ticket_filters import TicketFilter
 from workorder.flows.ticket_views import ListSpec, View, matching
 from workorder.flows.unit_of_work import Bus, unit_of_work
 from workorder.models import JOB_FINISHED, Job, JobStatus, Ticket, User
+from workorder.storage import Storage
 from workorder.subscriptions.channels import job_channel
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,20 @@ class JobQueue(Protocol):
     """Tells a runner that a job is waiting (a wake-up call: the row is the truth)."""
 
     async def push(self, job_id: int) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class JobEnv:
+    """What a job may use besides the database: the broker for pushes, the file store for
+    the files it reads (imports) or writes (exports)."""
+
+    bus: Bus | None = None
+    storage: Storage | None = None
+
+    def require_storage(self) -> Storage:
+        if self.storage is None:
+            raise RuntimeError("this kind of job needs a file store")
+        return self.storage
 
 
 class LeaseLost(Exception):
@@ -137,22 +152,58 @@ def my_jobs(actor: Actor, statuses: Sequence[JobStatus] = ()) -> QuerySet[Job]:
 # --- kinds -------------------------------------------------------------------------------
 
 
-class JobKind(Protocol):
-    """What a kind of job does; registered by name in KINDS."""
+class ItemJobKind(Protocol):
+    """A job of items that each change something (batch actions, import rows): each item
+    is one transaction with the job's marker, so a resumed job applies nothing twice."""
+
+    @property
+    def item_key(self) -> str:
+        """What an item is called in the job's errors ("ticketId", "row")."""
 
     def check(self, actor: Actor) -> None:
         """May this actor start (and keep running) it? Raises a FlowError if not."""
 
-    async def validate(self, actor: Actor, params: dict[str, Any]) -> None:
+    async def validate(self, actor: Actor, params: dict[str, Any], env: JobEnv) -> None:
         """Refuse parameters the job could not run with, before anything is stored."""
 
-    async def select(self, actor: Actor, params: dict[str, Any]) -> list[int]:
+    async def select(self, actor: Actor, params: dict[str, Any], env: JobEnv) -> list[int]:
         """The items, resolved once at the first start, in the order they are worked."""
 
-    async def run_item(
-        self, actor: Actor, params: dict[str, Any], item: int, bus: Bus | None
-    ) -> None:
+    async def prepare(self, actor: Actor, params: dict[str, Any], env: JobEnv) -> Any:
+        """Whatever every item needs, made once per run (the action, the parsed file)."""
+
+    async def run_item(self, actor: Actor, prepared: Any, item: int, env: JobEnv) -> None:
         """One item, inside the item's transaction; a FlowError is that item's failure."""
+
+
+class Progress(Protocol):
+    """How a whole job tells how far it has come; LeaseLost once the job is not its own."""
+
+    async def __call__(self, done: int, total: int) -> None: ...
+
+
+@runtime_checkable
+class WholeJobKind(Protocol):
+    """A job that changes nothing and produces one result (an export): run from the start
+    again after a crash or a hand-back, which is safe because it has no side effects until
+    its result is recorded, once, by the lease holder."""
+
+    def check(self, actor: Actor) -> None: ...
+
+    async def validate(self, actor: Actor, params: dict[str, Any], env: JobEnv) -> None: ...
+
+    async def run(
+        self,
+        actor: Actor,
+        job: Job,
+        env: JobEnv,
+        progress: Progress,
+        stopping: Callable[[], bool],
+    ) -> dict[str, Any] | None:
+        """The job's result (merged into `Job.result`), or None when `stopping()` cut it off."""
+
+
+JobKind = ItemJobKind | WholeJobKind
 
 
 _ACTIONS: dict[BatchKind, type[BatchAction]] = {
@@ -198,6 +249,7 @@ class BatchJob:
     action's flow function (the rules, event and notifications of `flows/batch.py`)."""
 
     kind: BatchKind
+    item_key: str = "ticketId"
 
     def action(self, params: dict[str, Any]) -> BatchAction:
         args = params.get("args") or {}
@@ -213,7 +265,7 @@ class BatchJob:
     def check(self, actor: Actor) -> None:
         require_batch(actor)
 
-    async def validate(self, actor: Actor, params: dict[str, Any]) -> None:
+    async def validate(self, actor: Actor, params: dict[str, Any], env: JobEnv) -> None:
         self.action(params)
         try:
             spec = spec_from_json(params.get("spec") or {})
@@ -221,16 +273,18 @@ class BatchJob:
             raise invalid(f"Bad list query: {exc}", ["spec"]) from exc
         await matching(actor, await reach_of(actor), spec)  # the filter's own checks
 
-    async def select(self, actor: Actor, params: dict[str, Any]) -> list[int]:
+    async def select(self, actor: Actor, params: dict[str, Any], env: JobEnv) -> list[int]:
         spec = spec_from_json(params.get("spec") or {})
         where = await matching(actor, await reach_of(actor), spec)
         ids: list[int] = await Ticket.filter(where).order_by("id").values_list("id", flat=True)  # type: ignore[assignment]
         return ids
 
-    async def run_item(
-        self, actor: Actor, params: dict[str, Any], item: int, bus: Bus | None
-    ) -> None:
-        await self.action(params).run(actor, item, bus)
+    async def prepare(self, actor: Actor, params: dict[str, Any], env: JobEnv) -> BatchAction:
+        return self.action(params)
+
+    async def run_item(self, actor: Actor, prepared: Any, item: int, env: JobEnv) -> None:
+        action: BatchAction = prepared
+        await action.run(actor, item, env.bus)
 
 
 KINDS: dict[str, JobKind] = {batch_kind_name(k): BatchJob(k) for k in BatchKind}
@@ -257,8 +311,10 @@ async def enqueue(
     params: dict[str, Any],
     total: int = 0,
     *,
+    result: dict[str, Any] | None = None,
     bus: Bus | None = None,
     queue: JobQueue | None = None,
+    storage: Storage | None = None,
 ) -> Job:
     """Store a QUEUED job the caller may start, then tell the runners.
 
@@ -268,7 +324,7 @@ async def enqueue(
     """
     handler = _kind(kind)
     handler.check(actor)
-    await handler.validate(actor, params)
+    await handler.validate(actor, params, JobEnv(bus, storage))
     stored = {**params, "user_id": actor.user_id, "scopes": sorted(str(s) for s in actor.scopes)}
     async with unit_of_work(bus) as uow:
         job = await Job.create(
@@ -277,6 +333,7 @@ async def enqueue(
             kind=kind,
             params=stored,
             total=total,
+            result=result or {},
             lease_until=now(),  # a runner may take it from now on
         )
         uow.publish(job_channel(job.id), job_message(job))
@@ -411,42 +468,50 @@ class _Progress:
         self.done, self.failed, self.errors = done, failed, errors
 
 
-def _error(item: int, code: str, message: str) -> dict[str, Any]:
-    return {"ticketId": item, "code": code, "message": message}
+def _error(
+    kind: ItemJobKind, item: int, code: str, message: str, field: list[str] | None = None
+) -> dict[str, Any]:
+    error: dict[str, Any] = {kind.item_key: item, "code": code, "message": message}
+    if field:
+        error["field"] = field
+    return error
 
 
 async def _work_item(
-    kind: JobKind,
+    kind: ItemJobKind,
     actor: Actor,
-    params: dict[str, Any],
+    prepared: Any,
     item: int,
     progress: _Progress,
-    bus: Bus | None,
+    env: JobEnv,
 ) -> None:
     """One item and its marker, committed together (see the module docstring)."""
     for attempt in range(1, STALE_TRIES + 1):
-        async with unit_of_work(bus) as uow:
+        async with unit_of_work(env.bus) as uow:
             mark = len(uow.outgoing)
             try:
                 async with in_transaction():  # a savepoint: a refusal undoes its own part only
-                    await kind.run_item(actor, params, item, bus)
+                    await kind.run_item(actor, prepared, item, env)
             except FlowError as refused:
                 del uow.outgoing[mark:]  # nothing of a refused item is announced
                 if refused.code == ErrorCode.STALE and attempt < STALE_TRIES:
                     continue  # changed under us (we sent no version): read it again
-                await progress.commit(_error(item, str(refused.code), refused.message))
+                error = _error(kind, item, str(refused.code), refused.message, refused.field)
+                await progress.commit(error)
                 return
             await progress.commit(None)
             return
 
 
-async def _record_unexpected(item: int, progress: _Progress, exc: Exception) -> None:
+async def _record_unexpected(
+    kind: ItemJobKind, item: int, progress: _Progress, exc: Exception
+) -> None:
     """An item that broke unexpectedly is rolled back, logged, and counted as failed, so one
     bad ticket cannot stall the job; if even that cannot be written, the job is left to be
     resumed once its lease runs out."""
     log.error("job %s: item %s failed unexpectedly", progress.job_id, item, exc_info=exc)
     async with in_transaction():
-        await progress.commit(_error(item, INTERNAL, "Unexpected error (logged)"))
+        await progress.commit(_error(kind, item, INTERNAL, "Unexpected error (logged)"))
 
 
 async def _finish(
@@ -486,6 +551,7 @@ async def execute(
     owner: str,
     *,
     bus: Bus | None,
+    storage: Storage | None = None,
     lease: timedelta = DEFAULT_LEASE,
     chunk: int | None = None,
     stopping: Callable[[], bool] | None = None,
@@ -493,47 +559,100 @@ async def execute(
 ) -> Job | None:
     """Run (or resume) a job this runner has claimed, to its end, a cancel, a lost lease or
     `stopping()`. Returns the job as it was left, or None when it was not ours any more."""
-    chunk = chunk or CHUNK
+    env = JobEnv(bus, storage)
     progress = _Progress(job.id, owner, lease, job.done, job.failed, list(job.errors or []))
     kind = KINDS.get(job.kind)
     if kind is None:
         error = {"code": ErrorCode.INVALID.value, "message": f"Unknown kind of job: {job.kind}"}
         return await _finish(progress, JobStatus.FAILED, bus, errors=[*progress.errors, error])
+    stopping = stopping or _never
     try:
         actor = await _actor_of(job)
         kind.check(actor)
-        ids = job.result.get("ids") if isinstance(job.result, dict) else None
-        if ids is None:  # the first start: the selection is fixed now, once
-            ids = await kind.select(actor, job.params)
-            written = await Job.filter(
-                id=job.id, status=JobStatus.RUNNING, lease_owner=owner
-            ).update(result={**(job.result or {}), "ids": ids}, total=len(ids), updated_at=now())
-            if not written:
-                return None
+        if isinstance(kind, WholeJobKind):
+            return await _execute_whole(kind, actor, job, progress, env, stopping, on_progress)
+        return await _execute_items(
+            kind, actor, job, progress, env, chunk or CHUNK, stopping, on_progress
+        )
     except FlowError as refused:
         error = {"code": refused.code.value, "message": refused.message}
         return await _finish(progress, JobStatus.FAILED, bus, errors=[*progress.errors, error])
-    await report(job.id, bus=bus)
+    except LeaseLost:
+        return None  # cancelled, or taken over: what was in flight was rolled back
+
+
+def _never() -> bool:
+    return False
+
+
+async def _execute_items(
+    kind: ItemJobKind,
+    actor: Actor,
+    job: Job,
+    progress: _Progress,
+    env: JobEnv,
+    chunk: int,
+    stopping: Callable[[], bool],
+    on_progress: OnProgress | None,
+) -> Job | None:
+    ids = job.result.get("ids") if isinstance(job.result, dict) else None
+    if ids is None:  # the first start: the selection is fixed now, once
+        ids = await kind.select(actor, job.params, env)
+        written = await Job.filter(
+            id=job.id, status=JobStatus.RUNNING, lease_owner=progress.owner
+        ).update(result={**(job.result or {}), "ids": ids}, total=len(ids), updated_at=now())
+        if not written:
+            return None
+    prepared = await kind.prepare(actor, job.params, env)
+    await report(job.id, bus=env.bus)
     while progress.position < len(ids):
         if not await _still_ours(progress):
             return None  # cancelled, or another runner has it
-        if stopping is not None and stopping():
-            await _release(progress, bus)
+        if stopping():
+            await _release(progress, env.bus)
             return await Job.get(id=job.id)
         for item in ids[progress.position : progress.position + chunk]:
             before = (progress.done, progress.failed, progress.errors)
             try:
-                try:
-                    await _work_item(kind, actor, job.params, item, progress, bus)
-                except LeaseLost:
-                    raise
-                except Exception as exc:
-                    # Rolled back, even if it failed as late as its commit: so are the counts.
-                    progress.done, progress.failed, progress.errors = before
-                    await _record_unexpected(item, progress, exc)
+                await _work_item(kind, actor, prepared, item, progress, env)
             except LeaseLost:
-                return None  # cancelled, or taken over: the item was rolled back
-        current = await report(job.id, bus=bus)
+                raise
+            except Exception as exc:
+                # Rolled back, even if it failed as late as its commit: so are the counts.
+                progress.done, progress.failed, progress.errors = before
+                await _record_unexpected(kind, item, progress, exc)
+        current = await report(job.id, bus=env.bus)
         if on_progress is not None:
             await on_progress(current)
-    return await _finish(progress, JobStatus.DONE, bus)
+    return await _finish(progress, JobStatus.DONE, env.bus)
+
+
+async def _execute_whole(
+    kind: WholeJobKind,
+    actor: Actor,
+    job: Job,
+    progress: _Progress,
+    env: JobEnv,
+    stopping: Callable[[], bool],
+    on_progress: OnProgress | None,
+) -> Job | None:
+    """From the start, every time: counts are reset, the result is written at the end."""
+
+    async def step(done: int, total: int) -> None:
+        at = now()
+        written = await Job.filter(
+            id=job.id, status=JobStatus.RUNNING, lease_owner=progress.owner
+        ).update(done=done, total=total, lease_until=at + progress.lease, updated_at=at)
+        if not written:
+            raise LeaseLost(job.id)
+        current = await report(job.id, bus=env.bus)
+        if on_progress is not None:
+            await on_progress(current)
+
+    await step(0, job.total)
+    result = await kind.run(actor, job, env, step, stopping)
+    if result is None:
+        await _release(progress, env.bus)
+        return await Job.get(id=job.id)
+    merged = {**(job.result or {}), **result}
+    return await _finish(progress, JobStatus.DONE, env.bus, result=merged)

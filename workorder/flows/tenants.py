@@ -4,6 +4,7 @@ and the settings its administrators choose for the whole company."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from tortoise.transactions import in_transaction
 
@@ -12,6 +13,7 @@ from workorder.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
 from workorder.auth.permissions import require_admin
 from workorder.errors import conflict, invalid, not_found
 from workorder.flows.common import KEEP, Keep, clean_name
+from workorder.flows.exports import check_export_setting
 from workorder.models import CustomerLookupMode, Role, Tenant, User
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -56,7 +58,9 @@ async def customer_lookup_mode(tenant_id: int) -> CustomerLookupMode:
 
 
 async def update_tenant_settings(
-    actor: Actor, customer_lookup_mode: CustomerLookupMode | Keep = KEEP
+    actor: Actor,
+    customer_lookup_mode: CustomerLookupMode | Keep = KEEP,
+    export_columns: Sequence[str] | Keep | None = KEEP,
 ) -> Tenant:
     """Settings change how everybody in the company works: administrators only. Only the
     settings given are written, so two administrators changing different ones both win."""
@@ -69,6 +73,12 @@ async def update_tenant_settings(
         except ValueError as exc:
             raise invalid("Must be EXACT or FUZZY", ["customerLookupMode"]) from exc
         changed.append("customer_lookup_mode")
+    if not isinstance(export_columns, Keep):
+        # None: back to the default (every system column and custom field).
+        tenant.export_columns = (
+            None if export_columns is None else await check_export_setting(actor, export_columns)
+        )
+        changed.append("export_columns")
     if changed:
         await tenant.save(update_fields=changed)
     return tenant

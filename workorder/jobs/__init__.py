@@ -3,3 +3,8 @@
 Both claim jobs through `workorder.flows.jobs` and run them there; this package only decides
 when and where.
 """
+
+# The kinds of job defined outside flows/jobs.py register themselves when imported: every
+# runner (and every server, which starts them) must know them all.
+from workorder.flows import exports as exports
+from workorder.flows import imports as imports

@@ -28,6 +28,7 @@ from workorder.flows.unit_of_work import Bus
 from workorder.jobs.runner import run_due_jobs, run_job
 from workorder.models import Job
 from workorder.settings import Settings
+from workorder.storage import LocalStorage, Storage
 from workorder.subscriptions.broker import make_broker
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,9 @@ class SaqJobQueue:
         await self.queue.disconnect()
 
 
-def worker_functions(bus: Bus | None, lease: timedelta = DEFAULT_LEASE) -> tuple[Any, Any]:
+def worker_functions(
+    bus: Bus | None, lease: timedelta = DEFAULT_LEASE, storage: Storage | None = None
+) -> tuple[Any, Any]:
     """The worker's job function and its sweep, bound to the process's broker."""
 
     async def run(ctx: Context, *, job_id: int) -> dict[str, Any] | None:
@@ -76,6 +79,7 @@ def worker_functions(bus: Bus | None, lease: timedelta = DEFAULT_LEASE) -> tuple
         done = await run_job(
             job_id,
             bus=bus,
+            storage=storage,
             role="worker",
             lease=lease,
             stopping=worker.event.is_set,
@@ -89,6 +93,7 @@ def worker_functions(bus: Bus | None, lease: timedelta = DEFAULT_LEASE) -> tuple
         worker = ctx["worker"]
         return await run_due_jobs(
             bus,
+            storage=storage,
             role="worker",
             lease=lease,
             stopping=worker.event.is_set,
@@ -101,8 +106,10 @@ def worker_functions(bus: Bus | None, lease: timedelta = DEFAULT_LEASE) -> tuple
     return run, sweep
 
 
-def make_worker(queue: Queue, bus: Bus | None, *, concurrency: int = 4) -> Worker[Context]:
-    run, sweep = worker_functions(bus)
+def make_worker(
+    queue: Queue, bus: Bus | None, *, storage: Storage | None = None, concurrency: int = 4
+) -> Worker[Context]:
+    run, sweep = worker_functions(bus, storage=storage)
     return Worker(
         queue,
         functions=[run],
@@ -120,7 +127,7 @@ async def run_worker(settings: Settings) -> None:
         broker = make_broker(settings.redis_url)
         await broker.start()
         queue = Queue.from_url(settings.redis_url, name=QUEUE_NAME)
-        worker = make_worker(queue, broker)
+        worker = make_worker(queue, broker, storage=LocalStorage(settings.storage))
         try:
             await queue.connect()
             log.info("workorder worker started", extra={"queue": QUEUE_NAME})

@@ -27,6 +27,7 @@ from workorder.flows.jobs import (
 )
 from workorder.flows.unit_of_work import Bus
 from workorder.models import Job
+from workorder.storage import Storage
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ async def run_job(
     job_id: int,
     *,
     bus: Bus | None,
+    storage: Storage | None = None,
     role: str = "runner",
     lease: timedelta = DEFAULT_LEASE,
     stopping: Callable[[], bool] = _never,
@@ -52,13 +54,20 @@ async def run_job(
         return None
     log.info("job %s (%s) claimed by %s", job.id, job.kind, owner)
     return await execute(
-        job, owner, bus=bus, lease=lease, stopping=stopping, on_progress=on_progress
+        job,
+        owner,
+        bus=bus,
+        storage=storage,
+        lease=lease,
+        stopping=stopping,
+        on_progress=on_progress,
     )
 
 
 async def run_due_jobs(
     bus: Bus | None,
     *,
+    storage: Storage | None = None,
     role: str = "runner",
     lease: timedelta = DEFAULT_LEASE,
     stopping: Callable[[], bool] = _never,
@@ -72,7 +81,10 @@ async def run_due_jobs(
         for job_id in await due_jobs(queued_before=before):
             if stopping():
                 break
-            if await run_job(job_id, bus=bus, role=role, lease=lease, stopping=stopping):
+            ran_job = await run_job(
+                job_id, bus=bus, storage=storage, role=role, lease=lease, stopping=stopping
+            )
+            if ran_job:
                 claimed = True
                 ran += 1
         if not claimed:
@@ -83,8 +95,16 @@ async def run_due_jobs(
 class JobRunner:
     """The in-process runner of one server; also the `JobQueue` that wakes it."""
 
-    def __init__(self, bus: Bus | None, *, poll: float, lease: timedelta = DEFAULT_LEASE) -> None:
+    def __init__(
+        self,
+        bus: Bus | None,
+        *,
+        poll: float,
+        lease: timedelta = DEFAULT_LEASE,
+        storage: Storage | None = None,
+    ) -> None:
         self.bus = bus
+        self.storage = storage
         self.poll = poll
         self.lease = lease
         self.paused = False  # tests and maintenance: claim nothing new
@@ -100,7 +120,11 @@ class JobRunner:
             if not self.paused:
                 try:
                     await run_due_jobs(
-                        self.bus, role="server", lease=self.lease, stopping=stop.is_set
+                        self.bus,
+                        storage=self.storage,
+                        role="server",
+                        lease=self.lease,
+                        stopping=stop.is_set,
                     )
                 except Exception:  # the database may be away a moment: the next round retries
                     log.exception("job runner round failed")

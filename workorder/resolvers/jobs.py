@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from workorder.errors import FlowError, invalid
-from workorder.flows import batch, jobs, saved_views
+from workorder.flows import batch, exports, imports, jobs, saved_views
 from workorder.flows.batch import BatchAction, BatchKind
 from workorder.flows.jobs import JobQueue
 from workorder.flows.ticket_views import ListSpec, View
@@ -19,9 +19,15 @@ from workorder.schema.jobs import (
     JobType,
     StartBatchJobInput,
     StartBatchJobPayload,
+    StartExportInput,
+    StartExportPayload,
+    StartImportInput,
+    StartImportPayload,
 )
 from workorder.schema.pagination import paginate
 from workorder.schema.ticket_filter_input import to_filter
+from workorder.sheets import SheetFormat
+from workorder.storage import Storage
 
 
 def _queue(info: Info) -> JobQueue | None:
@@ -50,7 +56,12 @@ async def job_query(info: Info, id: strawberry.ID) -> JobType | None:
         return None  # unknown, or not yours: as null as a missing node
 
 
-async def _spec(info: Info, given: StartBatchJobInput) -> ListSpec:
+def _storage(info: Info) -> Storage:
+    storage: Storage = info.context.request.app.state.storage
+    return storage
+
+
+async def _spec(info: Info, given: StartBatchJobInput | StartExportInput) -> ListSpec:
     return await saved_views.list_spec(
         info.context.require_actor(),
         saved_view_id=decode_optional_id(given.saved_view_id, "SavedView", ["savedViewId"]),
@@ -115,4 +126,51 @@ async def cancel_job(info: Info, input: CancelJobInput) -> CancelJobPayload:
         action,
         lambda job: CancelJobPayload(job=JobType.of(job)),
         lambda errors: CancelJobPayload(errors=errors),
+    )
+
+
+async def start_export(info: Info, input: StartExportInput) -> StartExportPayload:
+    async def action() -> Job:
+        actor = info.context.require_actor()
+        request = exports.ExportRequest(
+            spec=await _spec(info, input),
+            format=SheetFormat(input.format),
+            columns=None if input.columns is None else tuple(input.columns),
+            sheets=tuple(exports.RecordSheet)
+            if input.sheets is None
+            else tuple(exports.RecordSheet(s) for s in input.sheets),
+            time_zone=input.time_zone,
+        )
+        return await exports.start_export(
+            actor, request, bus=info.context.broker, queue=_queue(info), storage=_storage(info)
+        )
+
+    return await mutate(
+        action,
+        lambda job: StartExportPayload(job=JobType.of(job)),
+        lambda errors: StartExportPayload(errors=errors),
+    )
+
+
+async def start_import(info: Info, input: StartImportInput) -> StartImportPayload:
+    async def action() -> Job:
+        actor = info.context.require_actor()
+        request = imports.ImportRequest(
+            template_id=decode_id(input.template_id, "Template", ["templateId"]),
+            attachment_id=decode_id(input.file_id, "Attachment", ["fileId"]),
+            time_zone=input.time_zone,
+        )
+        return await imports.start_import(
+            actor,
+            request,
+            max_rows=info.context.settings.import_max_rows,
+            bus=info.context.broker,
+            queue=_queue(info),
+            storage=_storage(info),
+        )
+
+    return await mutate(
+        action,
+        lambda job: StartImportPayload(job=JobType.of(job)),
+        lambda errors: StartImportPayload(errors=errors),
     )

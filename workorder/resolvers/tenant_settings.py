@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import strawberry
+
 from workorder.flows import tenants
+from workorder.flows.common import KEEP
 from workorder.models import Tenant
 from workorder.resolvers.common import mutate, not_null
 from workorder.schema.context import Info
@@ -26,6 +29,9 @@ async def update_tenant_settings(
         return await tenants.update_tenant_settings(
             actor,
             customer_lookup_mode=not_null(input.customer_lookup_mode, "customerLookupMode"),
+            export_columns=KEEP
+            if input.export_columns is strawberry.UNSET
+            else input.export_columns,
         )
 
     return await mutate(

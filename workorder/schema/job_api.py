@@ -5,7 +5,14 @@ from __future__ import annotations
 import strawberry
 
 from workorder.resolvers import jobs as job_resolvers
-from workorder.schema.jobs import CancelJobPayload, JobConnection, JobType, StartBatchJobPayload
+from workorder.schema.jobs import (
+    CancelJobPayload,
+    JobConnection,
+    JobType,
+    StartBatchJobPayload,
+    StartExportPayload,
+    StartImportPayload,
+)
 from workorder.schema.permissions import authenticated
 
 
@@ -32,6 +39,26 @@ class JobMutation:
             "Needs the ticket.batch permission. A job that applies the action to every "
             "ticket matching the list query, as the single action would, each in its own "
             "transaction; a refused ticket is listed in the job's errors."
+        ),
+    )
+    start_export: StartExportPayload = strawberry.mutation(
+        resolver=job_resolvers.start_export,
+        extensions=authenticated(),
+        description=(
+            "Needs the ticket.export permission. A job that writes every ticket the list "
+            "query matches, as you may see them when it runs, to an XLSX workbook (or a ZIP "
+            "of CSV files): the ticket sheet and the urge, return, note, transfer and call "
+            "records. Download the job's `file` when it is DONE."
+        ),
+    )
+    start_import: StartImportPayload = strawberry.mutation(
+        resolver=job_resolvers.start_import,
+        extensions=authenticated(),
+        description=(
+            "Needs the ticket.import permission. A file that cannot be imported at all (not "
+            "CSV/XLSX, no rows, a required column missing) is refused here and starts "
+            "nothing; otherwise a job creates one ticket per row, each like createTicket "
+            "with source IMPORT, and lists the rows it refused in its errors."
         ),
     )
     cancel_job: CancelJobPayload = strawberry.mutation(

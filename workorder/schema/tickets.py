@@ -9,6 +9,7 @@ from typing import Any, cast
 import strawberry
 from strawberry.scalars import JSON
 
+from workorder.auth.ticket_rules import hidden_fields
 from workorder.dataloaders.tickets import MAX_LAST_EVENTS
 from workorder.errors import invalid
 from workorder.flows.available import Available, available_actions
@@ -380,14 +381,13 @@ class TicketType(Node):
     async def fields(self, info: Info) -> list[FieldValue]:
         config = await self._config(info)
         actor = info.context.require_actor()
-        step = config.step(self.model.current_step) if self.model.current_step else None
-        shown = None if actor.is_admin or step is None else set(config.visible_fields(step))
+        hidden = hidden_fields(actor, config, self.model.current_step)
         values = self.model.field_values
         result = []
         for definition in sorted(config.fields, key=lambda f: f.position):
             if definition.removed and definition.key not in values:
                 continue
-            if shown is not None and not definition.removed and definition.key not in shown:
+            if definition.key in hidden:
                 continue
             result.append(
                 FieldValue(

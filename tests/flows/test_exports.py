@@ -1,0 +1,259 @@
+"""Exports: the grant, the columns, only visible tickets, the record sheets, both formats,
+read back as a user would open them (openpyxl for XLSX, csv for the zipped CSV files)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.flows.test_batch import granted, in_finance, in_sales
+from tests.flows.test_jobs import claimed, pause_runner
+from tests.shop import Shop
+from workorder.auth.actor import Actor
+from workorder.errors import ErrorCode, FlowError
+from workorder.flows import exports, jobs, tenants, ticket_care, ticket_work
+from workorder.flows.exports import ExportRequest, RecordSheet
+from workorder.flows.ticket_filters import TicketFilter
+from workorder.flows.ticket_views import ListSpec
+from workorder.models import Channel, Direction, Job, JobStatus, Ticket
+from workorder.sheets import Cell, SheetFormat, csv_safe
+from workorder.storage import LocalStorage
+
+
+@pytest.fixture(autouse=True)
+def _quiet_runner(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    pause_runner(app, monkeypatch)
+
+
+@pytest.fixture
+def storage(app: Any) -> LocalStorage:
+    store: LocalStorage = app.state.storage
+    return store
+
+
+async def run_export(actor: Actor, storage: LocalStorage, **request: Any) -> tuple[Job, bytes]:
+    job = await exports.start_export(actor, ExportRequest(**request), storage=storage)
+    done = await jobs.execute(await claimed(job), "test-runner", bus=None, storage=storage)
+    assert done is not None and done.status == JobStatus.DONE, done and done.errors
+    found = exports.export_file_of(done)
+    assert found is not None
+    return done, storage.path_of(found.sha256).read_bytes()
+
+
+def sheets_of(data: bytes) -> dict[str, list[list[Any]]]:
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    return {
+        ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in book.worksheets
+    }
+
+
+async def order_story(shop: Shop) -> tuple[Ticket, Ticket, Ticket]:
+    """Two orders Ann passed to Finance: one urged, noted and called about, one Fay returned
+    for want of payment; and one still in Sales, which Fay cannot see."""
+    first = await in_finance(shop, "A-1")
+    second = await in_finance(shop, "A-2")
+    hidden = await in_sales(shop, "Secret order")
+    ann, fay = shop.actor("ann"), shop.actor("fay")
+    await ticket_care.urge_ticket(ann, first.id, comment="customer called twice")
+    await ticket_care.note_ticket(ann, first.id, "=cmd|' /C calc'!A0")
+    await ticket_care.log_interaction(
+        ann,
+        first.id,
+        channel=Channel.PHONE,
+        direction=Direction.INBOUND,
+        number="+86 138 0000 0000",
+        started_at=datetime(2026, 11, 20, 9, 30, tzinfo=UTC),
+        duration_seconds=125,
+    )
+    await ticket_work.claim_ticket(fay, second.id)
+    await ticket_work.return_ticket(fay, second.id, "no payment yet")
+    return first, second, hidden
+
+
+async def test_an_export_needs_the_grant_and_checks_its_input(shop: Shop, storage: LocalStorage):
+    with pytest.raises(FlowError) as refused:
+        await exports.start_export(shop.actor("cal"), ExportRequest(), storage=storage)
+    assert refused.value.code == ErrorCode.FORBIDDEN
+    fay = await granted(shop, "fay", exports.EXPORT)
+    for request, field in [
+        (ExportRequest(columns=("number", "colour")), ["columns", "1"]),
+        (ExportRequest(columns=("field.no_such_field",)), ["columns", "0"]),
+        (ExportRequest(columns=()), ["columns"]),
+        (ExportRequest(time_zone="Mars/Olympus"), ["timeZone"]),
+    ]:
+        with pytest.raises(FlowError) as bad:
+            await exports.start_export(fay, request, storage=storage)
+        assert (bad.value.code, bad.value.field) == (ErrorCode.INVALID, field)
+    assert await Job.all().count() == 0
+
+
+async def test_the_workbook_has_the_visible_tickets_and_their_records(
+    shop: Shop, storage: LocalStorage
+):
+    first, second, _hidden = await order_story(shop)
+    fay = await granted(shop, "fay", exports.EXPORT)
+
+    job, data = await run_export(fay, storage, time_zone="Asia/Shanghai")
+
+    assert (job.total, job.done, job.result["rows"]) == (2, 2, 2)
+    book = sheets_of(data)
+    assert list(book) == ["Tickets", "Urges", "Returns", "Notes", "Transfers", "Calls"]
+    tickets = book["Tickets"]
+    header = tickets[0]
+    assert header[:4] == ["Number", "Title", "Description", "Template"]
+    assert {"Order number", "Amount", "Paid", "Tracking", "Model", "Decision"} <= set(header)
+    rows = {r[header.index("Title")]: dict(zip(header, r, strict=False)) for r in tickets[1:]}
+    assert set(rows) == {"A-1", "A-2"}  # Ann's order still in Sales is not Fay's to see
+    one = rows["A-1"]
+    assert one["Number"] == first.number and one["Template"] == "Order"
+    assert (one["Status"], one["Current step"], one["Current group"]) == (
+        "PENDING",
+        "Check payment",
+        "Finance",
+    )
+    assert (one["Creator"], one["Order number"], one["Urges"]) == ("ann", "A-1", 1)
+    assert one["Priority"] == "HIGH"  # raised by the urge
+    assert rows["A-2"]["Number"] == second.number
+
+    urges = book["Urges"]
+    assert urges[0][:3] == ["Ticket number", "Ticket title", "Time"]
+    assert [(r[0], r[3], r[8], r[9], r[10]) for r in urges[1:]] == [
+        (first.number, "ann", "customer called twice", "NORMAL", "HIGH")
+    ]
+    # A note that looks like a formula is kept as the text it is.
+    assert [(r[0], r[8]) for r in book["Notes"][1:]] == [(first.number, "=cmd|' /C calc'!A0")]
+    assert [(r[0], r[3], r[4], r[5], r[8]) for r in book["Returns"][1:]] == [
+        (second.number, "fay", "Check payment", "Take the order", "no payment yet")
+    ]
+    assert book["Transfers"][1:] == []
+    calls = book["Calls"]
+    assert calls[1][:8] == [
+        first.number,
+        "A-1",
+        "PHONE",
+        "INBOUND",
+        "+86 138 0000 0000",
+        datetime(2026, 11, 20, 17, 30),  # 09:30 UTC in Shanghai
+        125,
+        "ann",
+    ]
+
+
+async def test_csv_is_a_zip_of_the_chosen_sheets_safe_to_open(shop: Shop, storage: LocalStorage):
+    first = await in_finance(shop, '=HYPERLINK("http://evil")')
+    await ticket_care.urge_ticket(shop.actor("ann"), first.id, comment="+1 please")
+    fay = await granted(shop, "fay", exports.EXPORT)
+
+    job, data = await run_export(
+        fay,
+        storage,
+        format=SheetFormat.CSV,
+        columns=("number", "title", "field.order_no"),
+        sheets=(RecordSheet.URGES,),
+    )
+
+    assert exports.export_file_of(job).filename.endswith(".zip")  # type: ignore[union-attr]
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert archive.namelist() == ["Tickets.csv", "Urges.csv"]
+    raw = archive.read("Tickets.csv")
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs for UTF-8
+    tickets = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert tickets == [
+        ["Number", "Title", "Order number"],
+        [str(first.number), '\'=HYPERLINK("http://evil")', '\'=HYPERLINK("http://evil")'],
+    ]
+    urges = list(csv.reader(io.StringIO(archive.read("Urges.csv").decode("utf-8-sig"))))
+    assert urges[1][8] == "'+1 please"
+
+
+def test_csv_cells_never_start_a_formula():
+    cells: list[Cell] = ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "plain", -1, None]
+    assert [csv_safe(v) for v in cells] == [
+        "'=1+1",
+        "'+1",
+        "'-1",
+        "'@SUM(A1)",
+        "'\tx",
+        "plain",
+        "-1",
+        "",
+    ]
+
+
+async def test_the_tenant_setting_chooses_the_default_columns(shop: Shop, storage: LocalStorage):
+    await in_finance(shop, "A-1")
+    admin = shop.org.admin_actor
+    with pytest.raises(FlowError) as bad:
+        await tenants.update_tenant_settings(admin, export_columns=["title", "field.nope"])
+    assert (bad.value.code, bad.value.field) == (ErrorCode.INVALID, ["exportColumns", "1"])
+    await tenants.update_tenant_settings(admin, export_columns=["title", "field.order_no"])
+
+    _, data = await run_export(admin, storage, sheets=())
+
+    assert sheets_of(data) == {"Tickets": [["Title", "Order number"], ["A-1", "A-1"]]}
+
+
+async def test_a_filter_narrows_the_export(shop: Shop, storage: LocalStorage):
+    await in_finance(shop, "A-1")
+    await in_finance(shop, "B-2")
+    admin = shop.org.admin_actor
+    spec = ListSpec(filter=TicketFilter(template_ids=(shop.returns.id,)))
+    job, data = await run_export(admin, storage, spec=spec, columns=("title",), sheets=())
+    assert job.total == 0 and sheets_of(data) == {"Tickets": [["Title"]]}
+
+
+async def test_a_stopped_export_starts_again_and_finishes_whole(
+    shop: Shop, storage: LocalStorage, monkeypatch: pytest.MonkeyPatch
+):
+    for n in range(5):
+        await in_finance(shop, f"A-{n}")
+    admin = shop.org.admin_actor
+    monkeypatch.setattr(exports, "CHUNK", 2)
+    job = await exports.start_export(admin, ExportRequest(columns=("title",)), storage=storage)
+    looks = 0
+
+    def stop_on_the_second_look() -> bool:
+        nonlocal looks
+        looks += 1
+        return looks >= 2
+
+    handed_back = await jobs.execute(
+        await claimed(job, "first"),
+        "first",
+        bus=None,
+        storage=storage,
+        stopping=stop_on_the_second_look,
+    )
+    assert handed_back is not None and handed_back.status == JobStatus.QUEUED
+    assert exports.export_file_of(handed_back) is None
+
+    done = await jobs.execute(await claimed(job, "second"), "second", bus=None, storage=storage)
+    assert done is not None and done.status == JobStatus.DONE and done.done == 5
+    found = exports.export_file_of(done)
+    assert found is not None
+    titles = sheets_of(storage.path_of(found.sha256).read_bytes())["Tickets"]
+    assert titles == [["Title"], *([f"A-{n}"] for n in range(5))]
+
+
+async def test_only_a_finished_export_of_yours_can_be_fetched(shop: Shop, storage: LocalStorage):
+    fay = await granted(shop, "fay", exports.EXPORT)
+    cal = await granted(shop, "cal", exports.EXPORT)
+    job = await exports.start_export(fay, ExportRequest(), storage=storage)
+    with pytest.raises(FlowError) as unfinished:
+        await exports.export_file(fay, job.id)
+    assert unfinished.value.code == ErrorCode.NOT_FOUND
+    await jobs.execute(await claimed(job), "test-runner", bus=None, storage=storage)
+    assert (await exports.export_file(fay, job.id)).filename.endswith(".xlsx")
+    assert (await exports.export_file(shop.org.admin_actor, job.id)).size > 0
+    with pytest.raises(FlowError) as not_hers:
+        await exports.export_file(cal, job.id)
+    assert not_hers.value.code == ErrorCode.NOT_FOUND
+    with pytest.raises(FlowError) as revoked:
+        await exports.export_file(await granted(shop, "fay"), job.id)
+    assert revoked.value.code == ErrorCode.FORBIDDEN

@@ -1,0 +1,248 @@
+"""Imports: rows of a CSV or XLSX file become tickets, each through the single create; a
+bad row is reported with its row number and leaves nothing behind; a file that cannot
+work is refused before anything starts; a crashed import creates no ticket twice."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import xlsxwriter
+
+from tests.flows.test_batch import granted, in_finance
+from tests.flows.test_exports import run_export
+from tests.flows.test_jobs import claimed, pause_runner
+from tests.shop import Shop
+from workorder.auth.actor import Actor
+from workorder.errors import ErrorCode, FlowError
+from workorder.flows import exports, imports, jobs, ticket_create
+from workorder.flows.attachments import store_upload
+from workorder.flows.imports import ImportRequest
+from workorder.flows.ticket_common import now
+from workorder.models import (
+    Customer,
+    EventKind,
+    Job,
+    JobStatus,
+    Priority,
+    Source,
+    Status,
+    Ticket,
+    TicketEvent,
+)
+from workorder.storage import LocalStorage
+
+HEADER = "Title,Order number,Amount,Priority,Customer\n"
+
+
+@pytest.fixture(autouse=True)
+def _quiet_runner(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    pause_runner(app, monkeypatch)
+
+
+@pytest.fixture
+def storage(app: Any) -> LocalStorage:
+    store: LocalStorage = app.state.storage
+    return store
+
+
+async def upload(actor: Actor, storage: LocalStorage, name: str, data: bytes) -> int:
+    async def chunks() -> AsyncIterator[bytes]:
+        yield data
+
+    attachment = await store_upload(actor, name, None, chunks(), storage, 10_000_000)
+    return attachment.id
+
+
+def xlsx(rows: list[list[Any]]) -> bytes:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet("Orders")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is not None:
+                sheet.write(r, c, value)
+    book.close()
+    return out.getvalue()
+
+
+async def start(
+    actor: Actor, storage: LocalStorage, shop: Shop, name: str, data: bytes, **kw: Any
+) -> Job:
+    file_id = await upload(actor, storage, name, data)
+    request = ImportRequest(template_id=shop.order.id, attachment_id=file_id, **kw)
+    return await imports.start_import(actor, request, max_rows=100, storage=storage)
+
+
+async def run(job: Job, storage: LocalStorage, owner: str = "test-runner", **kw: Any) -> Job:
+    done = await jobs.execute(await claimed(job, owner), owner, bus=None, storage=storage, **kw)
+    assert done is not None
+    return done
+
+
+async def test_good_rows_become_tickets_and_bad_rows_are_reported(
+    shop: Shop, storage: LocalStorage
+):
+    await Customer.create(tenant_id=shop.org.tenant.id, name="Li Lei", phone="13800000000")
+    ann = await granted(shop, "ann", imports.IMPORT)
+    data = (
+        HEADER
+        + "Paper,P-1,12.5,high,13800000000\n"  # row 2: good, customer by phone
+        + "Ink,P-2,lots,,\n"  # row 3: amount is not a number
+        + ",,,,\n"  # row 4: empty, skipped
+        + "Pens,,3,,\n"  # row 5: the order number is required
+        + "Desk,P-5,300,soon,\n"  # row 6: not a priority
+        + "Lamp,P-6,40,LOW,Li Lei\n"  # row 7: good, customer by name
+        + "Chair,P-7,,,Nobody\n"  # row 8: unknown customer
+    ).encode()
+    job = await start(ann, storage, shop, "orders.csv", data)
+    assert (job.kind, job.total, job.result["ignoredColumns"]) == ("import.tickets", 6, [])
+
+    done = await run(job, storage)
+
+    assert (done.status, done.done, done.failed) == (JobStatus.DONE, 2, 4), done.errors
+    assert [(e["row"], e["code"], e.get("field")) for e in done.errors] == [
+        (3, "INVALID", ["Amount"]),
+        (5, "INVALID", ["Order number"]),
+        (6, "INVALID", ["Priority"]),
+        (8, "INVALID", ["Customer"]),
+    ]
+    assert "Amount" in done.errors[0]["message"] and "lots" in done.errors[0]["message"]
+    made = await Ticket.filter(tenant_id=shop.org.tenant.id).order_by("id")
+    assert [t.title for t in made] == ["Paper", "Lamp"]
+    paper, lamp = made
+    assert paper.field_values == {"order_no": "P-1", "amount": 12.5}
+    assert (paper.priority, paper.source, paper.status) == (
+        Priority.HIGH,
+        Source.IMPORT,
+        Status.IN_PROGRESS,
+    )
+    assert paper.customer_id is not None and paper.customer_id == lamp.customer_id
+    assert (lamp.field_values["amount"], lamp.priority) == (40, Priority.LOW)
+    # Nothing of a refused row is left: no event, no number spent.
+    assert await TicketEvent.filter(kind=EventKind.CREATED).count() == 2
+    assert sorted(t.number for t in made) == [1, 2]
+
+
+async def test_an_xlsx_file_imports_with_typed_cells_and_labels_or_keys(
+    shop: Shop, storage: LocalStorage
+):
+    ann = await granted(shop, "ann", imports.IMPORT)
+    data = xlsx(
+        [
+            ["title", "order_no", "field.amount", "Colour"],
+            ["Paper", "P-1", 12, "red"],
+            [None, None, None, None],
+            ["Ink", 1002, 7.25, "blue"],
+        ]
+    )
+    job = await start(ann, storage, shop, "Orders.XLSX", data)
+    assert job.total == 2 and job.result["ignoredColumns"] == ["Colour"]
+
+    done = await run(job, storage)
+
+    assert (done.done, done.failed) == (2, 0)
+    made = await Ticket.filter(tenant_id=shop.org.tenant.id).order_by("id")
+    assert [t.field_values for t in made] == [
+        {"order_no": "P-1", "amount": 12},
+        {"order_no": "1002", "amount": 7.25},
+    ]
+
+
+async def test_a_file_that_cannot_be_imported_is_refused_before_anything_starts(
+    shop: Shop, storage: LocalStorage
+):
+    with pytest.raises(FlowError) as refused:
+        await start(shop.actor("ann"), storage, shop, "a.csv", HEADER.encode())
+    assert refused.value.code == ErrorCode.FORBIDDEN  # no ticket.import grant
+    ann = await granted(shop, "ann", imports.IMPORT)
+    cases = [
+        ("orders.pdf", b"%PDF-1.7", "csv or .xlsx"),
+        ("orders.xlsx", HEADER.encode() + b"Paper,P-1,1,,\n", "not an XLSX"),
+        ("orders.csv", xlsx([["Title"], ["Paper"]]), "not CSV"),
+        ("orders.csv", "Title,Order number\nPapier,P-1\n".encode("utf-16"), "binary"),
+        ("orders.csv", "Title,Order number\nPapier,Nº1\n".encode("latin-1"), "UTF-8"),
+        ("orders.csv", b"Title,Amount\nPaper,1\n", "Missing required columns: order_no"),
+        ("orders.csv", b"Order number,Amount\nP-1,1\n", "Missing required columns: Title"),
+        ("orders.csv", HEADER.encode(), "no rows"),
+        ("orders.csv", b"", "empty"),
+        ("orders.csv", (HEADER + "Paper,P-1,1,,\n" * 101).encode(), "At most 100 rows"),
+    ]
+    for name, data, says in cases:
+        with pytest.raises(FlowError) as bad:
+            await start(ann, storage, shop, name, data)
+        assert bad.value.code == ErrorCode.INVALID, name
+        assert says in bad.value.message, (name, bad.value.message)
+        assert bad.value.field == ["fileId"]
+    assert await Job.all().count() == 0
+    assert await Ticket.all().count() == 0
+
+
+async def test_someone_elses_file_cannot_be_imported(shop: Shop, storage: LocalStorage):
+    bob = await granted(shop, "bob", imports.IMPORT)
+    file_id = await upload(shop.actor("ann"), storage, "a.csv", b"Title,Order number\nx,1\n")
+    with pytest.raises(FlowError) as refused:
+        await imports.start_import(
+            bob, ImportRequest(shop.order.id, file_id), max_rows=100, storage=storage
+        )
+    assert (refused.value.code, refused.value.field) == (ErrorCode.NOT_FOUND, ["fileId"])
+
+
+async def test_an_export_imports_back(shop: Shop, storage: LocalStorage):
+    await in_finance(shop, "A-1")
+    admin = shop.org.admin_actor
+    _, data = await run_export(admin, storage, sheets=())
+    job = await start(admin, storage, shop, "export.xlsx", data)
+    assert {"Number", "Status", "Template"} <= set(job.result["ignoredColumns"])
+    done = await run(job, storage)
+    assert (done.done, done.failed) == (1, 0)
+    copy = await Ticket.filter(source=Source.IMPORT).get()
+    assert (copy.title, copy.field_values["order_no"]) == ("A-1", "A-1")
+
+
+async def test_an_import_killed_half_way_creates_no_ticket_twice(
+    shop: Shop, storage: LocalStorage, monkeypatch: pytest.MonkeyPatch
+):
+    ann = await granted(shop, "ann", imports.IMPORT)
+    data = (HEADER + "".join(f"T-{n},P-{n},1,,\n" for n in range(5))).encode()
+    job = await start(ann, storage, shop, "orders.csv", data)
+    real_create = ticket_create.create_ticket
+    calls = 0
+
+    async def create_then_die(*args: Any, **kwargs: Any) -> Ticket:
+        nonlocal calls
+        calls += 1
+        made = await real_create(*args, **kwargs)
+        if calls == 3:  # the third ticket is written, the process "dies" before its marker
+            task = asyncio.current_task()
+            assert task is not None
+            task.cancel()
+            await asyncio.sleep(0)
+        return made
+
+    monkeypatch.setattr(ticket_create, "create_ticket", create_then_die)
+    running = await claimed(job, "doomed")
+    killed = asyncio.create_task(
+        jobs.execute(running, "doomed", bus=None, storage=storage, chunk=2)
+    )
+    with pytest.raises(asyncio.CancelledError):
+        await killed
+    monkeypatch.setattr(ticket_create, "create_ticket", real_create)
+    assert [t.title for t in await Ticket.all().order_by("id")] == ["T-0", "T-1"]
+
+    await Job.filter(id=job.id).update(lease_until=now() - timedelta(seconds=1))
+    done = await run(job, storage, owner="heir", chunk=2)
+
+    assert (done.status, done.done, done.failed) == (JobStatus.DONE, 5, 0)
+    assert [t.title for t in await Ticket.all().order_by("id")] == [f"T-{n}" for n in range(5)]
+
+
+async def test_exports_and_imports_are_different_grants(shop: Shop, storage: LocalStorage):
+    exporter = await granted(shop, "ann", exports.EXPORT)
+    with pytest.raises(FlowError) as refused:
+        await start(exporter, storage, shop, "a.csv", HEADER.encode())
+    assert refused.value.code == ErrorCode.FORBIDDEN
