@@ -8,7 +8,7 @@ from bench import login
 
 
 def main() -> None:
-    """login runs on SQLite here; realtime and ticket_views run on PostgreSQL, so each gets
+    """login runs on SQLite here; realtime, ticket_views and export run on PostgreSQL, so each gets
     a process of its own: Tortoise caches each model's INSERT per connection name, not per
     backend, and the SQLite statement would be replayed against PostgreSQL."""
     asyncio.run(login.run())
@@ -16,6 +16,8 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "bench.realtime"], check=True)
     print(flush=True)
     subprocess.run([sys.executable, "-m", "bench.ticket_views"], check=True)
+    print(flush=True)
+    subprocess.run([sys.executable, "-m", "bench.export"], check=True)
 
 
 if __name__ == "__main__":

@@ -119,7 +119,7 @@ class Bench:
     agent_ids: tuple[int, ...]
 
 
-async def _set_up() -> Bench:
+async def set_up() -> Bench:
     """A tenant, its agents and a template with a SELECT `color` and a NUMBER `amount`.
 
     Agents are rows made directly: nobody logs in, and twenty argon2 hashes would only add
@@ -202,7 +202,7 @@ def _rows(tenant: Bench, first: int, last: int, seed: int) -> Iterator[tuple[Any
         )
 
 
-async def _load(url: str, tenant: Bench, have: int, want: int) -> tuple[float, float]:
+async def load_tickets(url: str, tenant: Bench, have: int, want: int) -> tuple[float, float]:
     """COPY tickets have+1..want in, then VACUUM ANALYZE: fresh statistics for the planner
     and a visibility map, as autovacuum would leave a table, and no autovacuum running into
     the timings. Returns (copy seconds, vacuum seconds)."""
@@ -480,11 +480,11 @@ async def run() -> None:
     try:
         async with db.open_database(server.url):
             await db.migrate()
-            tenant = await _set_up()
+            tenant = await set_up()
             cases = await _cases(tenant)
             have, loading = 0, 0.0
             for size in sizes:
-                copy_s, vacuum_s = await _load(server.url, tenant, have, size)
+                copy_s, vacuum_s = await load_tickets(server.url, tenant, have, size)
                 loading += copy_s + vacuum_s
                 print(
                     f"loaded {size - have:>9,} tickets (total {size:>9,}): COPY {copy_s:6.1f} s,"

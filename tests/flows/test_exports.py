@@ -257,3 +257,14 @@ async def test_only_a_finished_export_of_yours_can_be_fetched(shop: Shop, storag
     with pytest.raises(FlowError) as revoked:
         await exports.export_file(await granted(shop, "fay"), job.id)
     assert revoked.value.code == ErrorCode.FORBIDDEN
+
+
+async def test_an_export_that_breaks_fails_instead_of_coming_back_forever(
+    shop: Shop, storage: LocalStorage
+):
+    job = await exports.start_export(shop.org.admin_actor, ExportRequest(), storage=storage)
+    # A runner without a file store: the export cannot be written anywhere.
+    failed = await jobs.execute(await claimed(job), "test-runner", bus=None, storage=None)
+    assert failed is not None and failed.status == JobStatus.FAILED
+    assert failed.errors == [{"code": "INTERNAL", "message": "Unexpected error (logged)"}]
+    assert failed.lease_until is None and exports.export_file_of(failed) is None

@@ -4,6 +4,7 @@ sweep finds lost jobs, and `workorder worker` runs jobs from Redis (saq)."""
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import sys
 import tempfile
@@ -12,16 +13,19 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.flows.test_batch import granted, in_finance
 from tests.flows.test_jobs import closed_events, pause_runner, start_close
 from tests.shop import Shop
-from workorder.flows import batch, jobs, ticket_care
+from workorder.flows import batch, exports, jobs, ticket_care
+from workorder.flows.exports import ExportRequest
 from workorder.flows.ticket_common import now
 from workorder.jobs.queue import worker_functions
 from workorder.jobs.runner import JobRunner, run_due_jobs, run_job
 from workorder.models import Job, JobStatus, Ticket
 from workorder.settings import Settings
+from workorder.storage import LocalStorage
 
 
 @pytest.fixture(autouse=True)
@@ -133,11 +137,15 @@ async def test_workorder_worker_runs_a_job_pushed_to_redis(shop: Shop, settings:
     from workorder.jobs.queue import SaqJobQueue
 
     assert settings.redis_url is not None
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", batch.BATCH, exports.EXPORT)
     tickets = [await in_finance(shop, f"A-{n}") for n in range(3)]
     queue = SaqJobQueue(settings.redis_url)
+    storage = LocalStorage(settings.storage)  # the server's: workers must share it
     try:
         job = await start_close(fay, queue=queue)
+        export = await exports.start_export(
+            fay, ExportRequest(columns=("title",), sheets=()), queue=queue, storage=storage
+        )
         # One saq job per Job: its key is unique while it waits.
         assert (
             await queue.queue.enqueue("run_workorder_job", job_id=job.id, key=f"job-{job.id}")
@@ -152,6 +160,7 @@ async def test_workorder_worker_runs_a_job_pushed_to_redis(shop: Shop, settings:
         "REDIS_URL": settings.redis_url,
         "SECRET_KEY": settings.signing_key,
         "DATA_DIR": tempfile.mkdtemp(prefix="workorder-worker-"),
+        "STORAGE_DIR": str(settings.storage),
         "LOG_LEVEL": "WARNING",
     }
     worker = await asyncio.create_subprocess_exec(
@@ -167,7 +176,8 @@ async def test_workorder_worker_runs_a_job_pushed_to_redis(shop: Shop, settings:
 
         async def finished() -> bool:
             assert worker.returncode is None, "the worker died"
-            return (await Job.get(id=job.id)).status == JobStatus.DONE
+            statuses = {j.status for j in await Job.filter(id__in=[job.id, export.id])}
+            return statuses == {JobStatus.DONE}
 
         await until(finished, 30)
     finally:
@@ -181,3 +191,8 @@ async def test_workorder_worker_runs_a_job_pushed_to_redis(shop: Shop, settings:
     assert done.lease_owner is not None and done.lease_owner.startswith("worker:")
     assert (done.done, done.failed) == (3, 0)
     assert [await closed_events(t.id) for t in tickets] == [1, 1, 1]
+    # The worker's export is a file the server can hand out.
+    file = await exports.export_file(fay, export.id)
+    book = load_workbook(io.BytesIO(storage.path_of(file.sha256).read_bytes()), read_only=True)
+    titles = [row[0] for row in book["Tickets"].iter_rows(values_only=True)]
+    assert titles == ["Title", "A-0", "A-1", "A-2"]

@@ -650,7 +650,15 @@ async def _execute_whole(
             await on_progress(current)
 
     await step(0, job.total)
-    result = await kind.run(actor, job, env, step, stopping)
+    try:
+        result = await kind.run(actor, job, env, step, stopping)
+    except (FlowError, LeaseLost):
+        raise
+    except Exception:
+        # Nothing of it was kept; running it again would fail the same way, so it ends here.
+        log.exception("job %s (%s) failed unexpectedly", job.id, job.kind)
+        error = {"code": INTERNAL, "message": "Unexpected error (logged)"}
+        return await _finish(progress, JobStatus.FAILED, env.bus, errors=[error])
     if result is None:
         await _release(progress, env.bus)
         return await Job.get(id=job.id)
