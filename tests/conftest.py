@@ -28,6 +28,7 @@ from tests.support import Api, OrgBuilder
 from workorder import db
 from workorder.server import create_app
 from workorder.settings import Settings
+from workorder.storage import LocalStorage
 
 BACKEND = os.environ.get("WORKORDER_TEST_BACKEND", "embedded")
 if BACKEND not in ("embedded", "full"):
@@ -162,3 +163,10 @@ async def server_url(app) -> AsyncIterator[str]:
     yield f"ws://127.0.0.1:{port}/graphql"
     server.should_exit = True
     await task
+
+
+@pytest.fixture
+def file_store(app: Starlette) -> LocalStorage:
+    """The server's own file store (attachments, export files)."""
+    store: LocalStorage = app.state.storage
+    return store

@@ -51,6 +51,17 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
+def file_headers(content_type: str, size: int, filename: str, cache: str) -> dict[str, str]:
+    """`nosniff` and `attachment`: a download is never rendered on our origin."""
+    return {
+        "Content-Type": content_type,
+        "Content-Length": str(size),
+        "Content-Disposition": content_disposition(filename),
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": cache,
+    }
+
+
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     return JSONResponse({"error": message}, status, headers=headers)
 
@@ -75,13 +86,12 @@ async def download(request: Request) -> Response:
     attachment = None if pk is None else await downloadable(actor, pk)
     if attachment is None:
         return _error(404, _NOT_FOUND)
-    headers = {
-        "Content-Type": clean_content_type(attachment.content_type),
-        "Content-Length": str(attachment.size),
-        "Content-Disposition": content_disposition(attachment.filename),
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private",
-    }
+    headers = file_headers(
+        clean_content_type(attachment.content_type),
+        attachment.size,
+        attachment.filename,
+        "private",
+    )
     try:
         if request.method == "HEAD":
             if not await storage.exists(attachment.sha256):
@@ -117,13 +127,8 @@ async def download_export(request: Request) -> Response:
     except BlobNotFound:
         log.error("export file missing from storage", extra={"job_id": pk})
         return _error(404, _NOT_FOUND)
-    headers = {
-        "Content-Type": found.content_type,
-        "Content-Length": str(found.size),
-        "Content-Disposition": content_disposition(found.filename),
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, no-store",
-    }
+    # no-store: an export is a snapshot of many tickets, not for shared or disk caches.
+    headers = file_headers(found.content_type, found.size, found.filename, "private, no-store")
     return StreamingResponse(chunks, headers=headers)
 
 

@@ -31,19 +31,13 @@ def _quiet_runner(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     pause_runner(app, monkeypatch)
 
 
-@pytest.fixture
-def storage(app: Any) -> LocalStorage:
-    store: LocalStorage = app.state.storage
-    return store
-
-
-async def run_export(actor: Actor, storage: LocalStorage, **request: Any) -> tuple[Job, bytes]:
-    job = await exports.start_export(actor, ExportRequest(**request), storage=storage)
-    done = await jobs.execute(await claimed(job), "test-runner", bus=None, storage=storage)
+async def run_export(actor: Actor, file_store: LocalStorage, **request: Any) -> tuple[Job, bytes]:
+    job = await exports.start_export(actor, ExportRequest(**request), storage=file_store)
+    done = await jobs.execute(await claimed(job), "test-runner", bus=None, storage=file_store)
     assert done is not None and done.status == JobStatus.DONE, done and done.errors
     found = exports.export_file_of(done)
     assert found is not None
-    return done, storage.path_of(found.sha256).read_bytes()
+    return done, file_store.path_of(found.sha256).read_bytes()
 
 
 def sheets_of(data: bytes) -> dict[str, list[list[Any]]]:
@@ -76,9 +70,9 @@ async def order_story(shop: Shop) -> tuple[Ticket, Ticket, Ticket]:
     return first, second, hidden
 
 
-async def test_an_export_needs_the_grant_and_checks_its_input(shop: Shop, storage: LocalStorage):
+async def test_an_export_needs_the_grant_and_checks_its_input(shop: Shop, file_store: LocalStorage):
     with pytest.raises(FlowError) as refused:
-        await exports.start_export(shop.actor("cal"), ExportRequest(), storage=storage)
+        await exports.start_export(shop.actor("cal"), ExportRequest(), storage=file_store)
     assert refused.value.code == ErrorCode.FORBIDDEN
     fay = await granted(shop, "fay", exports.EXPORT)
     for request, field in [
@@ -88,18 +82,18 @@ async def test_an_export_needs_the_grant_and_checks_its_input(shop: Shop, storag
         (ExportRequest(time_zone="Mars/Olympus"), ["timeZone"]),
     ]:
         with pytest.raises(FlowError) as bad:
-            await exports.start_export(fay, request, storage=storage)
+            await exports.start_export(fay, request, storage=file_store)
         assert (bad.value.code, bad.value.field) == (ErrorCode.INVALID, field)
     assert await Job.all().count() == 0
 
 
 async def test_the_workbook_has_the_visible_tickets_and_their_records(
-    shop: Shop, storage: LocalStorage
+    shop: Shop, file_store: LocalStorage
 ):
     first, second, _hidden = await order_story(shop)
     fay = await granted(shop, "fay", exports.EXPORT)
 
-    job, data = await run_export(fay, storage, time_zone="Asia/Shanghai")
+    job, data = await run_export(fay, file_store, time_zone="Asia/Shanghai")
 
     assert (job.total, job.done, job.result["rows"]) == (2, 2, 2)
     book = sheets_of(data)
@@ -145,14 +139,14 @@ async def test_the_workbook_has_the_visible_tickets_and_their_records(
     ]
 
 
-async def test_csv_is_a_zip_of_the_chosen_sheets_safe_to_open(shop: Shop, storage: LocalStorage):
+async def test_csv_is_a_zip_of_the_chosen_sheets_safe_to_open(shop: Shop, file_store: LocalStorage):
     first = await in_finance(shop, '=HYPERLINK("http://evil")')
     await ticket_care.urge_ticket(shop.actor("ann"), first.id, comment="+1 please")
     fay = await granted(shop, "fay", exports.EXPORT)
 
     job, data = await run_export(
         fay,
-        storage,
+        file_store,
         format=SheetFormat.CSV,
         columns=("number", "title", "field.order_no"),
         sheets=(RecordSheet.URGES,),
@@ -186,7 +180,7 @@ def test_csv_cells_never_start_a_formula():
     ]
 
 
-async def test_the_tenant_setting_chooses_the_default_columns(shop: Shop, storage: LocalStorage):
+async def test_the_tenant_setting_chooses_the_default_columns(shop: Shop, file_store: LocalStorage):
     await in_finance(shop, "A-1")
     admin = shop.org.admin_actor
     with pytest.raises(FlowError) as bad:
@@ -194,28 +188,28 @@ async def test_the_tenant_setting_chooses_the_default_columns(shop: Shop, storag
     assert (bad.value.code, bad.value.field) == (ErrorCode.INVALID, ["exportColumns", "1"])
     await tenants.update_tenant_settings(admin, export_columns=["title", "field.order_no"])
 
-    _, data = await run_export(admin, storage, sheets=())
+    _, data = await run_export(admin, file_store, sheets=())
 
     assert sheets_of(data) == {"Tickets": [["Title", "Order number"], ["A-1", "A-1"]]}
 
 
-async def test_a_filter_narrows_the_export(shop: Shop, storage: LocalStorage):
+async def test_a_filter_narrows_the_export(shop: Shop, file_store: LocalStorage):
     await in_finance(shop, "A-1")
     await in_finance(shop, "B-2")
     admin = shop.org.admin_actor
     spec = ListSpec(filter=TicketFilter(template_ids=(shop.returns.id,)))
-    job, data = await run_export(admin, storage, spec=spec, columns=("title",), sheets=())
+    job, data = await run_export(admin, file_store, spec=spec, columns=("title",), sheets=())
     assert job.total == 0 and sheets_of(data) == {"Tickets": [["Title"]]}
 
 
 async def test_a_stopped_export_starts_again_and_finishes_whole(
-    shop: Shop, storage: LocalStorage, monkeypatch: pytest.MonkeyPatch
+    shop: Shop, file_store: LocalStorage, monkeypatch: pytest.MonkeyPatch
 ):
     for n in range(5):
         await in_finance(shop, f"A-{n}")
     admin = shop.org.admin_actor
     monkeypatch.setattr(exports, "CHUNK", 2)
-    job = await exports.start_export(admin, ExportRequest(columns=("title",)), storage=storage)
+    job = await exports.start_export(admin, ExportRequest(columns=("title",)), storage=file_store)
     looks = 0
 
     def stop_on_the_second_look() -> bool:
@@ -227,28 +221,28 @@ async def test_a_stopped_export_starts_again_and_finishes_whole(
         await claimed(job, "first"),
         "first",
         bus=None,
-        storage=storage,
+        storage=file_store,
         stopping=stop_on_the_second_look,
     )
     assert handed_back is not None and handed_back.status == JobStatus.QUEUED
     assert exports.export_file_of(handed_back) is None
 
-    done = await jobs.execute(await claimed(job, "second"), "second", bus=None, storage=storage)
+    done = await jobs.execute(await claimed(job, "second"), "second", bus=None, storage=file_store)
     assert done is not None and done.status == JobStatus.DONE and done.done == 5
     found = exports.export_file_of(done)
     assert found is not None
-    titles = sheets_of(storage.path_of(found.sha256).read_bytes())["Tickets"]
+    titles = sheets_of(file_store.path_of(found.sha256).read_bytes())["Tickets"]
     assert titles == [["Title"], *([f"A-{n}"] for n in range(5))]
 
 
-async def test_only_a_finished_export_of_yours_can_be_fetched(shop: Shop, storage: LocalStorage):
+async def test_only_a_finished_export_of_yours_can_be_fetched(shop: Shop, file_store: LocalStorage):
     fay = await granted(shop, "fay", exports.EXPORT)
     cal = await granted(shop, "cal", exports.EXPORT)
-    job = await exports.start_export(fay, ExportRequest(), storage=storage)
+    job = await exports.start_export(fay, ExportRequest(), storage=file_store)
     with pytest.raises(FlowError) as unfinished:
         await exports.export_file(fay, job.id)
     assert unfinished.value.code == ErrorCode.NOT_FOUND
-    await jobs.execute(await claimed(job), "test-runner", bus=None, storage=storage)
+    await jobs.execute(await claimed(job), "test-runner", bus=None, storage=file_store)
     assert (await exports.export_file(fay, job.id)).filename.endswith(".xlsx")
     assert (await exports.export_file(shop.org.admin_actor, job.id)).size > 0
     with pytest.raises(FlowError) as not_hers:
@@ -260,9 +254,9 @@ async def test_only_a_finished_export_of_yours_can_be_fetched(shop: Shop, storag
 
 
 async def test_an_export_that_breaks_fails_instead_of_coming_back_forever(
-    shop: Shop, storage: LocalStorage
+    shop: Shop, file_store: LocalStorage
 ):
-    job = await exports.start_export(shop.org.admin_actor, ExportRequest(), storage=storage)
+    job = await exports.start_export(shop.org.admin_actor, ExportRequest(), storage=file_store)
     # A runner without a file store: the export cannot be written anywhere.
     failed = await jobs.execute(await claimed(job), "test-runner", bus=None, storage=None)
     assert failed is not None and failed.status == JobStatus.FAILED

@@ -44,17 +44,11 @@ def _quiet_runner(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     pause_runner(app, monkeypatch)
 
 
-@pytest.fixture
-def storage(app: Any) -> LocalStorage:
-    store: LocalStorage = app.state.storage
-    return store
-
-
-async def upload(actor: Actor, storage: LocalStorage, name: str, data: bytes) -> int:
+async def upload(actor: Actor, file_store: LocalStorage, name: str, data: bytes) -> int:
     async def chunks() -> AsyncIterator[bytes]:
         yield data
 
-    attachment = await store_upload(actor, name, None, chunks(), storage, 10_000_000)
+    attachment = await store_upload(actor, name, None, chunks(), file_store, 10_000_000)
     return attachment.id
 
 
@@ -71,21 +65,21 @@ def xlsx(rows: list[list[Any]]) -> bytes:
 
 
 async def start(
-    actor: Actor, storage: LocalStorage, shop: Shop, name: str, data: bytes, **kw: Any
+    actor: Actor, file_store: LocalStorage, shop: Shop, name: str, data: bytes, **kw: Any
 ) -> Job:
-    file_id = await upload(actor, storage, name, data)
+    file_id = await upload(actor, file_store, name, data)
     request = ImportRequest(template_id=shop.order.id, attachment_id=file_id, **kw)
-    return await imports.start_import(actor, request, max_rows=100, storage=storage)
+    return await imports.start_import(actor, request, max_rows=100, storage=file_store)
 
 
-async def run(job: Job, storage: LocalStorage, owner: str = "test-runner", **kw: Any) -> Job:
-    done = await jobs.execute(await claimed(job, owner), owner, bus=None, storage=storage, **kw)
+async def run(job: Job, file_store: LocalStorage, owner: str = "test-runner", **kw: Any) -> Job:
+    done = await jobs.execute(await claimed(job, owner), owner, bus=None, storage=file_store, **kw)
     assert done is not None
     return done
 
 
 async def test_good_rows_become_tickets_and_bad_rows_are_reported(
-    shop: Shop, storage: LocalStorage
+    shop: Shop, file_store: LocalStorage
 ):
     await Customer.create(tenant_id=shop.org.tenant.id, name="Li Lei", phone="13800000000")
     ann = await granted(shop, "ann", imports.IMPORT)
@@ -99,10 +93,10 @@ async def test_good_rows_become_tickets_and_bad_rows_are_reported(
         + "Lamp,P-6,40,LOW,Li Lei\n"  # row 7: good, customer by name
         + "Chair,P-7,,,Nobody\n"  # row 8: unknown customer
     ).encode()
-    job = await start(ann, storage, shop, "orders.csv", data)
+    job = await start(ann, file_store, shop, "orders.csv", data)
     assert (job.kind, job.total, job.result["ignoredColumns"]) == ("import.tickets", 6, [])
 
-    done = await run(job, storage)
+    done = await run(job, file_store)
 
     assert (done.status, done.done, done.failed) == (JobStatus.DONE, 2, 4), done.errors
     assert [(e["row"], e["code"], e.get("field")) for e in done.errors] == [
@@ -129,7 +123,7 @@ async def test_good_rows_become_tickets_and_bad_rows_are_reported(
 
 
 async def test_an_xlsx_file_imports_with_typed_cells_and_labels_or_keys(
-    shop: Shop, storage: LocalStorage
+    shop: Shop, file_store: LocalStorage
 ):
     ann = await granted(shop, "ann", imports.IMPORT)
     data = xlsx(
@@ -140,10 +134,10 @@ async def test_an_xlsx_file_imports_with_typed_cells_and_labels_or_keys(
             ["Ink", 1002, 7.25, "blue"],
         ]
     )
-    job = await start(ann, storage, shop, "Orders.XLSX", data)
+    job = await start(ann, file_store, shop, "Orders.XLSX", data)
     assert job.total == 2 and job.result["ignoredColumns"] == ["Colour"]
 
-    done = await run(job, storage)
+    done = await run(job, file_store)
 
     assert (done.done, done.failed) == (2, 0)
     made = await Ticket.filter(tenant_id=shop.org.tenant.id).order_by("id")
@@ -154,10 +148,10 @@ async def test_an_xlsx_file_imports_with_typed_cells_and_labels_or_keys(
 
 
 async def test_a_file_that_cannot_be_imported_is_refused_before_anything_starts(
-    shop: Shop, storage: LocalStorage
+    shop: Shop, file_store: LocalStorage
 ):
     with pytest.raises(FlowError) as refused:
-        await start(shop.actor("ann"), storage, shop, "a.csv", HEADER.encode())
+        await start(shop.actor("ann"), file_store, shop, "a.csv", HEADER.encode())
     assert refused.value.code == ErrorCode.FORBIDDEN  # no ticket.import grant
     ann = await granted(shop, "ann", imports.IMPORT)
     cases = [
@@ -174,7 +168,7 @@ async def test_a_file_that_cannot_be_imported_is_refused_before_anything_starts(
     ]
     for name, data, says in cases:
         with pytest.raises(FlowError) as bad:
-            await start(ann, storage, shop, name, data)
+            await start(ann, file_store, shop, name, data)
         assert bad.value.code == ErrorCode.INVALID, name
         assert says in bad.value.message, (name, bad.value.message)
         assert bad.value.field == ["fileId"]
@@ -182,34 +176,34 @@ async def test_a_file_that_cannot_be_imported_is_refused_before_anything_starts(
     assert await Ticket.all().count() == 0
 
 
-async def test_someone_elses_file_cannot_be_imported(shop: Shop, storage: LocalStorage):
+async def test_someone_elses_file_cannot_be_imported(shop: Shop, file_store: LocalStorage):
     bob = await granted(shop, "bob", imports.IMPORT)
-    file_id = await upload(shop.actor("ann"), storage, "a.csv", b"Title,Order number\nx,1\n")
+    file_id = await upload(shop.actor("ann"), file_store, "a.csv", b"Title,Order number\nx,1\n")
     with pytest.raises(FlowError) as refused:
         await imports.start_import(
-            bob, ImportRequest(shop.order.id, file_id), max_rows=100, storage=storage
+            bob, ImportRequest(shop.order.id, file_id), max_rows=100, storage=file_store
         )
     assert (refused.value.code, refused.value.field) == (ErrorCode.NOT_FOUND, ["fileId"])
 
 
-async def test_an_export_imports_back(shop: Shop, storage: LocalStorage):
+async def test_an_export_imports_back(shop: Shop, file_store: LocalStorage):
     await in_finance(shop, "A-1")
     admin = shop.org.admin_actor
-    _, data = await run_export(admin, storage, sheets=())
-    job = await start(admin, storage, shop, "export.xlsx", data)
+    _, data = await run_export(admin, file_store, sheets=())
+    job = await start(admin, file_store, shop, "export.xlsx", data)
     assert {"Number", "Status", "Template"} <= set(job.result["ignoredColumns"])
-    done = await run(job, storage)
+    done = await run(job, file_store)
     assert (done.done, done.failed) == (1, 0)
     copy = await Ticket.filter(source=Source.IMPORT).get()
     assert (copy.title, copy.field_values["order_no"]) == ("A-1", "A-1")
 
 
 async def test_an_import_killed_half_way_creates_no_ticket_twice(
-    shop: Shop, storage: LocalStorage, monkeypatch: pytest.MonkeyPatch
+    shop: Shop, file_store: LocalStorage, monkeypatch: pytest.MonkeyPatch
 ):
     ann = await granted(shop, "ann", imports.IMPORT)
     data = (HEADER + "".join(f"T-{n},P-{n},1,,\n" for n in range(5))).encode()
-    job = await start(ann, storage, shop, "orders.csv", data)
+    job = await start(ann, file_store, shop, "orders.csv", data)
     real_create = ticket_create.create_ticket
     calls = 0
 
@@ -227,7 +221,7 @@ async def test_an_import_killed_half_way_creates_no_ticket_twice(
     monkeypatch.setattr(ticket_create, "create_ticket", create_then_die)
     running = await claimed(job, "doomed")
     killed = asyncio.create_task(
-        jobs.execute(running, "doomed", bus=None, storage=storage, chunk=2)
+        jobs.execute(running, "doomed", bus=None, storage=file_store, chunk=2)
     )
     with pytest.raises(asyncio.CancelledError):
         await killed
@@ -235,14 +229,14 @@ async def test_an_import_killed_half_way_creates_no_ticket_twice(
     assert [t.title for t in await Ticket.all().order_by("id")] == ["T-0", "T-1"]
 
     await Job.filter(id=job.id).update(lease_until=now() - timedelta(seconds=1))
-    done = await run(job, storage, owner="heir", chunk=2)
+    done = await run(job, file_store, owner="heir", chunk=2)
 
     assert (done.status, done.done, done.failed) == (JobStatus.DONE, 5, 0)
     assert [t.title for t in await Ticket.all().order_by("id")] == [f"T-{n}" for n in range(5)]
 
 
-async def test_exports_and_imports_are_different_grants(shop: Shop, storage: LocalStorage):
+async def test_exports_and_imports_are_different_grants(shop: Shop, file_store: LocalStorage):
     exporter = await granted(shop, "ann", exports.EXPORT)
     with pytest.raises(FlowError) as refused:
-        await start(exporter, storage, shop, "a.csv", HEADER.encode())
+        await start(exporter, file_store, shop, "a.csv", HEADER.encode())
     assert refused.value.code == ErrorCode.FORBIDDEN

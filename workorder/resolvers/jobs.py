@@ -17,6 +17,7 @@ from workorder.schema.jobs import (
     CancelJobPayload,
     JobConnection,
     JobType,
+    ListQueryInput,
     StartBatchJobInput,
     StartBatchJobPayload,
     StartExportInput,
@@ -61,7 +62,7 @@ def _storage(info: Info) -> Storage:
     return storage
 
 
-async def _spec(info: Info, given: StartBatchJobInput | StartExportInput) -> ListSpec:
+async def _spec(info: Info, given: ListQueryInput) -> ListSpec:
     return await saved_views.list_spec(
         info.context.require_actor(),
         saved_view_id=decode_optional_id(given.saved_view_id, "SavedView", ["savedViewId"]),

@@ -98,6 +98,18 @@ BatchJobActionEnum = strawberry.enum(
 )
 
 
+@strawberry.input
+class ListQueryInput:
+    """The list query a job works on (the fields of `tickets` that choose tickets)."""
+
+    view: TicketViewEnum = View.ALL  # type: ignore[valid-type]
+    saved_view_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Use a saved view's view and filter (then give no filter)."
+    )
+    filter: TicketFilterInput | None = None
+    search: str | None = None
+
+
 @strawberry.input(
     description=(
         "A batch action on every ticket a list query matches (a preset or saved view, a "
@@ -105,14 +117,8 @@ BatchJobActionEnum = strawberry.enum(
         "when the job starts; follow it with jobProgress."
     )
 )
-class StartBatchJobInput:
+class StartBatchJobInput(ListQueryInput):
     action: BatchJobActionEnum  # type: ignore[valid-type]
-    view: TicketViewEnum = View.ALL  # type: ignore[valid-type]
-    saved_view_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Use a saved view's view and filter (then give no filter)."
-    )
-    filter: TicketFilterInput | None = None
-    search: str | None = None
     user_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="TRANSFER: to these users."
     )
@@ -153,13 +159,7 @@ class CancelJobPayload:
         "download."
     )
 )
-class StartExportInput:
-    view: TicketViewEnum = View.ALL  # type: ignore[valid-type]
-    saved_view_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Use a saved view's view and filter (then give no filter)."
-    )
-    filter: TicketFilterInput | None = None
-    search: str | None = None
+class StartExportInput(ListQueryInput):
     format: ExportFormatEnum = SheetFormat.XLSX  # type: ignore[valid-type]
     columns: list[str] | None = strawberry.field(
         default=None,
