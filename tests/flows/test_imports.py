@@ -7,8 +7,9 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import xlsxwriter
@@ -22,6 +23,7 @@ from workorder.errors import ErrorCode, FlowError
 from workorder.flows import exports, imports, jobs, ticket_create
 from workorder.flows.attachments import store_upload
 from workorder.flows.imports import ImportRequest
+from workorder.flows.template_config import FieldDefinition, FieldType
 from workorder.flows.ticket_common import now
 from workorder.models import (
     Customer,
@@ -31,6 +33,7 @@ from workorder.models import (
     Priority,
     Source,
     Status,
+    Template,
     Ticket,
     TicketEvent,
 )
@@ -176,6 +179,14 @@ async def test_a_file_that_cannot_be_imported_is_refused_before_anything_starts(
     assert await Ticket.all().count() == 0
 
 
+async def test_an_archived_template_takes_no_import(shop: Shop, file_store: LocalStorage):
+    ann = await granted(shop, "ann", imports.IMPORT)
+    await Template.filter(id=shop.order.id).update(active=False)
+    with pytest.raises(FlowError) as refused:
+        await start(ann, file_store, shop, "a.csv", (HEADER + "Paper,P-1,1,,\n").encode())
+    assert (refused.value.code, refused.value.field) == (ErrorCode.INVALID, ["templateId"])
+
+
 async def test_someone_elses_file_cannot_be_imported(shop: Shop, file_store: LocalStorage):
     bob = await granted(shop, "bob", imports.IMPORT)
     file_id = await upload(shop.actor("ann"), file_store, "a.csv", b"Title,Order number\nx,1\n")
@@ -240,3 +251,28 @@ async def test_exports_and_imports_are_different_grants(shop: Shop, file_store: 
     with pytest.raises(FlowError) as refused:
         await start(exporter, file_store, shop, "a.csv", HEADER.encode())
     assert refused.value.code == ErrorCode.FORBIDDEN
+
+
+def test_cells_are_read_as_an_agent_types_them():
+    zone = ZoneInfo("Asia/Shanghai")
+
+    def read(kind: str, cell: Any) -> Any:
+        definition = FieldDefinition(key="k", label="K", type=FieldType(kind))
+        return imports.field_value(definition, cell, zone)
+
+    assert [read("CHECKBOX", v) for v in ("Yes", "否", "1", False, "TRUE")] == [
+        True,
+        False,
+        True,
+        False,
+        True,
+    ]
+    with pytest.raises(imports.CellError):
+        read("CHECKBOX", "maybe")
+    assert read("NUMBER", "1,250") == 1250 and read("NUMBER", 2.5) == 2.5
+    assert read("MULTI_SELECT", "red; blue ;") == ["red", "blue"]
+    assert read("CASCADE", "Guangdong / Shenzhen") == ["Guangdong", "Shenzhen"]
+    assert read("DATE", datetime(2026, 11, 23, 0, 0)) == "2026-11-23"
+    assert read("DATETIME", "2026-11-23 09:30") == "2026-11-23T09:30:00+08:00"
+    assert read("DATETIME", datetime(2026, 11, 23, 9, 30)) == "2026-11-23T09:30:00+08:00"
+    assert read("TEXT", 1002.0) == "1002"

@@ -300,6 +300,8 @@ class ImportJob:
         template = await Template.filter(tenant_id=actor.tenant_id, id=request.template_id).first()
         if template is None:
             raise not_found("Template", ["templateId"])
+        if not template.active:  # every row would be refused for it: say it once, now
+            raise invalid("This template is archived: it takes no new tickets", ["templateId"])
         version = await TemplateVersion.get(id=template.current_version_id)
         config = TemplateConfig.from_json(version.config)
         attachment = await downloadable(actor, request.attachment_id)
