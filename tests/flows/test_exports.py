@@ -14,14 +14,17 @@ from openpyxl import load_workbook
 
 from tests.flows.test_batch import granted, in_finance, in_sales
 from tests.flows.test_jobs import claimed, pause_runner
+from tests.schema.test_ticket_list_statements import counting
 from tests.shop import Shop
 from workorder.auth.actor import Actor
 from workorder.errors import ErrorCode, FlowError
 from workorder.flows import exports, jobs, tenants, ticket_care, ticket_work
 from workorder.flows.exports import ExportRequest, RecordSheet
+from workorder.flows.templates import create_template
+from workorder.flows.ticket_create import NewTicket, create_ticket
 from workorder.flows.ticket_filters import TicketFilter
 from workorder.flows.ticket_views import ListSpec
-from workorder.models import Channel, Direction, Job, JobStatus, Ticket
+from workorder.models import Channel, Customer, Direction, Job, JobStatus, Template, Ticket
 from workorder.sheets import Cell, SheetFormat, csv_safe
 from workorder.storage import LocalStorage
 
@@ -65,6 +68,8 @@ async def order_story(shop: Shop) -> tuple[Ticket, Ticket, Ticket]:
         started_at=datetime(2026, 11, 20, 9, 30, tzinfo=UTC),
         duration_seconds=125,
     )
+    customer = await Customer.create(tenant_id=shop.org.tenant.id, name="Li Lei")
+    await Ticket.filter(id=first.id).update(customer_id=customer.id)  # taken over the phone
     await ticket_work.claim_ticket(fay, second.id)
     await ticket_work.return_ticket(fay, second.id, "no payment yet")
     return first, second, hidden
@@ -112,6 +117,7 @@ async def test_the_workbook_has_the_visible_tickets_and_their_records(
         "Finance",
     )
     assert (one["Creator"], one["Order number"], one["Urges"]) == ("ann", "A-1", 1)
+    assert (one["Customer"], rows["A-2"]["Customer"]) == ("Li Lei", None)
     assert one["Priority"] == "HIGH"  # raised by the urge
     assert rows["A-2"]["Number"] == second.number
 
@@ -262,3 +268,79 @@ async def test_an_export_that_breaks_fails_instead_of_coming_back_forever(
     assert failed is not None and failed.status == JobStatus.FAILED
     assert failed.errors == [{"code": "INTERNAL", "message": "Unexpected error (logged)"}]
     assert failed.lease_until is None and exports.export_file_of(failed) is None
+
+
+async def test_an_export_reads_a_page_of_tickets_in_a_fixed_number_of_statements(
+    shop: Shop, file_store: LocalStorage, monkeypatch: pytest.MonkeyPatch
+):
+    """Whatever a page holds (tickets, urges, people), it costs the same statements: no
+    look-up per ticket or per record."""
+    admin = shop.org.admin_actor
+    for n in range(6):
+        ticket = await in_finance(shop, f"A-{n}")
+        await ticket_care.urge_ticket(shop.actor("ann"), ticket.id, comment=f"urge {n}")
+
+    async def statements(chunk: int, spec: ListSpec) -> int:
+        monkeypatch.setattr(exports, "CHUNK", chunk)
+        job = await exports.start_export(admin, ExportRequest(spec=spec), storage=file_store)
+        running = await claimed(job)
+        with counting() as sent:
+            done = await jobs.execute(running, "test-runner", bus=None, storage=file_store)
+        assert done is not None and done.status == JobStatus.DONE
+        return len(sent)
+
+    one_page_of_one = await statements(6, ListSpec(search="A-1"))
+    one_page_of_six = await statements(6, ListSpec())
+    three_pages_of_two = await statements(2, ListSpec())
+
+    assert one_page_of_six == one_page_of_one
+    per_page = (three_pages_of_two - one_page_of_six) / 2
+    assert per_page <= 8, per_page  # tickets, urges…, calls, customers, contacts, progress
+
+
+async def complaint_under_review(shop: Shop) -> tuple[Template, Ticket]:
+    """A complaint whose review step (Finance) shows the summary but not the salary."""
+    g = shop.groups
+    template = await create_template(
+        shop.org.admin_actor,
+        {
+            "name": "Complaint",
+            "fields": [
+                {"key": "summary", "label": "Summary", "type": "TEXT", "position": 0},
+                {"key": "salary", "label": "Salary", "type": "NUMBER", "position": 1},
+            ],
+            "steps": [
+                {"key": "intake", "name": "Intake", "group_id": g["Sales"].id, "position": 0},
+                {
+                    "key": "review",
+                    "name": "Review",
+                    "group_id": g["Finance"].id,
+                    "position": 1,
+                    "visible_fields": ["summary"],
+                },
+            ],
+        },
+    )
+    ann = shop.actor("ann")
+    ticket = await create_ticket(
+        ann,
+        NewTicket(template_id=template.id, title="C-1", fields={"summary": "late", "salary": 9000}),
+    )
+    return template, await ticket_work.forward_ticket(ann, ticket.id)
+
+
+async def test_a_field_the_current_step_hides_stays_blank_in_the_export(
+    shop: Shop, file_store: LocalStorage
+):
+    template, _ = await complaint_under_review(shop)
+    fay = await granted(shop, "fay", exports.EXPORT)
+    spec = ListSpec(filter=TicketFilter(template_ids=(template.id,)))
+    columns = ("title", "field.summary", "field.salary")
+
+    _, hers = await run_export(fay, file_store, spec=spec, columns=columns, sheets=())
+    _, admins = await run_export(
+        shop.org.admin_actor, file_store, spec=spec, columns=columns, sheets=()
+    )
+
+    assert sheets_of(hers)["Tickets"] == [["Title", "Summary", "Salary"], ["C-1", "late", None]]
+    assert sheets_of(admins)["Tickets"][1] == ["C-1", "late", 9000]

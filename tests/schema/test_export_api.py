@@ -13,6 +13,7 @@ import httpx
 from openpyxl import load_workbook
 
 from tests.flows.test_batch import granted, in_finance, in_sales
+from tests.flows.test_exports import complaint_under_review
 from tests.shop import Shop
 from tests.support import OrgBuilder, gid
 from workorder.flows import exports, imports
@@ -176,3 +177,12 @@ async def test_admins_choose_the_export_columns(shop: Shop):
     assert reset["updateTenantSettings"]["tenantSettings"] == {"exportColumns": None}
     agent = await shop.gql("ann", SETTINGS, {"input": {"exportColumns": ["title"]}})
     assert agent["updateTenantSettings"]["errors"][0]["code"] == "FORBIDDEN"
+
+
+async def test_the_ticket_hides_the_fields_its_export_leaves_blank(shop: Shop):
+    _, ticket = await complaint_under_review(shop)
+    query = "query($id: ID!) { ticket(id: $id) { fields { key } } }"
+    shown = await shop.gql("fay", query, {"id": gid("Ticket", ticket.id)})
+    assert [f["key"] for f in shown["ticket"]["fields"]] == ["summary"]
+    everything = await shop.gql("admin", query, {"id": gid("Ticket", ticket.id)})
+    assert [f["key"] for f in everything["ticket"]["fields"]] == ["summary", "salary"]

@@ -467,18 +467,9 @@ class _Writer:
             {r["template_id"] for r in rows},
             {r["template_version_id"] for r in rows},
         )
-        customers = dict(
-            await Customer.filter(
-                tenant_id=self.actor.tenant_id,
-                id__in=[r["customer_id"] for r in rows if r["customer_id"]],
-            ).values_list("id", "name")
-        )
-        contacts = dict(
-            await Contact.filter(
-                tenant_id=self.actor.tenant_id,
-                id__in=[r["contact_id"] for r in rows if r["contact_id"]],
-            ).values_list("id", "name")
-        )
+        tenant = self.actor.tenant_id
+        customers = await _names(Customer, tenant, {r["customer_id"] for r in rows})
+        contacts = await _names(Contact, tenant, {r["contact_id"] for r in rows})
         by_id = {r["id"]: r for r in rows}
         out: list[tuple[Sheet, list[Cell]]] = [
             (self.tickets, self.ticket_row(r, customers, contacts)) for r in rows
@@ -565,6 +556,17 @@ class _Writer:
             call["recording_url"],
             call["external_id"],
         ]
+
+
+async def _names(
+    model: type[Customer] | type[Contact], tenant: int, ids: set[int | None]
+) -> dict[int, str]:
+    """Names by id, in one statement; none when no row refers to one."""
+    wanted = [pk for pk in ids if pk is not None]
+    if not wanted:
+        return {}
+    found = await model.filter(tenant_id=tenant, id__in=wanted).values_list("id", "name")
+    return {pk: name for pk, name in found}
 
 
 def _write(rows: list[tuple[Sheet, list[Cell]]]) -> None:
