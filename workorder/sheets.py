@@ -11,7 +11,11 @@ injection).
 
 Reading accepts what people actually upload: XLSX (its first sheet) and CSV in UTF-8 (with
 or without the byte-order mark Excel writes). The format is told by the file's bytes, not
-only its name, so a PDF renamed to .csv is refused as what it is.
+only its name, so a PDF renamed to .csv is refused as what it is. An uploaded file is not
+trusted: an XLSX whose parts would unzip to more than READ_MAX_UNZIPPED (or far beyond
+their compressed size) is refused before it is parsed, the size a sheet claims for itself
+is ignored (a wrong one would cut rows off or make up millions of empty ones), columns past
+READ_MAX_COLUMNS are not read, and every row read, blank or not, counts against a cap.
 """
 
 from __future__ import annotations
@@ -37,6 +41,10 @@ XLSX_MAX_ROWS: Final = 1_048_576  # Excel's limit, header row included
 XLSX_MAX_TEXT: Final = 32_767  # Excel's limit for one cell's text
 _FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 _ZIP_MAGIC: Final = b"PK\x03\x04"
+READ_MAX_COLUMNS: Final = 200
+READ_MAX_UNZIPPED: Final = 256 * 2**20  # all parts of an XLSX, unzipped
+READ_MAX_RATIO: Final = 200  # unzipped / zipped size of one part beyond which it is a bomb
+READ_BLANK_ROWS: Final = 10_000  # blank rows tolerated on top of the rows allowed
 
 
 class SheetFormat(StrEnum):
@@ -104,6 +112,7 @@ class XlsxBook:
                 "strings_to_numbers": False,
             },
         )
+        self.workbook.use_zip64()  # a sheet's XML may pass 4 GB; ZIP64 records only then
         self.bold = self.workbook.add_format({"bold": True})
         self.datetime_format = self.workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
         self.date_format = self.workbook.add_format({"num_format": "yyyy-mm-dd"})
@@ -144,6 +153,13 @@ def csv_safe(value: Cell) -> str:
     if isinstance(value, int | float | date):
         return str(value)
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def csv_unescape(text: str) -> str:
+    """What `csv_safe` wrote, read back: the apostrophe before a formula-like start goes."""
+    if text.startswith("'") and text[1:].startswith(_FORMULA_STARTS):
+        return text[1:]
+    return text
 
 
 class _CsvSheet:
@@ -220,9 +236,11 @@ def read_rows(
         body: list[tuple[int, list[Cell]]] = []
         for number, row in enumerate(rows, start=2):
             if any(v not in (None, "") for v in row):
-                body.append((number, row))
+                body.append((number, row[:READ_MAX_COLUMNS]))
                 if len(body) > max_rows:
                     raise SheetError(f"At most {max_rows} rows per file")
+            elif number - len(body) > READ_BLANK_ROWS:
+                raise SheetError(f"More than {READ_BLANK_ROWS} blank rows")
     except StopIteration:
         raise SheetError("The file is empty: it needs a header row") from None
     except SheetError:
@@ -241,20 +259,43 @@ def _csv_rows(data: bytes) -> Iterator[list[Cell]]:
         ) from None
     try:
         for row in csv.reader(io.StringIO(text, newline="")):
-            yield list[Cell](row)
+            yield [csv_unescape(cell) for cell in row]
     except csv.Error as exc:
         raise SheetError(f"Not readable as CSV: {exc}") from None
 
 
+def _check_unzipped(data: bytes) -> None:
+    """Refuse a zip bomb by what its directory says, before anything is inflated (the
+    sizes are checked again as members are read: a lying directory fails there)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except zipfile.BadZipFile:
+        raise SheetError("Not a readable XLSX file") from None
+    total = sum(m.file_size for m in members)
+    if total > READ_MAX_UNZIPPED or any(
+        m.file_size > 2**20 and m.file_size > READ_MAX_RATIO * max(m.compress_size, 1)
+        for m in members
+    ):
+        raise SheetError("This XLSX file unpacks to far too much data")
+
+
 def _xlsx_rows(data: bytes) -> Iterator[list[Cell]]:
+    _check_unzipped(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise SheetError("Not a readable XLSX file") from None
     try:
         sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield [_cell(v) for v in row]
+        reset = getattr(sheet, "reset_dimensions", None)
+        if reset is not None:  # a read-only sheet: read what is there, not what it claims
+            reset()
+        for row in sheet.iter_rows(max_col=READ_MAX_COLUMNS, values_only=True):
+            cells = [_cell(v) for v in row]
+            while cells and cells[-1] is None:
+                cells.pop()
+            yield cells
     finally:
         workbook.close()
 

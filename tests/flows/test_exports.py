@@ -6,8 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -20,6 +21,7 @@ from workorder.auth.actor import Actor
 from workorder.errors import ErrorCode, FlowError
 from workorder.flows import exports, jobs, tenants, ticket_care, ticket_work
 from workorder.flows.exports import ExportRequest, RecordSheet
+from workorder.flows.template_config import FieldDefinition, FieldType
 from workorder.flows.templates import create_template
 from workorder.flows.ticket_create import NewTicket, create_ticket
 from workorder.flows.ticket_filters import TicketFilter
@@ -344,3 +346,34 @@ async def test_a_field_the_current_step_hides_stays_blank_in_the_export(
 
     assert sheets_of(hers)["Tickets"] == [["Title", "Summary", "Salary"], ["C-1", "late", None]]
     assert sheets_of(admins)["Tickets"][1] == ["C-1", "late", 9000]
+
+
+async def test_repeated_sheets_are_one_and_a_folder_is_no_time_zone(
+    shop: Shop, file_store: LocalStorage
+):
+    admin = shop.org.admin_actor
+    sheets = (RecordSheet.URGES, RecordSheet.URGES)
+    _, data = await run_export(admin, file_store, columns=("title",), sheets=sheets)
+    assert list(sheets_of(data)) == ["Tickets", "Urges"]
+    with pytest.raises(FlowError) as folder:
+        await exports.start_export(admin, ExportRequest(time_zone="Asia"), storage=file_store)
+    assert (folder.value.code, folder.value.field) == (ErrorCode.INVALID, ["timeZone"])
+    with pytest.raises(FlowError) as long:
+        await exports.start_export(admin, ExportRequest(time_zone="x" * 500), storage=file_store)
+    assert long.value.field == ["timeZone"]
+
+
+def test_custom_dates_and_times_become_date_cells_in_the_export_zone():
+    shanghai = ZoneInfo("Asia/Shanghai")
+
+    def cell(kind: str, value: Any) -> Any:
+        definition = FieldDefinition(key="k", label="K", type=FieldType(kind))
+        return exports.field_cell(definition, value, shanghai)
+
+    assert cell("DATETIME", "2026-11-23T09:30:00+00:00") == datetime(
+        2026, 11, 23, 17, 30, tzinfo=shanghai
+    )
+    assert cell("DATE", "2026-11-23") == date(2026, 11, 23)
+    assert cell("DATE", "sometime") == "sometime"
+    assert cell("MULTI_SELECT", ["red", "blue"]) == "red; blue"
+    assert cell("CASCADE", ["Guangdong", "Shenzhen"]) == "Guangdong / Shenzhen"

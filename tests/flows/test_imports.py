@@ -276,3 +276,14 @@ def test_cells_are_read_as_an_agent_types_them():
     assert read("DATETIME", "2026-11-23 09:30") == "2026-11-23T09:30:00+08:00"
     assert read("DATETIME", datetime(2026, 11, 23, 9, 30)) == "2026-11-23T09:30:00+08:00"
     assert read("TEXT", 1002.0) == "1002"
+
+
+async def test_an_import_that_cannot_read_its_file_fails_once(shop: Shop, file_store: LocalStorage):
+    ann = await granted(shop, "ann", imports.IMPORT)
+    job = await start(ann, file_store, shop, "orders.csv", (HEADER + "Paper,P-1,1,,\n").encode())
+    imports._PARSED.clear()  # as in another process, which has not read the file yet
+    # A runner without the file store cannot read the rows: the job ends, it does not loop.
+    broken = await jobs.execute(await claimed(job), "test-runner", bus=None, storage=None)
+    assert broken is not None and broken.status == JobStatus.FAILED
+    assert broken.errors == [{"code": "INTERNAL", "message": "Unexpected error (logged)"}]
+    assert broken.lease_until is None and await Ticket.all().count() == 0

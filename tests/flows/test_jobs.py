@@ -4,6 +4,7 @@ crash, cancel between chunks, per-item errors."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -284,3 +285,53 @@ async def test_rows_not_enqueued_for_a_runner_are_never_claimed(shop: Shop):
     )
     assert await jobs.due_jobs() == []
     assert await jobs.claim_job(job.id, "any") is None
+
+
+@dataclass
+class Sleepy:
+    """A whole job that only takes its time (a large export finishing its file)."""
+
+    seconds: float
+
+    def check(self, actor: Actor) -> None:
+        pass
+
+    async def validate(self, actor: Actor, params: dict[str, Any], env: jobs.JobEnv) -> None:
+        pass
+
+    async def run(
+        self, actor: Actor, job: Job, env: jobs.JobEnv, progress: Any, stopping: Any
+    ) -> dict[str, Any] | None:
+        await asyncio.sleep(self.seconds)
+        return {"slept": self.seconds}
+
+
+async def test_a_whole_job_keeps_its_lease_while_it_works(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setitem(jobs.KINDS, "test.sleepy", Sleepy(2.5))
+    job = await jobs.enqueue(shop.org.admin_actor, "test.sleepy", {})
+    lease = timedelta(seconds=1)
+    running = await jobs.claim_job(job.id, "keeper", lease)
+    assert running is not None
+    work = asyncio.create_task(jobs.execute(running, "keeper", bus=None, lease=lease))
+    await asyncio.sleep(1.5)  # past the lease it was claimed with
+    assert await jobs.claim_job(job.id, "thief", lease) is None
+    done = await work
+    assert done is not None and done.status == JobStatus.DONE
+    assert (done.result, done.lease_owner) == ({"slept": 2.5}, "keeper")
+
+
+async def test_a_whole_job_that_loses_its_lease_stops_working(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setitem(jobs.KINDS, "test.sleepy", Sleepy(30))
+    job = await jobs.enqueue(shop.org.admin_actor, "test.sleepy", {})
+    lease = timedelta(seconds=0.6)
+    running = await jobs.claim_job(job.id, "stale", lease)
+    assert running is not None
+    work = asyncio.create_task(jobs.execute(running, "stale", bus=None, lease=lease))
+    await asyncio.sleep(0.1)
+    await Job.filter(id=job.id).update(lease_owner="other")  # taken over meanwhile
+    assert await asyncio.wait_for(work, 10) is None  # stopped at its next renewal
+    assert (await Job.get(id=job.id)).result == {}

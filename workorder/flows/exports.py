@@ -25,7 +25,7 @@ import re
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final
@@ -248,8 +248,10 @@ async def check_export_setting(actor: Actor, columns: Sequence[str]) -> list[str
 
 def check_time_zone(name: str) -> ZoneInfo:
     try:
+        if len(name) > 64:
+            raise ValueError(name)
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Asia" is a folder: OSError
         raise invalid(
             f"Unknown time zone {name!r} (an IANA name such as Asia/Shanghai)", ["timeZone"]
         ) from None
@@ -268,7 +270,7 @@ class ExportRequest:
             "spec": spec_json(self.spec),
             "format": str(self.format),
             "columns": None if self.columns is None else list(self.columns),
-            "sheets": [str(s) for s in self.sheets],
+            "sheets": [str(s) for s in dict.fromkeys(self.sheets)],
             "timeZone": self.time_zone,
         }
 
@@ -380,8 +382,17 @@ _TICKET_VALUES: Final = (
 )
 
 
-def field_cell(definition: FieldDefinition | None, value: Any) -> Cell:
-    """A custom field's value as one cell; lists as the text an import reads back."""
+def field_cell(definition: FieldDefinition | None, value: Any, zone: ZoneInfo) -> Cell:
+    """A custom field's value as one cell: dates and times as date cells (times in the
+    export's zone, like the system columns), lists as the text an import reads back."""
+    kind = definition.type if definition is not None else None
+    if isinstance(value, str) and kind in (FieldType.DATE, FieldType.DATETIME):
+        try:
+            if kind == FieldType.DATE:
+                return date.fromisoformat(value)
+            return datetime.fromisoformat(value).astimezone(zone)
+        except ValueError:
+            return value  # stored before validation was this strict: shown as it is
     if value is None or isinstance(value, str | bool | int | float):
         return value
     if isinstance(value, list):
@@ -406,7 +417,7 @@ class _Writer:
     def __post_init__(self) -> None:
         self.tickets = self.book.sheet("Tickets", [c.header for c in self.columns])
         self.records = {}
-        for sheet in self.request.sheets:
+        for sheet in dict.fromkeys(self.request.sheets):
             headers = (
                 CALL_HEADERS
                 if sheet == RecordSheet.CALLS
@@ -520,7 +531,7 @@ class _Writer:
                 cells.append(None)
             else:
                 definition = config.field(column.field_key) if config else None
-                cells.append(field_cell(definition, values.get(column.field_key)))
+                cells.append(field_cell(definition, values.get(column.field_key), self.zone))
         return cells
 
     def event_row(

@@ -24,8 +24,10 @@ import's time zone.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Final
@@ -273,6 +275,36 @@ class ImportRequest:
             raise invalid(f"Bad import parameters: {exc}") from exc
 
 
+# The last files read, by content hash: starting an import checks the file, and its job's
+# first run reads it again for its rows; a file is parsed once for both.
+_PARSED: OrderedDict[tuple[str, SheetFormat, int], tuple[list[str], list[tuple[int, list[Cell]]]]]
+_PARSED = OrderedDict()
+_PARSED_KEPT: Final = 2
+
+
+async def _parsed(
+    env: JobEnv, sha256: str, fmt: SheetFormat, max_rows: int
+) -> tuple[list[str], list[tuple[int, list[Cell]]]]:
+    """The file's header and rows, parsed in a worker thread (a large file must not hold up
+    the event loop of the server that runs the job)."""
+    key = (sha256, fmt, max_rows)
+    if key in _PARSED:
+        _PARSED.move_to_end(key)
+        return _PARSED[key]
+    try:
+        data = b"".join([c async for c in await env.require_storage().open(sha256)])
+    except BlobNotFound:
+        raise not_found("Attachment", ["fileId"]) from None
+    try:
+        found = await asyncio.to_thread(read_rows, data, fmt, max_rows=max_rows)
+    except SheetError as exc:
+        raise invalid(str(exc), ["fileId"]) from None
+    _PARSED[key] = found
+    while len(_PARSED) > _PARSED_KEPT:
+        _PARSED.popitem(last=False)
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class _Prepared:
     request: ImportRequest
@@ -308,14 +340,8 @@ class ImportJob:
         if attachment is None:
             raise not_found("Attachment", ["fileId"])
         fmt = format_of(attachment.filename)
-        try:
-            data = b"".join([c async for c in await env.require_storage().open(attachment.sha256)])
-        except BlobNotFound:
-            raise not_found("Attachment", ["fileId"]) from None
-        try:
-            headers, body = read_rows(data, fmt, max_rows=params.get("maxRows", self.max_rows))
-        except SheetError as exc:
-            raise invalid(str(exc), ["fileId"]) from None
+        max_rows = int(params.get("maxRows", self.max_rows))
+        headers, body = await _parsed(env, attachment.sha256, fmt, max_rows)
         if not body:
             raise invalid("The file has a header row but no rows to import", ["fileId"])
         mapping = map_columns(headers, config, actor.locale)

@@ -35,6 +35,8 @@ on SQLite and PostgreSQL alike; every committed item renews the lease.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import logging
 import socket
@@ -42,7 +44,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
@@ -62,6 +64,7 @@ from workorder.storage import Storage
 from workorder.subscriptions.channels import job_channel
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CHUNK = 50  # items between two looks at the job (cancel, stop) and two progress pushes
 DEFAULT_LEASE = timedelta(seconds=60)
@@ -596,14 +599,19 @@ async def _execute_items(
     on_progress: OnProgress | None,
 ) -> Job | None:
     ids = job.result.get("ids") if isinstance(job.result, dict) else None
-    if ids is None:  # the first start: the selection is fixed now, once
-        ids = await kind.select(actor, job.params, env)
-        written = await Job.filter(
-            id=job.id, status=JobStatus.RUNNING, lease_owner=progress.owner
-        ).update(result={**(job.result or {}), "ids": ids}, total=len(ids), updated_at=now())
-        if not written:
-            return None
-    prepared = await kind.prepare(actor, job.params, env)
+    try:
+        if ids is None:  # the first start: the selection is fixed now, once
+            ids = await kind.select(actor, job.params, env)
+            written = await Job.filter(
+                id=job.id, status=JobStatus.RUNNING, lease_owner=progress.owner
+            ).update(result={**(job.result or {}), "ids": ids}, total=len(ids), updated_at=now())
+            if not written:
+                return None
+        prepared = await kind.prepare(actor, job.params, env)
+    except (FlowError, LeaseLost):
+        raise
+    except Exception:
+        return await _failed_unexpectedly(job, progress, env)
     await report(job.id, bus=env.bus)
     while progress.position < len(ids):
         if not await _still_ours(progress):
@@ -651,16 +659,56 @@ async def _execute_whole(
 
     await step(0, job.total)
     try:
-        result = await kind.run(actor, job, env, step, stopping)
+        result = await _holding_lease(progress, kind.run(actor, job, env, step, stopping))
     except (FlowError, LeaseLost):
         raise
     except Exception:
-        # Nothing of it was kept; running it again would fail the same way, so it ends here.
-        log.exception("job %s (%s) failed unexpectedly", job.id, job.kind)
-        error = {"code": INTERNAL, "message": "Unexpected error (logged)"}
-        return await _finish(progress, JobStatus.FAILED, env.bus, errors=[error])
+        return await _failed_unexpectedly(job, progress, env)
     if result is None:
         await _release(progress, env.bus)
         return await Job.get(id=job.id)
     merged = {**(job.result or {}), **result}
     return await _finish(progress, JobStatus.DONE, env.bus, result=merged)
+
+
+async def _failed_unexpectedly(job: Job, progress: _Progress, env: JobEnv) -> Job | None:
+    """A job that broke outside any item (reading its file, writing its result): running it
+    again would break the same way, so it ends FAILED rather than coming back with every
+    lease. The cause is logged, never shown."""
+    log.exception("job %s (%s) failed unexpectedly", job.id, job.kind)
+    error = {"code": INTERNAL, "message": "Unexpected error (logged)"}
+    return await _finish(progress, JobStatus.FAILED, env.bus, errors=[*progress.errors, error])
+
+
+async def _holding_lease(progress: _Progress, work: Awaitable[T]) -> T:
+    """Run `work` while renewing the lease every third of it: a whole job may spend long
+    stretches between two progress reports (finishing and storing a large file), and a lease
+    that ran out meanwhile would hand the job to another runner, to start over. Should the
+    lease be lost all the same (cancelled, taken over), the work is stopped: LeaseLost."""
+    task = asyncio.ensure_future(work)
+    lost = False
+
+    async def renew() -> None:
+        nonlocal lost
+        while True:
+            await asyncio.sleep(progress.lease.total_seconds() / 3)
+            at = now()
+            kept = await Job.filter(
+                id=progress.job_id, status=JobStatus.RUNNING, lease_owner=progress.owner
+            ).update(lease_until=at + progress.lease, updated_at=at)
+            if not kept:
+                lost = True
+                task.cancel()
+                return
+
+    keeper = asyncio.create_task(renew())
+    try:
+        return await task
+    except asyncio.CancelledError:
+        if lost:
+            raise LeaseLost(progress.job_id) from None
+        raise
+    finally:
+        keeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await keeper
