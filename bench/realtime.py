@@ -45,6 +45,7 @@ from tests.services import (
     redis_version,
     start_postgres,
     start_redis,
+    stop_process,
 )
 from workorder import db
 from workorder.auth.actor import Actor
@@ -272,12 +273,7 @@ class Server:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ in a temporary folder, and stops it afterwards. Nothing here is mocked.
 
 from __future__ import annotations
 
+import asyncio
 import glob
 import os
 import shutil
@@ -48,6 +49,26 @@ def _pg_bin() -> Path:
     return Path(found[-1]).parent
 
 
+def stop_process(process: subprocess.Popen[bytes], timeout: float = 20) -> None:
+    """SIGTERM, and SIGKILL if it has not gone within `timeout` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+async def stop_child(process: asyncio.subprocess.Process) -> None:
+    """The same for a child started with asyncio, given 15 seconds."""
+    process.terminate()
+    try:
+        await asyncio.wait_for(process.wait(), 15)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+
+
 @dataclass
 class Service:
     url: str
@@ -55,12 +76,7 @@ class Service:
     folder: Path
 
     def stop(self, keep_folder: bool = False) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
         if not keep_folder:
             shutil.rmtree(self.folder, ignore_errors=True)
 

@@ -296,8 +296,10 @@ class Sleepy:
     def check(self, actor: Actor) -> None:
         pass
 
-    async def validate(self, actor: Actor, params: dict[str, Any], env: jobs.JobEnv) -> None:
-        pass
+    async def validate(
+        self, actor: Actor, params: dict[str, Any], env: jobs.JobEnv
+    ) -> jobs.Checked:
+        return jobs.Checked()
 
     async def run(
         self, actor: Actor, job: Job, env: jobs.JobEnv, progress: Any, stopping: Any

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 from tests.flows.test_batch import granted, in_finance
 from tests.flows.test_jobs import closed_events, pause_runner, start_close
+from tests.services import stop_child
 from tests.shop import Shop
 from workorder.flows import batch, exports, jobs, ticket_care
 from workorder.flows.exports import ExportRequest
@@ -181,12 +182,7 @@ async def test_workorder_worker_runs_a_job_pushed_to_redis(shop: Shop, settings:
 
         await until(finished, 30)
     finally:
-        worker.terminate()
-        try:
-            await asyncio.wait_for(worker.wait(), 15)
-        except TimeoutError:
-            worker.kill()
-            await worker.wait()
+        await stop_child(worker)
     done = await Job.get(id=job.id)
     assert done.lease_owner is not None and done.lease_owner.startswith("worker:")
     assert (done.done, done.failed) == (3, 0)

@@ -62,22 +62,28 @@ def request(query: str, **variables: Any) -> Any:
     return made
 
 
+async def kettle_for_cal(shop: Shop, bus: Any) -> None:
+    """Ann's order enters Finance's pool (Cal and Fay hear of it), then Fay assigns it to
+    Cal: two notifications for Cal, POOL_NEW then ASSIGNED."""
+    ann = shop.actor("ann")
+    ticket = await create_ticket(
+        ann, NewTicket(template_id=shop.order.id, title="Kettle", fields={"order_no": "A-1"})
+    )
+    await forward_ticket(ann, ticket.id, bus=bus)
+    await shop.gql(
+        "fay",
+        """mutation($id: ID!, $u: ID!) { assignTicket(input:
+        {id: $id, userId: $u}) { errors { code } } }""",
+        {"id": gid("Ticket", ticket.id), "u": gid("User", shop.users["cal"].id)},
+    )
+
+
 async def test_an_assignment_reaches_the_agent_live(shop: Shop, server_url: str, bus: Any):
     async with live(server_url, await shop.token("cal")) as session:
         stream = session.subscribe(request(NOTIFICATIONS))
         first = asyncio.ensure_future(take(stream, 2))
         await asyncio.sleep(0.3)  # the subscription is registered
-        ann = shop.actor("ann")
-        ticket = await create_ticket(
-            ann, NewTicket(template_id=shop.order.id, title="Kettle", fields={"order_no": "A-1"})
-        )
-        await forward_ticket(ann, ticket.id, bus=bus)  # into Finance's pool: Cal and Fay hear of it
-        await shop.gql(
-            "fay",
-            """mutation($id: ID!, $u: ID!) { assignTicket(input:
-            {id: $id, userId: $u}) { errors { code } } }""",
-            {"id": gid("Ticket", ticket.id), "u": gid("User", shop.users["cal"].id)},
-        )
+        await kettle_for_cal(shop, bus)
         received = await first
     kinds = [r["notifications"]["kind"] for r in received]
     assert kinds == ["POOL_NEW", "ASSIGNED"]

@@ -25,10 +25,8 @@ from typing import Any
 import pytest
 
 from tests.shop import Shop
-from tests.support import gid
+from tests.subscriptions.test_live import kettle_for_cal
 from workorder.auth.tokens import issue_access_token
-from workorder.flows.ticket_create import NewTicket, create_ticket
-from workorder.flows.ticket_work import forward_ticket
 from workorder.settings import Settings
 
 NODE_DIR = Path(__file__).parent / "node"
@@ -150,17 +148,7 @@ async def test_an_assignment_reaches_the_js_client_live(
     async with node_client(node, server_url, await shop.token("cal"), 2) as cal:
         await cal.until("subscribed")
         await asyncio.sleep(0.3)  # the subscription is registered
-        ann = shop.actor("ann")
-        ticket = await create_ticket(
-            ann, NewTicket(template_id=shop.order.id, title="Kettle", fields={"order_no": "A-1"})
-        )
-        await forward_ticket(ann, ticket.id, bus=bus)  # into Finance's pool: Cal and Fay hear of it
-        await shop.gql(
-            "fay",
-            """mutation($id: ID!, $u: ID!) { assignTicket(input:
-            {id: $id, userId: $u}) { errors { code } } }""",
-            {"id": gid("Ticket", ticket.id), "u": gid("User", shop.users["cal"].id)},
-        )
+        await kettle_for_cal(shop, bus)
         received = [await cal.event(), await cal.event()]
         assert await cal.exit_status() == 0
     assert [r["event"] for r in received] == ["next", "next"]

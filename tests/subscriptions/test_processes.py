@@ -72,12 +72,7 @@ async def server_process(settings: Settings, redis_url: str) -> AsyncIterator[st
                 raise AssertionError("the server process never answered /healthz")
         yield base
     finally:
-        process.terminate()
-        try:
-            await asyncio.wait_for(process.wait(), 15)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
+        await services.stop_child(process)
 
 
 def ws_url(base: str) -> str:

@@ -36,6 +36,7 @@ from workorder.auth.ticket_rules import hidden_fields
 from workorder.auth.visibility import reach_of
 from workorder.errors import forbidden, invalid, not_found
 from workorder.flows.jobs import (
+    Checked,
     JobEnv,
     JobQueue,
     Progress,
@@ -297,12 +298,8 @@ async def start_export(
     queue: JobQueue | None = None,
     storage: Storage | None = None,
 ) -> Job:
-    """Check everything the export will need, then queue it; `total` is the count now."""
-    require_export(actor)
-    count = await Ticket.filter(await matching(actor, await reach_of(actor), request.spec)).count()
-    return await enqueue(
-        actor, KIND, request.to_json(), count, bus=bus, queue=queue, storage=storage
-    )
+    """Check everything the export will need, then queue it."""
+    return await enqueue(actor, KIND, request.to_json(), bus=bus, queue=queue, storage=storage)
 
 
 # --- the job --------------------------------------------------------------------------------
@@ -602,11 +599,12 @@ class ExportJob:
     def check(self, actor: Actor) -> None:
         require_export(actor)
 
-    async def validate(self, actor: Actor, params: dict[str, Any], env: JobEnv) -> None:
+    async def validate(self, actor: Actor, params: dict[str, Any], env: JobEnv) -> Checked:
         request = ExportRequest.from_json(params)
         check_time_zone(request.time_zone)
         await resolve_columns(actor, request.columns, request.spec.filter.template_ids)
-        await matching(actor, await reach_of(actor), request.spec)  # the filter's own checks
+        where = await matching(actor, await reach_of(actor), request.spec)  # and its checks
+        return Checked(total=await Ticket.filter(where).count())
 
     async def run(
         self,

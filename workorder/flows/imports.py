@@ -39,7 +39,7 @@ from workorder.auth.permissions import require_write
 from workorder.errors import FlowError, forbidden, invalid, not_found
 from workorder.flows import ticket_create
 from workorder.flows.exports import SYSTEM_COLUMNS, check_time_zone
-from workorder.flows.jobs import JobEnv, JobQueue, enqueue, register
+from workorder.flows.jobs import Checked, JobEnv, JobQueue, enqueue, register
 from workorder.flows.template_config import FieldDefinition, FieldType, TemplateConfig
 from workorder.flows.ticket_create import NewTicket
 from workorder.flows.unit_of_work import Bus
@@ -348,8 +348,9 @@ class ImportJob:
         prepared = _Prepared(request, mapping, config, dict(body), zone)
         return prepared, [number for number, _ in body]
 
-    async def validate(self, actor: Actor, params: dict[str, Any], env: JobEnv) -> None:
-        await self.read(actor, params, env)
+    async def validate(self, actor: Actor, params: dict[str, Any], env: JobEnv) -> Checked:
+        ready, rows = await self.read(actor, params, env)
+        return Checked(total=len(rows), result={"ignoredColumns": ready.mapping.ignored})
 
     async def select(self, actor: Actor, params: dict[str, Any], env: JobEnv) -> list[int]:
         return (await self.read(actor, params, env))[1]
@@ -453,19 +454,8 @@ async def start_import(
 ) -> Job:
     """Refuse a file that cannot be imported at all (INVALID, nothing stored), else queue
     the import; `total` is the number of rows."""
-    require_import(actor)
     params = {**request.to_json(), "maxRows": max_rows}
-    ready, rows = await ImportJob(max_rows).read(actor, params, JobEnv(bus, storage))
-    return await enqueue(
-        actor,
-        KIND,
-        params,
-        len(rows),
-        result={"ignoredColumns": ready.mapping.ignored},
-        bus=bus,
-        queue=queue,
-        storage=storage,
-    )
+    return await enqueue(actor, KIND, params, bus=bus, queue=queue, storage=storage)
 
 
 register(KIND, ImportJob())

@@ -93,6 +93,15 @@ class JobEnv:
         return self.storage
 
 
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """What checking a job's parameters found: how many items it will work on now (the
+    job's `total` until it starts) and what its result starts with."""
+
+    total: int = 0
+    result: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
 class LeaseLost(Exception):
     """This runner no longer owns the job: cancelled, or taken over after its lease ran out."""
 
@@ -166,7 +175,7 @@ class ItemJobKind(Protocol):
     def check(self, actor: Actor) -> None:
         """May this actor start (and keep running) it? Raises a FlowError if not."""
 
-    async def validate(self, actor: Actor, params: dict[str, Any], env: JobEnv) -> None:
+    async def validate(self, actor: Actor, params: dict[str, Any], env: JobEnv) -> Checked:
         """Refuse parameters the job could not run with, before anything is stored."""
 
     async def select(self, actor: Actor, params: dict[str, Any], env: JobEnv) -> list[int]:
@@ -193,7 +202,7 @@ class WholeJobKind(Protocol):
 
     def check(self, actor: Actor) -> None: ...
 
-    async def validate(self, actor: Actor, params: dict[str, Any], env: JobEnv) -> None: ...
+    async def validate(self, actor: Actor, params: dict[str, Any], env: JobEnv) -> Checked: ...
 
     async def run(
         self,
@@ -268,13 +277,14 @@ class BatchJob:
     def check(self, actor: Actor) -> None:
         require_batch(actor)
 
-    async def validate(self, actor: Actor, params: dict[str, Any], env: JobEnv) -> None:
+    async def validate(self, actor: Actor, params: dict[str, Any], env: JobEnv) -> Checked:
         self.action(params)
         try:
             spec = spec_from_json(params.get("spec") or {})
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise invalid(f"Bad list query: {exc}", ["spec"]) from exc
-        await matching(actor, await reach_of(actor), spec)  # the filter's own checks
+        where = await matching(actor, await reach_of(actor), spec)  # the filter's own checks
+        return Checked(total=await Ticket.filter(where).count())
 
     async def select(self, actor: Actor, params: dict[str, Any], env: JobEnv) -> list[int]:
         spec = spec_from_json(params.get("spec") or {})
@@ -312,9 +322,7 @@ async def enqueue(
     actor: Actor,
     kind: str,
     params: dict[str, Any],
-    total: int = 0,
     *,
-    result: dict[str, Any] | None = None,
     bus: Bus | None = None,
     queue: JobQueue | None = None,
     storage: Storage | None = None,
@@ -322,12 +330,13 @@ async def enqueue(
     """Store a QUEUED job the caller may start, then tell the runners.
 
     The starter (user and token scopes) is stored with the parameters: the job acts as them,
-    with their rights at the time it runs. A runner that cannot be told (Redis away) is only
+    with their rights at the time it runs. The kind's check says how many items there are
+    now: the job's `total` until it starts. A runner that cannot be told (Redis away) is only
     logged: the runners also look for waiting jobs themselves.
     """
     handler = _kind(kind)
     handler.check(actor)
-    await handler.validate(actor, params, JobEnv(bus, storage))
+    checked = await handler.validate(actor, params, JobEnv(bus, storage))
     stored = {**params, "user_id": actor.user_id, "scopes": sorted(str(s) for s in actor.scopes)}
     async with unit_of_work(bus) as uow:
         job = await Job.create(
@@ -335,8 +344,8 @@ async def enqueue(
             created_by_id=actor.user_id,
             kind=kind,
             params=stored,
-            total=total,
-            result=result or {},
+            total=checked.total,
+            result=checked.result,
             lease_until=now(),  # a runner may take it from now on
         )
         uow.publish(job_channel(job.id), job_message(job))
@@ -356,17 +365,10 @@ async def start_batch_job(
     bus: Bus | None = None,
     queue: JobQueue | None = None,
 ) -> Job:
-    """A batch action on every ticket matching `spec`; `total` is the count now (the job
-    fixes its list when it starts)."""
-    require_batch(actor)
-    count = await Ticket.filter(await matching(actor, await reach_of(actor), spec)).count()
+    """A batch action on every ticket matching `spec` (the job fixes its list when it
+    starts)."""
     return await enqueue(
-        actor,
-        batch_kind_name(action.kind),
-        batch_params(spec, action),
-        count,
-        bus=bus,
-        queue=queue,
+        actor, batch_kind_name(action.kind), batch_params(spec, action), bus=bus, queue=queue
     )
 
 

@@ -129,6 +129,14 @@ async def delete_sharing_rule(actor: Actor, rule_id: int) -> int:
     return rule.id
 
 
+async def readable_rule(actor: Actor, rule_id: int) -> SharingRule | None:
+    """One rule by id, for `node(id:)`: the tenant's administrators read it; for anyone
+    else it does not exist, as a node they may not see."""
+    if not actor.is_admin:
+        return None
+    return await SharingRule.filter(tenant_id=actor.tenant_id, id=rule_id).first()
+
+
 async def list_sharing_rules(actor: Actor) -> list[SharingRule]:
     """The tenant's rules, oldest first. Administrators only (a read: no write scope needed)."""
     if not actor.is_admin:

@@ -8,7 +8,8 @@ import strawberry
 
 from workorder.auth.visibility import visible_tickets
 from workorder.flows.saved_views import visible_views
-from workorder.models import ApiToken, MailOutbox, Notification, SavedView, SharingRule
+from workorder.flows.sharing import readable_rule
+from workorder.models import ApiToken, MailOutbox, Notification, SavedView
 from workorder.schema.attachments import attachment_node
 from workorder.schema.context import Context, Info
 from workorder.schema.customers import ContactType, CustomerType
@@ -96,10 +97,7 @@ async def _mail(context: Context, pk: int) -> Node | None:
 
 
 async def _sharing_rule(context: Context, pk: int) -> Node | None:
-    actor = context.require_actor()
-    if not actor.is_admin:
-        return None
-    rule = await SharingRule.filter(tenant_id=actor.tenant_id, id=pk).first()
+    rule = await readable_rule(context.require_actor(), pk)
     return SharingRuleType.of(rule) if rule else None
 
 

@@ -31,6 +31,23 @@ SharingTarget: TypeAlias = Annotated[
 ]
 
 
+async def _party(
+    info: Info, user_id: int | None, department_id: int | None, group_id: int | None
+) -> UserType | DepartmentType | GroupType | None:
+    """The one party a rule names (a user, a department or a group), batch-loaded."""
+    org = info.context.org
+    if user_id is not None:
+        user = await org.user.load(user_id)
+        return UserType.of(user) if user else None
+    if department_id is not None:
+        department = await org.department.load(department_id)
+        return DepartmentType.of(department) if department else None
+    if group_id is not None:
+        group = await org.group.load(group_id)
+        return GroupType.of(group) if group else None
+    return None
+
+
 @strawberry.type(
     name="SharingRule",
     description="Shares the tickets in the charge of an owner with a target, to read or to "
@@ -52,35 +69,21 @@ class SharingRuleType(Node):
 
     @strawberry.field
     async def owner(self, info: Info) -> SharingOwner:
-        org = info.context.org
         rule = self.model
-        if rule.owner_user_id is not None:
-            user = await org.user.load(rule.owner_user_id)
-            if user is not None:
-                return UserType.of(user)
-        elif rule.owner_department_id is not None:
-            department = await org.department.load(rule.owner_department_id)
-            if department is not None:
-                return DepartmentType.of(department)
-        raise not_found("Owner")  # deleted meanwhile: its rules go with it
+        found = await _party(info, rule.owner_user_id, rule.owner_department_id, None)
+        if found is None or isinstance(found, GroupType):
+            raise not_found("Owner")  # deleted meanwhile: its rules go with it
+        return found
 
     @strawberry.field
     async def target(self, info: Info) -> SharingTarget:
-        org = info.context.org
         rule = self.model
-        if rule.target_user_id is not None:
-            user = await org.user.load(rule.target_user_id)
-            if user is not None:
-                return UserType.of(user)
-        elif rule.target_department_id is not None:
-            department = await org.department.load(rule.target_department_id)
-            if department is not None:
-                return DepartmentType.of(department)
-        elif rule.target_group_id is not None:
-            group = await org.group.load(rule.target_group_id)
-            if group is not None:
-                return GroupType.of(group)
-        raise not_found("Target")  # deleted meanwhile: its rules go with it
+        found = await _party(
+            info, rule.target_user_id, rule.target_department_id, rule.target_group_id
+        )
+        if found is None:
+            raise not_found("Target")  # deleted meanwhile: its rules go with it
+        return found
 
     @strawberry.field(description="The administrator who made the rule.")
     async def created_by(self, info: Info) -> UserType | None:
