@@ -1,8 +1,10 @@
 """Who may download an attachment — the only rule for it, used by /files and by `node`.
 
 A file is as visible as the tickets that refer to it: whoever may see one of them (by the one
-visibility rule of `workorder.auth.visibility`) may download it. Its uploader may always, so a
-file can be fetched again between its upload and the save of the ticket that will refer to it.
+visibility rule of `workorder.auth.visibility`) may download it, unless all that names it there is
+a field the ticket's current step hides from them (`workorder.auth.hidden_fields`). Its uploader
+may always, so a file can be fetched again between its upload and the save of the ticket that
+will refer to it.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from typing import Final
 from tortoise.expressions import Subquery
 
 from workorder.auth.actor import Actor
+from workorder.auth.hidden_fields import hidden_fields, hides_files, screen_of
 from workorder.auth.visibility import Reach, visible_tickets
-from workorder.models import Attachment, TicketAttachment
+from workorder.flows.template_config import TemplateConfig
+from workorder.models import Attachment, TemplateVersion, Ticket, TicketAttachment, TicketEvent
 
 _MAX_PK: Final = 2**31 - 1  # no larger id exists, and PostgreSQL refuses one as an int4
 
@@ -30,9 +34,26 @@ async def may_download(actor: Actor, attachment: Attachment, reach: Reach | None
     if attachment.uploaded_by_id == actor.user_id:
         return True
     visible = await visible_tickets(actor, reach)
-    return await TicketAttachment.filter(
-        attachment_id=attachment.id, ticket_id__in=Subquery(visible.values("id"))
-    ).exists()
+    linked = Subquery(TicketAttachment.filter(attachment_id=attachment.id).values("ticket_id"))
+    for ticket in await visible.filter(id__in=linked):
+        if await _shown_on(actor, ticket, attachment.id):
+            return True
+    return False
+
+
+async def _shown_on(actor: Actor, ticket: Ticket, attachment_id: int) -> bool:
+    """Whether the ticket shows this caller the file (the trace is read only when a hidden
+    field of the ticket's step could name it)."""
+    if actor.is_admin:
+        return True
+    version = await TemplateVersion.get_or_none(id=ticket.template_version_id)
+    if version is None:
+        return True
+    config = TemplateConfig.from_json(version.config)
+    if not hides_files(config, hidden_fields(actor, config, ticket.current_step)):
+        return True
+    events = await TicketEvent.filter(ticket_id=ticket.id).order_by("id")
+    return screen_of(actor, ticket, config, events).shows_file(attachment_id)
 
 
 async def downloadable(actor: Actor, attachment_id: int) -> Attachment | None:

@@ -9,7 +9,7 @@ from typing import cast
 from workorder.auth.actor import Actor
 from workorder.auth.visibility import shared_with
 from workorder.flows.state_machine import Action
-from workorder.flows.template_config import EditLimit, TemplateConfig
+from workorder.flows.template_config import EditLimit
 from workorder.models import (
     ClaimMode,
     Group,
@@ -137,14 +137,3 @@ def may(action: Action, who: Standing) -> bool:
         Action.LOG_INTERACTION: who.may_edit_content,
     }
     return rules[action]
-
-
-def hidden_fields(actor: Actor, config: TemplateConfig, step_key: str | None) -> frozenset[str]:
-    """The live custom fields the ticket's current step keeps from this caller (a step may
-    show only some fields); administrators see them all. The ticket's `fields` and exports
-    both leave these out."""
-    step = config.step(step_key) if step_key else None
-    if actor.is_admin or step is None:
-        return frozenset()
-    shown = set(config.visible_fields(step))
-    return frozenset(f.key for f in config.live_fields() if f.key not in shown)

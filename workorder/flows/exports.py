@@ -32,7 +32,7 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from workorder.auth.actor import Actor
-from workorder.auth.ticket_rules import hidden_fields
+from workorder.auth.hidden_fields import hidden_fields
 from workorder.auth.visibility import reach_of
 from workorder.errors import forbidden, invalid, not_found
 from workorder.flows.jobs import (

@@ -15,6 +15,7 @@ from typing import Any
 from tortoise.expressions import Q, Subquery
 
 from workorder.auth.actor import Actor
+from workorder.auth.hidden_fields import shown_where
 from workorder.errors import invalid
 from workorder.flows.field_conditions import OPERATORS, Operator, condition
 from workorder.flows.template_config import FieldType, TemplateConfig
@@ -125,8 +126,19 @@ def _listed(name: str, values: tuple[Any, ...]) -> None:
 FieldTypes = dict[str, FieldType | None]
 
 
+@dataclass(frozen=True)
+class TemplateFields:
+    """The custom fields of a set of templates: each key's type (None where templates
+    disagree), and each version's configuration, for the steps that hide a field."""
+
+    types: FieldTypes
+    configs: dict[int, TemplateConfig]
+
+
 async def filter_q(
-    actor: Actor, spec: TicketFilter, known: dict[tuple[int, ...], FieldTypes] | None = None
+    actor: Actor,
+    spec: TicketFilter,
+    known: dict[tuple[int, ...], TemplateFields] | None = None,
 ) -> Q:
     """The Q of a whole filter; raises INVALID with the path of the first bad part."""
     found = Q()
@@ -156,32 +168,41 @@ async def filter_q(
     return found
 
 
+async def template_fields(actor: Actor, template_ids: tuple[int, ...] = ()) -> TemplateFields:
+    """The fields of these templates (all the tenant's when none), every version."""
+    versions = TemplateVersion.filter(tenant_id=actor.tenant_id)
+    if template_ids:
+        versions = versions.filter(template_id__in=list(template_ids))
+    types: FieldTypes = {}
+    configs: dict[int, TemplateConfig] = {}
+    for version_id, stored in await versions.values_list("id", "config"):
+        config = configs[version_id] = TemplateConfig.from_json(stored)
+        for definition in config.fields:
+            if types.setdefault(definition.key, definition.type) != definition.type:
+                types[definition.key] = None
+    return TemplateFields(types, configs)
+
+
 async def field_types(
     actor: Actor, template_ids: tuple[int, ...] = ()
 ) -> dict[str, FieldType | None]:
     """The type of every custom field key in these templates (all the tenant's when none);
     None for a key whose type differs between templates."""
-    versions = TemplateVersion.filter(tenant_id=actor.tenant_id)
-    if template_ids:
-        versions = versions.filter(template_id__in=list(template_ids))
-    types: dict[str, FieldType | None] = {}
-    for config in await versions.values_list("config", flat=True):
-        for definition in TemplateConfig.from_json(config).fields:  # type: ignore[arg-type]
-            if types.setdefault(definition.key, definition.type) != definition.type:
-                types[definition.key] = None
-    return types
+    return (await template_fields(actor, template_ids)).types
 
 
 async def _fields_q(
-    actor: Actor, spec: TicketFilter, known: dict[tuple[int, ...], FieldTypes]
+    actor: Actor, spec: TicketFilter, known: dict[tuple[int, ...], TemplateFields]
 ) -> Q:
-    """`known` keeps the field types already read for a set of templates: counting many
-    menu entries reads each set once."""
+    """`known` keeps the fields already read for a set of templates: counting many menu
+    entries reads each set once. A condition matches only tickets whose current step shows
+    the caller its field: a hidden field must not be an oracle for its value."""
     if len(spec.fields) > MAX_CONDITIONS:
         raise invalid(f"At most {MAX_CONDITIONS} field conditions", ["filter", "fields"])
     if spec.template_ids not in known:
-        known[spec.template_ids] = await field_types(actor, spec.template_ids)
-    types = known[spec.template_ids]
+        known[spec.template_ids] = await template_fields(actor, spec.template_ids)
+    fields = known[spec.template_ids]
+    types = fields.types
     found = Q()
     for n, cond in enumerate(spec.fields):
         path = ["filter", "fields", str(n)]
@@ -204,6 +225,7 @@ async def _fields_q(
         if problem:
             raise invalid(problem, [*path, "value"])
         found &= condition(cond.key, kind, cond.op, cond.value)
+        found &= shown_where(actor, cond.key, fields.configs)
     return found
 
 

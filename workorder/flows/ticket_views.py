@@ -29,7 +29,7 @@ from workorder.auth.visibility import (
     visibility_filter,
 )
 from workorder.errors import invalid
-from workorder.flows.ticket_filters import FieldTypes, TicketFilter, filter_q, search_q
+from workorder.flows.ticket_filters import TemplateFields, TicketFilter, filter_q, search_q
 from workorder.models import (
     PRIORITY_ORDER,
     ClaimMode,
@@ -169,7 +169,7 @@ async def narrowing(
     actor: Actor,
     reach: Reach,
     spec: ListSpec,
-    known: dict[tuple[int, ...], FieldTypes] | None = None,
+    known: dict[tuple[int, ...], TemplateFields] | None = None,
 ) -> Q:
     """View AND filter AND search, without the visibility rule."""
     return (
@@ -280,7 +280,7 @@ async def count_views(actor: Actor, reach: Reach, entries: list[ListSpec]) -> li
         return []
     visible = visibility_filter(actor, reach)
     counts = {}
-    known: dict[tuple[int, ...], FieldTypes] = {}
+    known: dict[tuple[int, ...], TemplateFields] = {}
     for n, spec in enumerate(entries):
         counts[f"c{n}"] = Count("id", _filter=await narrowing(actor, reach, spec, known))
     row = await Ticket.filter(visible).annotate(**counts).first().values(*counts)

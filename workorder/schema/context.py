@@ -14,6 +14,7 @@ from strawberry.dataloader import DataLoader
 
 from workorder.auth import visibility
 from workorder.auth.actor import Actor
+from workorder.auth.hidden_fields import OPEN, Screen, hidden_fields, hides_files, screen_of
 from workorder.auth.visibility import Reach, reach_of
 from workorder.dataloaders import OrgLoaders, TemplateLoaders
 from workorder.dataloaders.customers import CustomerLoaders
@@ -38,6 +39,7 @@ class Context:
     _reach: Reach | None = field(default=None, repr=False)
     _customers: CustomerLoaders | None = field(default=None, repr=False)
     _visible_tickets: DataLoader[int, Ticket | None] | None = field(default=None, repr=False)
+    _screens: DataLoader[int, Screen] | None = field(default=None, repr=False)
 
     def authenticate(self, actor: Actor) -> None:
         self.actor = actor
@@ -53,6 +55,7 @@ class Context:
         self._reach = None
         self._customers = None
         self._visible_tickets = None
+        self._screens = None
 
     @property
     def org(self) -> OrgLoaders:
@@ -94,6 +97,46 @@ class Context:
         visible = await visibility.visible_tickets(self.require_actor(), await self.reach())
         rows = {t.id: t for t in await visible.filter(id__in=ids)}
         return [rows.get(i) for i in ids]
+
+    async def screen(self, ticket: Ticket | int) -> Screen:
+        """What of this ticket the caller may not see (fields its step hides, the files only
+        they name): every type that carries a ticket's field values or files asks here.
+
+        Pass the row when it is at hand, so that it is not read again."""
+        if isinstance(ticket, Ticket):
+            self.tickets.ticket.prime(ticket.id, ticket)
+            return await self.screens.load(ticket.id)
+        return await self.screens.load(ticket)
+
+    @property
+    def screens(self) -> DataLoader[int, Screen]:
+        if self._screens is None:
+            self._screens = DataLoader(self._load_screens)
+        return self._screens
+
+    async def _load_screens(self, ids: Sequence[int]) -> list[Screen]:
+        actor = self.require_actor()
+        if actor.is_admin:
+            return [OPEN for _ in ids]
+        tickets = await self.tickets.ticket.load_many(ids)
+        found = [t for t in tickets if t is not None]
+        configs = await self.templates.config.load_many([t.template_version_id for t in found])
+        config_of = {t.id: c for t, c in zip(found, configs, strict=True)}
+        traced = [
+            t.id
+            for t in found
+            if (c := config_of[t.id]) is not None
+            and hides_files(c, hidden_fields(actor, c, t.current_step))
+        ]
+        events = dict(zip(traced, await self.tickets.events.load_many(traced), strict=True))
+        screens = []
+        for ticket in tickets:
+            config = config_of.get(ticket.id) if ticket else None
+            if ticket is None or config is None:
+                screens.append(OPEN)
+                continue
+            screens.append(screen_of(actor, ticket, config, events.get(ticket.id, ())))
+        return screens
 
     async def reach(self) -> Reach:
         """The caller's place in the org, looked up once per request for the visibility rule."""

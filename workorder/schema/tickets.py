@@ -9,7 +9,6 @@ from typing import Any, cast
 import strawberry
 from strawberry.scalars import JSON
 
-from workorder.auth.ticket_rules import hidden_fields
 from workorder.dataloaders.tickets import MAX_LAST_EVENTS
 from workorder.errors import invalid
 from workorder.flows.available import Available, available_actions
@@ -140,9 +139,13 @@ class TicketEventType(Node):
             to_step=event.to_step,
         )
 
-    @strawberry.field(description="Changes the action made: fields before/after and more.")
-    def data(self) -> JSON:
-        return cast(JSON, self.model.data)
+    @strawberry.field(
+        description="Changes the action made: fields before/after and more. Fields the "
+        "ticket's current step hides from you are left out."
+    )
+    async def data(self, info: Info) -> JSON:
+        screen = await info.context.screen(self.model.ticket_id)
+        return cast(JSON, screen.data(self.model.data))
 
     @strawberry.field
     def attachment_ids(self) -> list[strawberry.ID]:
@@ -380,8 +383,7 @@ class TicketType(Node):
     @strawberry.field(description="Custom field values, in form order, as this step shows them.")
     async def fields(self, info: Info) -> list[FieldValue]:
         config = await self._config(info)
-        actor = info.context.require_actor()
-        hidden = hidden_fields(actor, config, self.model.current_step)
+        hidden = (await info.context.screen(self.model)).keys
         values = self.model.field_values
         result = []
         for definition in sorted(config.fields, key=lambda f: f.position):
@@ -401,6 +403,7 @@ class TicketType(Node):
 
     @strawberry.field(description="The trace, oldest first.")
     async def events(self, info: Info) -> list[TicketEventType]:
+        info.context.tickets.ticket.prime(self.model.id, self.model)
         return [
             TicketEventType.of(e) for e in await info.context.tickets.events.load(self.model.id)
         ]
@@ -412,6 +415,7 @@ class TicketType(Node):
     async def last_events(self, info: Info, count: int = 3) -> list[TicketEventType]:
         if not 0 <= count <= MAX_LAST_EVENTS:
             raise invalid(f"count must be between 0 and {MAX_LAST_EVENTS}", ["count"])
+        info.context.tickets.ticket.prime(self.model.id, self.model)
         rows = await info.context.tickets.last_events.load((self.model.id, count))
         return [TicketEventType.of(e) for e in rows]
 
@@ -422,6 +426,7 @@ class TicketType(Node):
     async def timeline(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> TicketEventConnection:
+        info.context.tickets.ticket.prime(self.model.id, self.model)
         query = TicketEvent.filter(
             tenant_id=info.context.require_actor().tenant_id, ticket_id=self.model.id
         )
@@ -429,14 +434,24 @@ class TicketType(Node):
             query, TicketEventType.of, TicketEventConnection, first=first, after=after, key="id"
         )
 
-    @strawberry.field(description="How many files the ticket links (fields and notes).")
+    @strawberry.field(
+        description="How many files the ticket links (fields and notes) that you may see."
+    )
     async def attachment_count(self, info: Info) -> int:
-        return await info.context.tickets.attachment_count.load(self.model.id)
-
-    @strawberry.field(description="The files the ticket links (fields and notes), oldest first.")
-    async def attachments(self, info: Info) -> list[AttachmentType]:
+        screen = await info.context.screen(self.model)
+        if not screen.files:
+            return await info.context.tickets.attachment_count.load(self.model.id)
         rows = await info.context.tickets.attachments.load(self.model.id)
-        return [AttachmentType.of(a) for a in rows]
+        return sum(1 for a in rows if screen.shows_file(a.id))
+
+    @strawberry.field(
+        description="The files the ticket links (fields and notes), oldest first; a file "
+        "named only by a field the ticket's current step hides from you is left out."
+    )
+    async def attachments(self, info: Info) -> list[AttachmentType]:
+        screen = await info.context.screen(self.model)
+        rows = await info.context.tickets.attachments.load(self.model.id)
+        return [AttachmentType.of(a) for a in rows if screen.shows_file(a.id)]
 
     @strawberry.field
     async def interactions(self, info: Info) -> list[InteractionType]:
