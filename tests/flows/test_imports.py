@@ -20,7 +20,7 @@ from tests.flows.test_jobs import claimed, pause_runner
 from tests.shop import Shop
 from workorder.auth.actor import Actor
 from workorder.errors import ErrorCode, FlowError
-from workorder.flows import exports, imports, jobs, ticket_create
+from workorder.flows import exports, imports, jobs, templates, ticket_create
 from workorder.flows.attachments import store_upload
 from workorder.flows.imports import ImportRequest
 from workorder.flows.template_config import FieldDefinition, FieldType
@@ -177,6 +177,21 @@ async def test_a_file_that_cannot_be_imported_is_refused_before_anything_starts(
         assert bad.value.field == ["fileId"]
     assert await Job.all().count() == 0
     assert await Ticket.all().count() == 0
+
+
+async def test_a_field_the_first_step_hides_is_neither_asked_for_nor_named(
+    shop: Shop, file_store: LocalStorage
+):
+    """The Order's `order_no` is required; once its first step hides it, an import neither
+    demands the column nor names the field (creating a ticket does not ask for it either)."""
+    ann = await granted(shop, "ann", imports.IMPORT)
+    steps = (await templates.current_config(shop.order)).to_json()["steps"]
+    steps[0]["visible_fields"] = ["amount"]
+    await templates.set_workflow(shop.org.admin_actor, shop.order.id, steps)
+    job = await start(ann, file_store, shop, "a.csv", b"Title,Amount\nPaper,1\n")
+    done = await run(job, file_store)
+    assert (done.status, done.done, done.failed) == (JobStatus.DONE, 1, 0)
+    assert "order_no" not in str(done.errors) + str(done.result)
 
 
 async def test_an_archived_template_takes_no_import(shop: Shop, file_store: LocalStorage):

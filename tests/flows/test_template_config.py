@@ -55,6 +55,7 @@ def test_explicit_branches_and_loops_are_allowed_when_an_end_is_reachable():
         ([{"key": "a", "next_steps": ["ghost"]}], "missing step"),
         ([{"key": "a", "editable_fields": ["ghost"]}], "unknown field"),
         ([{"key": "_a"}], "start with a letter"),
+        ([{"key": "a", "visible_fields": [], "required_fields": ["x"]}], "does not show"),
     ],
 )
 def test_broken_workflows_are_refused(steps, message):

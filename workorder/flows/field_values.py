@@ -97,7 +97,9 @@ def validate_values(
 
     editable = set(config.editable_fields(step))
     live = {f.key: f for f in config.live_fields()}
-    step_required = {k for k in (step.required_fields if step else ()) if k in live}
+    # Only what the step shows (older configurations may ask for a field it hides).
+    shown = set(config.visible_fields(step))
+    step_required = {k for k in (step.required_fields if step else ()) if k in shown}
     errors: dict[str, str] = {}
 
     for key, value in values.items():

@@ -134,12 +134,18 @@ def map_columns(headers: list[str], config: TemplateConfig, locale: str) -> Mapp
             raise invalid(f"Two columns hold {found[1]!r}: {header!r} and another", ["fileId"])
         target[found[1]] = index
     first = config.first_step()
-    step_required = set(first.required_fields or ()) if first else set()
+    # What creating a ticket demands (see field_values.validate_values): the first step's
+    # required fields that it shows, and required fields it lets one fill; a field it hides
+    # is neither asked for nor named.
+    shown, editable = set(config.visible_fields(first)), set(config.editable_fields(first))
+    step_required = set(first.required_fields or ()) & shown if first else set()
     missing = [SYSTEM_COLUMNS[k] for k in REQUIRED_SYSTEM if k not in system]
     missing += [
         f"{f.key} ({f.label})"
         for f in config.live_fields()
-        if (f.required or f.key in step_required) and f.default is None and f.key not in fields
+        if ((f.required and f.key in editable) or f.key in step_required)
+        and f.default is None
+        and f.key not in fields
     ]
     if missing:
         raise invalid("Missing required columns: " + ", ".join(missing), ["fileId"])

@@ -239,6 +239,14 @@ def _check_steps(config: TemplateConfig) -> None:
                     f"Step {step.key!r} names unknown field(s): {', '.join(unknown)}",
                     [*where, name],
                 )
+        # A step demands only what it shows its handler: asking for a field it hides would
+        # tell the handler that the field exists.
+        unseen = sorted(set(step.required_fields) - set(config.visible_fields(step)))
+        if unseen:
+            raise invalid(
+                f"Step {step.key!r} requires field(s) it does not show: " + ", ".join(unseen),
+                [*where, "requiredFields"],
+            )
     _check_graph(config)
 
 
