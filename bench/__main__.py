@@ -8,9 +8,10 @@ from bench import login
 
 
 def main() -> None:
-    """login runs on SQLite here; realtime, ticket_views and export run on PostgreSQL, so each gets
-    a process of its own: Tortoise caches each model's INSERT per connection name, not per
-    backend, and the SQLite statement would be replayed against PostgreSQL."""
+    """login runs on SQLite here; realtime, ticket_views, export and redis_freeze run on
+    PostgreSQL, so each gets a process of its own: Tortoise caches each model's INSERT per
+    connection name, not per backend, and the SQLite statement would be replayed against
+    PostgreSQL."""
     asyncio.run(login.run())
     print(flush=True)
     subprocess.run([sys.executable, "-m", "bench.realtime"], check=True)
@@ -18,6 +19,8 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "bench.ticket_views"], check=True)
     print(flush=True)
     subprocess.run([sys.executable, "-m", "bench.export"], check=True)
+    print(flush=True)
+    subprocess.run([sys.executable, "-m", "bench.redis_freeze"], check=True)
 
 
 if __name__ == "__main__":

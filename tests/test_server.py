@@ -1,6 +1,8 @@
 """The HTTP surface: GraphiQL, POST and GET, health, readiness, CORS, request ids."""
 
+import asyncio
 import json
+import time
 
 import httpx
 import pytest
@@ -61,6 +63,40 @@ async def test_readiness_is_503_when_the_broker_is_unreachable(settings, app):
         assert response.json()["database"] == "ok"
     finally:
         await broker.close()
+
+
+async def test_readiness_is_a_prompt_503_when_the_broker_does_not_answer(settings, app):
+    # A Redis that accepts connections and never replies, as a frozen one does.
+    held: list[asyncio.StreamWriter] = []
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+
+    listener = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    stalled = create_app(settings)
+    broker = make_broker(f"redis://127.0.0.1:{port}/0")
+    await broker.start()
+    stalled.state.broker = broker
+    try:
+        transport = httpx.ASGITransport(app=stalled)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            started = time.perf_counter()
+            response = await asyncio.wait_for(http.get("/readyz"), 10)
+            took = time.perf_counter() - started
+        assert response.status_code == 503
+        assert response.json() == {
+            "status": "unavailable",
+            "database": "ok",
+            "broker": "unreachable",
+        }
+        assert took < 1.5, took
+    finally:
+        await broker.close()
+        for writer in held:
+            writer.close()
+        listener.close()
+        await listener.wait_closed()
 
 
 async def test_cors_preflight_for_a_configured_spa_origin(client):

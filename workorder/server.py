@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -35,7 +35,7 @@ from workorder.schema.context import Context
 from workorder.schema.root import build_schema
 from workorder.settings import Settings, load_settings
 from workorder.storage import LocalStorage
-from workorder.subscriptions.broker import Broker, make_broker
+from workorder.subscriptions.broker import Broker, RedisOptions, make_broker
 
 log = logging.getLogger(__name__)
 
@@ -181,19 +181,24 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
-    checks: dict[str, str] = {}
-    try:
-        await db.ping()
-        checks["database"] = "ok"
-    except Exception as exc:  # any failure means not ready
-        log.warning("readiness: database unreachable: %s", exc)
-        checks["database"] = "unreachable"
-    try:
-        await request.app.state.broker.ping()
-        checks["broker"] = "ok"
-    except Exception as exc:
-        log.warning("readiness: broker unreachable: %s", exc)
-        checks["broker"] = "unreachable"
+    """Each check gets READINESS_TIMEOUT_SECONDS, both at once: a database or Redis that
+    does not answer (frozen, unreachable) makes this a prompt 503, never a hang."""
+    settings: Settings = request.app.state.settings
+    broker: Broker = request.app.state.broker
+    wait = settings.readiness_timeout_seconds
+
+    async def check(name: str, probe: Callable[[], Awaitable[None]]) -> str:
+        try:
+            await asyncio.wait_for(probe(), wait)
+        except Exception as exc:  # any failure, a timeout included, means not ready
+            log.warning("readiness: %s unreachable: %r", name, exc)
+            return "unreachable"
+        return "ok"
+
+    database, broker_state = await asyncio.gather(
+        check("database", db.ping), check("broker", broker.ping)
+    )
+    checks = {"database": database, "broker": broker_state}
     ready = all(v == "ok" for v in checks.values())
     return JSONResponse(
         {"status": "ready" if ready else "unavailable", **checks}, 200 if ready else 503
@@ -208,7 +213,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with db.open_database(settings.database):
-            broker = make_broker(settings.redis_url)
+            # Its sender task (pushes leave after commit, never holding a response) lives
+            # from start() to close().
+            broker = make_broker(settings.redis_url, RedisOptions.of(settings))
             await broker.start()
             app.state.broker = broker
             stop = asyncio.Event()
@@ -238,7 +245,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if settings.redis_url is not None:
                 from workorder.jobs.queue import SaqJobQueue
 
-                redis_queue = SaqJobQueue(settings.redis_url)
+                redis_queue = SaqJobQueue(settings.redis_url, RedisOptions.of(settings))
                 queues.append(redis_queue)
             app.state.job_runner = runner
             app.state.job_queue = Announce(queues)

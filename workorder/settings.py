@@ -27,6 +27,17 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     database_url: str = ""
     redis_url: str | None = None
+    # How long any Redis command may wait for its reply, and a connection to open: a frozen
+    # Redis then costs a caller at most this, never the whole outage.
+    redis_timeout_seconds: float = Field(default=1.0, gt=0)
+    redis_connect_timeout_seconds: float = Field(default=1.0, gt=0)
+    # An idle pooled Redis connection is PINGed before its next use after this long (0: never).
+    redis_health_check_seconds: float = Field(default=10.0, ge=0)
+    # Pushes waiting for Redis in each process; when full the oldest is dropped (subscribers
+    # resync from the database, which holds what every push announced).
+    publish_queue_size: int = Field(default=10_000, gt=0)
+    # /readyz waits at most this long for each of the database and the broker.
+    readiness_timeout_seconds: float = Field(default=0.8, gt=0)
     secret_key: str | None = None
     smtp_url: str | None = None
     storage_dir: Path | None = None

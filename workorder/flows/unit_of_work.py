@@ -1,7 +1,9 @@
 """One transaction per action; what it wants pushed is published only after it commits.
 
 A push that cannot be delivered is logged and dropped: the notification rows were stored in
-the transaction, so a client that reconnects still gets them.
+the transaction, so a client that reconnects still gets them. A bus's publish must not wait
+on the network (the Redis broker only queues it for its sender task): the response of an
+action that has committed is not held by Redis.
 """
 
 from __future__ import annotations

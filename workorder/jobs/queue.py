@@ -10,15 +10,22 @@ function is the same `run_job` the server's in-process runner uses, so the lease
 decides who runs a job: a saq job whose `Job` is already held, finished or cancelled ends at
 once. A cron job sweeps every minute for what Redis never delivered (a push lost while Redis
 was away, a worker killed mid-job whose lease ran out) and runs it.
+
+The server only pushes, through a client with the REDIS_* timeouts, and gives up a push
+after REDIS_TIMEOUT_SECONDS: a frozen Redis must not hold the request that started the job
+(the row is stored; this server's runner was already woken, and the sweep finds it too).
+The worker's own connection blocks in BLMOVE on purpose, so it has no read timeout.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 from typing import Any
 
 from saq import CronJob, Queue, Worker
+from saq.queue.redis import RedisQueue
 from saq.types import Context
 
 from workorder import db
@@ -29,7 +36,7 @@ from workorder.jobs.runner import run_due_jobs, run_job
 from workorder.models import Job
 from workorder.settings import Settings
 from workorder.storage import LocalStorage, Storage
-from workorder.subscriptions.broker import make_broker
+from workorder.subscriptions.broker import RedisOptions, make_broker, redis_client
 
 log = logging.getLogger(__name__)
 
@@ -47,17 +54,20 @@ def job_key(job_id: int) -> str:
 class SaqJobQueue:
     """`flows.jobs.JobQueue` over saq: pushes `run_workorder_job(job_id)` once per job."""
 
-    def __init__(self, redis_url: str) -> None:
-        self.queue = Queue.from_url(redis_url, name=QUEUE_NAME)
+    def __init__(self, redis_url: str, options: RedisOptions | None = None) -> None:
+        self.options = options or RedisOptions()
+        self.queue = RedisQueue(redis_client(redis_url, self.options), name=QUEUE_NAME)
 
     async def push(self, job_id: int) -> None:
-        await self.queue.enqueue(
+        """Raises TimeoutError when Redis does not take it in time (the caller logs it)."""
+        enqueued = self.queue.enqueue(
             RUN,
             job_id=job_id,
             key=job_key(job_id),
             timeout=0,  # a job runs as long as it must; its lease guards it, not saq
             retries=1,
         )
+        await asyncio.wait_for(enqueued, self.options.timeout)
 
     async def close(self) -> None:
         await self.queue.disconnect()
@@ -123,10 +133,14 @@ async def run_worker(settings: Settings) -> None:
     """`workorder worker`: consume the Redis queue until SIGINT/SIGTERM."""
     if settings.redis_url is None:
         raise ValueError("REDIS_URL is not set: the worker consumes the Redis job queue")
+    options = RedisOptions.of(settings)
     async with db.open_database(settings.database):
-        broker = make_broker(settings.redis_url)
+        broker = make_broker(settings.redis_url, options)
         await broker.start()
-        queue = Queue.from_url(settings.redis_url, name=QUEUE_NAME)
+        # No read timeout: waiting in BLMOVE for the next job is this connection's work.
+        queue = RedisQueue(
+            redis_client(settings.redis_url, options, socket_timeout=None), name=QUEUE_NAME
+        )
         worker = make_worker(queue, broker, storage=LocalStorage(settings.storage))
         try:
             await queue.connect()

@@ -5,6 +5,13 @@ subscriber that falls behind is dropped rather than allowed to stall the others.
 broker holds ONE subscription connection per process, reconnects by itself, resubscribes,
 and then asks every local subscriber to resynchronise from the database (messages published
 while Redis was away are lost; the rows they announced are not).
+
+Publishing never waits on Redis: a publish joins a bounded outbox that one sender task
+drains, so a slow or frozen Redis cannot hold a committed action's response. Every command
+is bounded by socket timeouts. What the outbox drops (full, or Redis not answering) is
+healed the same way as a lost subscription: once Redis answers again the sender publishes a
+resync on a control channel that every process's broker listens to, and each tells its
+subscribers to catch up from the database.
 """
 
 from __future__ import annotations
@@ -13,19 +20,59 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
+
+from workorder.settings import Settings
+from workorder.subscriptions.channels import RESYNC_CHANNEL
 
 Message = dict[str, Any]
 log = logging.getLogger(__name__)
 
 QUEUE_SIZE = 256
 RESYNC: Message = {"type": "resync"}
+# A burst of drops is told once per this many seconds, with the count, not once per push.
+DROP_LOG_INTERVAL = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class RedisOptions:
+    """How long the service waits on Redis: a frozen server costs a caller at most a
+    timeout, never the whole outage (see the REDIS_* settings)."""
+
+    timeout: float = 1.0  # a command's reply
+    connect_timeout: float = 1.0
+    health_check: float = 10.0  # an idle pooled connection is PINGed before its next use
+    publish_queue: int = 10_000  # pushes waiting for Redis; beyond it the oldest goes
+
+    @classmethod
+    def of(cls, settings: Settings) -> RedisOptions:
+        return cls(
+            timeout=settings.redis_timeout_seconds,
+            connect_timeout=settings.redis_connect_timeout_seconds,
+            health_check=settings.redis_health_check_seconds,
+            publish_queue=settings.publish_queue_size,
+        )
+
+
+def redis_client(url: str, options: RedisOptions, **kwargs: Any) -> aioredis.Redis:
+    """Every Redis client of the service is made here, with its timeouts (a caller that
+    must block on purpose, like a queue worker's BLMOVE, passes socket_timeout=None)."""
+    arguments: dict[str, Any] = {
+        "socket_timeout": options.timeout,
+        "socket_connect_timeout": options.connect_timeout,
+        "socket_keepalive": True,
+        "health_check_interval": options.health_check,
+        **kwargs,
+    }
+    return aioredis.from_url(url, **arguments)
 
 
 class SubscriberDropped(Exception):
@@ -141,16 +188,28 @@ class InProcessBroker:
 class RedisBroker:
     """Redis pub/sub through redis.asyncio, multiplexing every local subscriber."""
 
-    def __init__(self, url: str, retry_delay: float = 0.5) -> None:
+    def __init__(
+        self, url: str, options: RedisOptions | None = None, retry_delay: float = 0.5
+    ) -> None:
         self._url = url
+        self._options = options or RedisOptions()
         self._retry_delay = retry_delay
         self._client: aioredis.Redis | None = None
         self._pubsub: Any = None
         self._reader: asyncio.Task[None] | None = None
+        self._sender: asyncio.Task[None] | None = None
+        self._outbox: asyncio.Queue[tuple[str, Message]] = asyncio.Queue(
+            max(1, self._options.publish_queue)
+        )
         self._lock = asyncio.Lock()
         self._fanout = _Fanout()
         self._closing = False
+        self._lost = False  # pushes were dropped: a resync is owed once Redis answers
+        self._resubscribed = False  # the subscription was dropped outside the reader
+        self._untold = 0  # drops not yet logged
+        self._told_at = float("-inf")
         self.reconnects = 0
+        self.dropped = 0  # pushes dropped since start (full outbox or Redis not answering)
 
     @property
     def client(self) -> aioredis.Redis:
@@ -159,26 +218,87 @@ class RedisBroker:
         return self._client
 
     async def start(self) -> None:
-        self._client = aioredis.from_url(
-            self._url, decode_responses=True, socket_connect_timeout=2, health_check_interval=10
-        )
+        self._client = redis_client(self._url, self._options, decode_responses=True)
         self._reader = asyncio.create_task(self._read(), name="redis-broker-reader")
+        self._sender = asyncio.create_task(self._send_loop(), name="redis-broker-sender")
 
     async def close(self) -> None:
+        """Pushes still queued get one timeout's worth of chances to leave."""
+        if self._sender is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._outbox.join(), self._options.timeout)
         self._closing = True
-        if self._reader is not None:
-            self._reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reader
+        for task in (self._sender, self._reader):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await self._drop_pubsub()
         if self._client is not None:
             await self._client.aclose()
+        self._tell_drops(force=True)
 
     async def ping(self) -> None:
         await self.client.ping()  # type: ignore[misc]  # redis-py types sync and async alike
 
     async def publish(self, channel: str, message: Message) -> None:
+        """Queued for the sender task: returns at once, whatever state Redis is in. When
+        the outbox is full the oldest push is dropped (the resync heals it)."""
+        if self._outbox.full():
+            self._outbox.get_nowait()
+            self._outbox.task_done()
+            self._dropped()
+        self._outbox.put_nowait((channel, message))
+
+    async def send(self, channel: str, message: Message) -> None:
+        """PUBLISH now, waiting for Redis (at most the socket timeout); raises when it
+        does not answer. The sender task's one way out."""
         await self.client.publish(channel, json.dumps(message))
+
+    def _dropped(self, count: int = 1) -> None:
+        self.dropped += count
+        self._untold += count
+        self._lost = True
+        self._tell_drops()
+
+    def _tell_drops(self, force: bool = False) -> None:
+        at = time.monotonic()
+        if self._untold and (force or at - self._told_at >= DROP_LOG_INTERVAL):
+            log.warning(
+                "%d redis push(es) dropped (%d since start); subscribers will resync",
+                self._untold,
+                self.dropped,
+            )
+            self._untold = 0
+            self._told_at = at
+
+    async def _send_loop(self) -> None:
+        """Drain the outbox in order. A push Redis does not take is dropped, and once
+        Redis answers again every process's subscribers are told to resync first."""
+        down = False
+        while True:
+            channel, message = await self._outbox.get()
+            try:
+                if self._lost:
+                    await self.send(RESYNC_CHANNEL, RESYNC)
+                    self._lost = False
+                await self.send(channel, message)
+                if down:
+                    log.info("redis publishing restored")
+                down = False
+            except (RedisError, OSError) as error:
+                if not down:
+                    log.warning(
+                        "redis publish failed (%s); pushes are dropped until it answers", error
+                    )
+                down = True
+                self._dropped()
+                await asyncio.sleep(self._retry_delay)
+            except Exception:  # an unserialisable message must not stop the sender
+                log.exception("push to %s could not be sent", channel)
+            finally:
+                self._outbox.task_done()
+            self._tell_drops()
 
     async def _drop_pubsub(self) -> None:
         pubsub, self._pubsub = self._pubsub, None
@@ -187,11 +307,10 @@ class RedisBroker:
                 await pubsub.aclose()
 
     async def _connect(self) -> None:
-        """A fresh subscription connection, subscribed to every channel someone here wants."""
+        """A fresh subscription connection, subscribed to every channel someone here wants
+        and to the control channel that carries resyncs."""
         pubsub = self.client.pubsub(ignore_subscribe_messages=True)
-        channels = self._fanout.channels()
-        if channels:
-            await pubsub.subscribe(*channels)
+        await pubsub.subscribe(RESYNC_CHANNEL, *self._fanout.channels())
         self._pubsub = pubsub
 
     async def _confirmed(self, channels: list[str], wait: float = 2.0) -> None:
@@ -214,8 +333,9 @@ class RedisBroker:
                         if failed:
                             self.reconnects += 1
                             log.info("redis subscription restored; subscribers resync")
+                        if failed or self._resubscribed:
                             self._fanout.resync_all()
-                        failed = False
+                        failed = self._resubscribed = False
                 pubsub = self._pubsub
                 if not pubsub.subscribed:
                     await asyncio.sleep(0.05)
@@ -231,6 +351,9 @@ class RedisBroker:
                 await asyncio.sleep(self._retry_delay)
                 continue
             if item and item.get("type") == "message":
+                if item["channel"] == RESYNC_CHANNEL:
+                    self._fanout.resync_all()  # pushes were lost somewhere: catch up
+                    continue
                 try:
                     message = json.loads(item["data"])
                 except ValueError:
@@ -256,6 +379,7 @@ class RedisBroker:
                     await self._confirmed(new)
             except (RedisError, OSError):
                 await self._drop_pubsub()  # the reader reconnects, resubscribes and resyncs
+                self._resubscribed = True
         try:
             yield subscriber
         finally:
@@ -266,5 +390,5 @@ class RedisBroker:
                         await self._pubsub.unsubscribe(*empty)
 
 
-def make_broker(redis_url: str | None) -> Broker:
-    return RedisBroker(redis_url) if redis_url else InProcessBroker()
+def make_broker(redis_url: str | None, options: RedisOptions | None = None) -> Broker:
+    return RedisBroker(redis_url, options) if redis_url else InProcessBroker()

@@ -17,3 +17,8 @@ def group_channel(group_id: int) -> str:
 
 def job_channel(job_id: int) -> str:
     return f"job:{job_id}"
+
+
+# Every broker listens here: a resync published on it makes every process's subscribers
+# catch up from the database (after pushes were dropped anywhere).
+RESYNC_CHANNEL = "broker:resync"
