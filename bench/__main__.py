@@ -4,7 +4,7 @@ import asyncio
 import subprocess
 import sys
 
-from bench import login
+from bench import login, login_flood
 
 
 def main() -> None:
@@ -13,6 +13,8 @@ def main() -> None:
     connection name, not per backend, and the SQLite statement would be replayed against
     PostgreSQL."""
     asyncio.run(login.run())
+    print(flush=True)
+    asyncio.run(login_flood.run())
     print(flush=True)
     subprocess.run([sys.executable, "-m", "bench.realtime"], check=True)
     print(flush=True)

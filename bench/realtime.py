@@ -49,7 +49,7 @@ from tests.services import (
 )
 from workorder import db
 from workorder.auth.actor import Actor
-from workorder.auth.tokens import issue_access_token
+from workorder.auth.sessions import TokenSettings, start_session
 from workorder.demo import TENANT, load_demo
 from workorder.flows.ticket_work import assign_ticket
 from workorder.ids import pk_of
@@ -299,10 +299,10 @@ class Stage:
         mine = next(s for s in sent if s.channel == user_channel(agent.id))
         return Push(sent[0].at, int(mine.message["notificationId"]), mine.at)
 
-    def token(self, agent: User) -> str:
-        """Minted directly: argon2 logins would only slow the setup down."""
-        token, _ = issue_access_token(agent.id, agent.tenant_id, SECRET, timedelta(hours=2))
-        return token
+    async def token(self, agent: User) -> str:
+        """A session opened directly: argon2 logins would only slow the setup down."""
+        hours = timedelta(hours=2)
+        return (await start_session(agent, TokenSettings(SECRET, hours, hours))).access_token
 
 
 # ---------------------------------------------------------------- 2. one subscriber each
@@ -314,7 +314,9 @@ async def push_latencies(stage: Stage, url: str, n: int) -> tuple[list[float], b
     changes what each socket costs)."""
     arrivals: asyncio.Queue[tuple[float, int]] = asyncio.Queue()
     sockets = [
-        await open_socket(url, stage.token(agent), lambda at, pk: arrivals.put_nowait((at, pk)))
+        await open_socket(
+            url, await stage.token(agent), lambda at, pk: arrivals.put_nowait((at, pk))
+        )
         for agent in stage.agents
     ]
     response = sockets[0].ws.response
@@ -474,7 +476,7 @@ async def _measure(folder: Path, redis: Service, database_url: str, backend: str
             before = server.rss_kib()
             sink = FanIn(expected=N)
             started = time.perf_counter()
-            sockets = await open_many(server.url, stage.token(stage.agents[0]), N, sink)
+            sockets = await open_many(server.url, await stage.token(stage.agents[0]), N, sink)
             opened = time.perf_counter() - started
             try:
                 await asyncio.sleep(2.0)  # every subscribe frame processed; nothing else sent

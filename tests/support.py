@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
 from workorder.auth.actor import Actor
+from workorder.auth.sessions import TokenSettings, start_session
 from workorder.flows.tenants import create_tenant
 from workorder.models import Group, Role, Tenant, User
 from workorder.schema.node import to_global_id
+from workorder.settings import Settings
 
 PASSWORD = "correct-horse-battery"
 
@@ -113,3 +116,10 @@ class OrgBuilder:
 
 def gid(type_name: str, pk: int) -> str:
     return str(to_global_id(type_name, pk))
+
+
+async def session_token(user: User, settings: Settings, ttl: timedelta) -> str:
+    """The access token of a new login session, with a lifetime of the test's choosing (an
+    expiry test) and no argon2 round."""
+    tokens = TokenSettings(settings.signing_key, ttl, timedelta(days=1))
+    return (await start_session(user, tokens)).access_token

@@ -74,7 +74,7 @@ async def load_demo() -> list[Login]:
                 )
             departments[name] = department
         users: dict[str, User] = {}
-        password_hash = hash_password(PASSWORD)
+        password_hash = await hash_password(PASSWORD)
         for username, display, roles, dept, superior, perms in _PEOPLE:
             user = await User.filter(tenant=tenant, username=username).first()
             if user is None:

@@ -14,6 +14,7 @@ class ErrorCode(StrEnum):
     STALE = "STALE"
     WRONG_STATUS = "WRONG_STATUS"
     UNAUTHENTICATED = "UNAUTHENTICATED"
+    RATE_LIMITED = "RATE_LIMITED"  # too many failed logins: wait, then try again
 
 
 class FlowError(Exception):

@@ -25,6 +25,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from workorder import db, downloads
 from workorder.auth.sessions import authenticate
+from workorder.auth.throttle import LoginThrottle
 from workorder.auth.tokens import TokenError
 from workorder.flows.jobs import JobQueue
 from workorder.flows.sla import run_sla_scheduler
@@ -270,6 +271,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(sla, timeout=15)
                 await broker.close()
+                await app.state.login_throttle.close()
                 log.info("workorder stopped")
 
     graphql = WorkorderGraphQL(
@@ -305,4 +307,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.storage = LocalStorage(settings.storage)
+    app.state.login_throttle = LoginThrottle.of(settings)
     return app

@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     port: int = 8000
     access_token_minutes: int = 15
     refresh_token_days: int = 30
+    # Failed logins allowed per account (tenant + username) and per client address within
+    # the window; past either, login answers RATE_LIMITED until the window lets one more
+    # in (0: no limit). Counted in Redis when REDIS_URL is set, in memory otherwise.
+    login_failures_per_account: int = 5
+    login_failures_per_address: int = 30
+    login_failure_window_seconds: int = 900
     max_upload_mb: float = 25.0
     mail_from: str = "workorder@localhost"
     public_url: str = "http://127.0.0.1:8000"

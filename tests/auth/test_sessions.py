@@ -4,8 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.support import PASSWORD
-from workorder.auth.tokens import issue_access_token
+from tests.support import PASSWORD, session_token
 from workorder.models import ApiToken, RefreshToken
 
 LOGIN = """mutation($input: LoginInput!) { login(input: $input) {
@@ -79,10 +78,67 @@ async def test_logout_revokes_the_refresh_token(org, api):
     assert again["errors"][0]["code"] == "UNAUTHENTICATED"
 
 
+LOGOUT = "mutation($t: String!) { logout(input: {refreshToken: $t}) { ok errors { code } } }"
+
+
+async def _connection_init(server_url: str, token: str) -> dict[str, str] | int | None:
+    """The server's answer to connection_init: its message, or the close code."""
+    import asyncio
+    import json
+
+    import websockets
+    from websockets.exceptions import ConnectionClosed
+    from websockets.typing import Subprotocol
+
+    async with websockets.connect(
+        server_url, subprotocols=[Subprotocol("graphql-transport-ws")]
+    ) as socket:
+        init = {"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}
+        await socket.send(json.dumps(init))
+        try:
+            reply: dict[str, str] = json.loads(await asyncio.wait_for(socket.recv(), 5))
+        except ConnectionClosed as closed:
+            return closed.rcvd.code if closed.rcvd else None
+        return reply
+
+
+async def test_logout_ends_the_access_token_at_once(org, api, server_url):
+    ended = await _login(api, "acme", "admin", PASSWORD)
+    other = await _login(api, "acme", "admin", PASSWORD)  # another device of the same user
+    assert (await api.ok(ME, token=ended["accessToken"]))["me"]["username"] == "admin"
+
+    out = await api.ok(LOGOUT, {"t": ended["refreshToken"]}, token=ended["accessToken"])
+    assert out["logout"] == {"ok": True, "errors": []}
+
+    body = await api.raw(ME, token=ended["accessToken"])
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert await _connection_init(server_url, ended["accessToken"]) == 4403
+    # Only that session ended.
+    assert (await api.ok(ME, token=other["accessToken"]))["me"]["username"] == "admin"
+    assert await _connection_init(server_url, other["accessToken"]) == {"type": "connection_ack"}
+
+
+async def test_logout_ends_the_callers_session_whatever_refresh_token_it_names(org, api):
+    session = await _login(api, "acme", "admin", PASSWORD)
+    out = await api.ok(LOGOUT, {"t": "wr_not-a-token"}, token=session["accessToken"])
+    assert out["logout"]["ok"] is True
+    body = await api.raw(ME, token=session["accessToken"])
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    again = (await api.ok(REFRESH, {"t": session["refreshToken"]}))["refreshToken"]
+    assert again["errors"][0]["code"] == "UNAUTHENTICATED"
+
+
+async def test_a_replayed_refresh_token_ends_that_logins_access_tokens(org, api):
+    first = await _login(api, "acme", "admin", PASSWORD)
+    second = (await api.ok(REFRESH, {"t": first["refreshToken"]}))["refreshToken"]
+    await api.ok(REFRESH, {"t": first["refreshToken"]})  # the leak is detected
+    body = await api.raw(ME, token=second["accessToken"])
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
 async def test_expired_and_tampered_access_tokens_are_unauthenticated(org, api, settings):
-    expired, _ = issue_access_token(
-        org.admin.id, org.tenant.id, settings.signing_key, timedelta(seconds=-5)
-    )
+    expired = await session_token(org.admin, settings, timedelta(seconds=-5))
     body = await api.raw(ME, token=expired)
     assert body["data"] is None
     assert body["errors"][0]["message"] == "Access token expired"

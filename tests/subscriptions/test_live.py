@@ -12,8 +12,7 @@ from gql.transport.exceptions import TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
 
 from tests.shop import Shop
-from tests.support import gid
-from workorder.auth.tokens import issue_access_token
+from tests.support import gid, session_token
 from workorder.flows import jobs
 from workorder.flows.ticket_create import NewTicket, create_ticket
 from workorder.flows.ticket_work import forward_ticket
@@ -243,9 +242,7 @@ async def test_an_expired_token_ends_the_socket_with_4401(
     from websockets.exceptions import ConnectionClosed
     from websockets.typing import Subprotocol
 
-    token, _ = issue_access_token(
-        shop.users["cal"].id, shop.org.tenant.id, settings.signing_key, timedelta(seconds=3)
-    )
+    token = await session_token(shop.users["cal"], settings, timedelta(seconds=3))
     async with websockets.connect(
         server_url, subprotocols=[Subprotocol("graphql-transport-ws")]
     ) as ws:

@@ -26,7 +26,7 @@ import pytest
 
 from tests.shop import Shop
 from tests.subscriptions.test_live import kettle_for_cal
-from workorder.auth.tokens import issue_access_token
+from tests.support import session_token
 from workorder.settings import Settings
 
 NODE_DIR = Path(__file__).parent / "node"
@@ -172,9 +172,7 @@ async def test_a_bad_token_is_refused_with_4403_in_the_js_client(
 async def test_an_expired_token_ends_the_js_clients_socket_with_4401(
     shop: Shop, server_url: str, node: str, settings: Settings
 ) -> None:
-    token, _ = issue_access_token(
-        shop.users["cal"].id, shop.org.tenant.id, settings.signing_key, timedelta(seconds=4)
-    )
+    token = await session_token(shop.users["cal"], settings, timedelta(seconds=4))
     async with node_client(node, server_url, token, 1) as cal:
         await cal.until("subscribed")
         closed = await cal.event()

@@ -33,6 +33,8 @@ class Actor:
     api_token_id: int | None = None
     # When the credential stops being valid (None: a partner token, until revoked).
     expires_at: datetime | None = None
+    # The login session the access token belongs to (None: a partner token); logout ends it.
+    session_id: str | None = None
 
     @classmethod
     def of(
@@ -41,6 +43,7 @@ class Actor:
         scopes: frozenset[Scope] = ALL_SCOPES,
         api_token_id: int | None = None,
         expires_at: datetime | None = None,
+        session_id: str | None = None,
     ) -> Actor:
         return cls(
             user_id=user.id,
@@ -53,6 +56,7 @@ class Actor:
             scopes=scopes,
             api_token_id=api_token_id,
             expires_at=expires_at,
+            session_id=session_id,
         )
 
     @property

@@ -1,7 +1,20 @@
-"""Password hashing with argon2id (argon2-cffi); never hand-rolled."""
+"""Password hashing with argon2id (argon2-cffi); never hand-rolled.
+
+An argon2 hash or verification costs tens of milliseconds of CPU on purpose. Run on the event
+loop it would stall every other request of the process (a flood of logins froze `/healthz`
+for seconds), so each one runs in a worker thread (argon2-cffi releases the GIL), and a small
+capacity limiter keeps a flood from taking more than a few cores: the rest wait their turn.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import cache
+
+import anyio
+import anyio.to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -11,17 +24,55 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("workorder-no-such-user")
 
 MIN_PASSWORD_LENGTH = 8
+# argon2id uses 64 MiB per hash; a couple of cores is what a login flood may take.
+HASHING_THREADS = max(1, min(4, os.cpu_count() or 1))
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+@cache
+def _limiter() -> anyio.CapacityLimiter:
+    """Made on first use, inside the running event loop, not at import."""
+    return anyio.CapacityLimiter(HASHING_THREADS)
 
 
-def verify_password(password_hash: str | None, password: str) -> bool:
+class Turn:
+    """The right to run one argon2 operation now (see `turn`)."""
+
+    async def verify(self, password_hash: str | None, password: str) -> bool:
+        """False for a missing user too, after the same work as for a wrong password."""
+        # The turn already holds one of our limiter's tokens; the thread itself comes from
+        # anyio's default pool.
+        return await anyio.to_thread.run_sync(_verify, password_hash, password)
+
+    async def hash(self, password: str) -> str:
+        return await anyio.to_thread.run_sync(_hasher.hash, password)
+
+
+@asynccontextmanager
+async def turn() -> AsyncIterator[Turn]:
+    """Wait for a hashing slot and hold it for the block.
+
+    Login holds it around checking the throttle, verifying and counting the failure, so no
+    more than HASHING_THREADS guesses per process can be in flight past one check.
+    """
+    async with _limiter():
+        yield Turn()
+
+
+def _verify(password_hash: str | None, password: str) -> bool:
     try:
         return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+async def hash_password(password: str) -> str:
+    async with turn() as slot:
+        return await slot.hash(password)
+
+
+async def verify_password(password_hash: str | None, password: str) -> bool:
+    async with turn() as slot:
+        return await slot.verify(password_hash, password)
 
 
 def needs_rehash(password_hash: str) -> bool:

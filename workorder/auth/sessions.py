@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
+from workorder.auth import passwords
 from workorder.auth.actor import ALL_SCOPES, Actor, Scope
-from workorder.auth.passwords import hash_password, needs_rehash, verify_password
 from workorder.auth.permissions import require_admin
+from workorder.auth.throttle import LoginThrottle
 from workorder.auth.tokens import (
     API_PREFIX,
     REFRESH_PREFIX,
@@ -48,8 +49,11 @@ def _now() -> datetime:
 
 
 async def _issue(user: User, family: str, tokens: TokenSettings) -> Session:
+    """The family is the login session: every access token carries it as its session id."""
     now = _now()
-    access, access_exp = issue_access_token(user.id, user.tenant_id, tokens.key, tokens.access_ttl)
+    access, access_exp = issue_access_token(
+        user.id, user.tenant_id, family, tokens.key, tokens.access_ttl
+    )
     refresh = new_secret(REFRESH_PREFIX)
     refresh_exp = now + tokens.refresh_ttl
     await RefreshToken.create(
@@ -62,16 +66,41 @@ async def _issue(user: User, family: str, tokens: TokenSettings) -> Session:
     return Session(user, access, access_exp, refresh, refresh_exp)
 
 
-async def login(tenant_slug: str, username: str, password: str, tokens: TokenSettings) -> Session:
-    """Unknown tenant, unknown user, inactive user and wrong password fail alike."""
+async def login(
+    tenant_slug: str,
+    username: str,
+    password: str,
+    tokens: TokenSettings,
+    throttle: LoginThrottle,
+    address: str | None,
+) -> Session:
+    """Unknown tenant, unknown user, inactive user and wrong password fail alike: the same
+    error, the same argon2 work (a dummy hash when there is no user) and the same count
+    against the throttle, so no answer tells whether an account exists."""
+    attempt = throttle.attempt(tenant_slug, username, address)
+    await throttle.check(attempt)  # a locked account is refused without spending argon2
     user = await User.filter(
         tenant__slug=tenant_slug, tenant__active=True, username=username, active=True
     ).first()
-    if not verify_password(user.password_hash if user else None, password) or user is None:
+    async with passwords.turn() as turn:
+        # Checked again inside the turn, and the failure counted before it ends: a burst of
+        # concurrent guesses gets past the limit by at most the hashing slots, not by all.
+        await throttle.check(attempt)
+        valid = await turn.verify(user.password_hash if user else None, password)
+        if not valid:
+            await throttle.failed(attempt)
+    if not valid or user is None:
         raise FlowError(ErrorCode.UNAUTHENTICATED, BAD_CREDENTIALS)
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+    await throttle.succeeded(attempt)
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = await passwords.hash_password(password)
         await user.save(update_fields=["password_hash"])
+    return await start_session(user, tokens)
+
+
+async def start_session(user: User, tokens: TokenSettings) -> Session:
+    """A new login session for a user who has proved who they are (login; tools and tests
+    that want a token of their own lifetime without an argon2 round)."""
     return await _issue(user, secrets.token_hex(16), tokens)
 
 
@@ -98,11 +127,23 @@ async def refresh(refresh_token: str, tokens: TokenSettings) -> Session:
     raise bad
 
 
-async def logout(refresh_token: str, user_id: int) -> None:
-    """Revoke the caller's login that the refresh token belongs to; others' are ignored."""
-    row = await RefreshToken.filter(token_hash=secret_hash(refresh_token), user_id=user_id).first()
+async def logout(refresh_token: str, actor: Actor) -> None:
+    """End the caller's session at once: its refresh tokens stop refreshing and its access
+    tokens stop authenticating (they carry the session id, checked on every request).
+
+    The session of the presented refresh token ends too when it is the caller's; another
+    user's token is ignored."""
+    now = _now()
+    families = {actor.session_id} if actor.session_id else set()
+    row = await RefreshToken.filter(
+        token_hash=secret_hash(refresh_token), user_id=actor.user_id
+    ).first()
     if row is not None:
-        await RefreshToken.filter(family=row.family, revoked_at=None).update(revoked_at=_now())
+        families.add(row.family)
+    if families:
+        await RefreshToken.filter(
+            family__in=sorted(families), user_id=actor.user_id, revoked_at=None
+        ).update(revoked_at=now)
 
 
 async def revoke_sessions_of(user_id: int) -> None:
@@ -156,9 +197,19 @@ async def authenticate(bearer: str, key: str) -> Actor:
         scopes = frozenset(Scope(s) for s in token.scopes if s in Scope.__members__)
         return Actor.of(user, scopes=scopes, api_token_id=token.id)
     claims = decode_access_token(bearer, key)
+    # The session is checked in the same query that loads the user (a join on the session's
+    # refresh tokens, by the indexed family): no extra round trip and no cache, so a logout
+    # in any process ends the token at once everywhere.
     user = await User.filter(
-        id=claims.user_id, tenant_id=claims.tenant_id, active=True, tenant__active=True
+        id=claims.user_id,
+        tenant_id=claims.tenant_id,
+        active=True,
+        tenant__active=True,
+        refresh_tokens__family=claims.session_id,
+        refresh_tokens__revoked_at=None,
     ).first()
     if user is None:
-        raise TokenError("Invalid access token")
-    return Actor.of(user, scopes=ALL_SCOPES, expires_at=claims.expires_at)
+        raise TokenError("Session ended or invalid access token")
+    return Actor.of(
+        user, scopes=ALL_SCOPES, expires_at=claims.expires_at, session_id=claims.session_id
+    )

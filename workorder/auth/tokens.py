@@ -23,17 +23,25 @@ class TokenError(Exception):
 class AccessClaims:
     user_id: int
     tenant_id: int
+    # The login session (its refresh-token family): logout ends it, and with it the token.
+    session_id: str
     expires_at: datetime
 
 
 def issue_access_token(
-    user_id: int, tenant_id: int, key: str, ttl: timedelta, now: datetime | None = None
+    user_id: int,
+    tenant_id: int,
+    session_id: str,
+    key: str,
+    ttl: timedelta,
+    now: datetime | None = None,
 ) -> tuple[str, datetime]:
     issued = now or datetime.now(UTC)
     expires = issued + ttl
     claims = {
         "sub": str(user_id),
         "tid": tenant_id,
+        "sid": session_id,
         "typ": "access",
         "iss": ISSUER,
         "iat": issued,
@@ -49,18 +57,24 @@ def decode_access_token(token: str, key: str) -> AccessClaims:
             key,
             algorithms=[ALGORITHM],
             issuer=ISSUER,
-            options={"require": ["exp", "iat", "sub", "iss"]},
+            options={"require": ["exp", "iat", "sub", "iss", "sid"]},
         )
     except jwt.ExpiredSignatureError as exc:
         raise TokenError("Access token expired") from exc
     except jwt.PyJWTError as exc:
         raise TokenError("Invalid access token") from exc
-    if claims.get("typ") != "access" or not isinstance(claims.get("tid"), int):
+    if (
+        claims.get("typ") != "access"
+        or not isinstance(claims.get("tid"), int)
+        or not isinstance(claims.get("sid"), str)
+        or not claims["sid"]
+    ):
         raise TokenError("Invalid access token")
     try:
         return AccessClaims(
             user_id=int(claims["sub"]),
             tenant_id=claims["tid"],
+            session_id=claims["sid"],
             expires_at=datetime.fromtimestamp(claims["exp"], UTC),
         )
     except ValueError as exc:

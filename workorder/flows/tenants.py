@@ -30,13 +30,14 @@ async def create_tenant(
         )
     if await Tenant.filter(slug=slug).exists():
         raise conflict("A tenant with this slug already exists", ["slug"])
+    password_hash = await hash_password(admin_password)
     async with in_transaction():
         tenant = await Tenant.create(slug=slug, name=clean_name(name, ["name"]))
         admin = await User.create(
             tenant=tenant,
             username=admin_username,
             display_name=admin_username,
-            password_hash=hash_password(admin_password),
+            password_hash=password_hash,
             roles=[str(Role.ADMIN)],
         )
     return tenant, admin

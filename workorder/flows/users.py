@@ -99,7 +99,7 @@ async def create_user(actor: Actor, new: NewUser) -> User:
         "username": username,
         "display_name": clean_name(new.display_name or username, ["displayName"]),
         "email": clean_email(new.email, ["email"]),
-        "password_hash": hash_password(_clean_password(new.password)),
+        "password_hash": await hash_password(_clean_password(new.password)),
         "roles": _clean_roles(new.roles),
         "permissions": _clean_permissions(new.permissions),
         "locale": clean_locale(new.locale, ["locale"]),
@@ -125,7 +125,7 @@ async def update_user(actor: Actor, user_id: int, changes: UserChanges) -> User:
     if not isinstance(changes.email, Keep):
         user.email = clean_email(changes.email, ["email"])
     if not isinstance(changes.password, Keep):
-        user.password_hash = hash_password(_clean_password(changes.password))
+        user.password_hash = await hash_password(_clean_password(changes.password))
     if not isinstance(changes.roles, Keep):
         roles = _clean_roles(changes.roles)
         if user.id == actor.user_id and str(Role.ADMIN) not in roles:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from starlette.responses import Response
+
 from workorder.auth import sessions
 from workorder.auth.actor import Scope
-from workorder.errors import forbidden
+from workorder.auth.throttle import LoginThrottle, LoginThrottled
+from workorder.errors import FlowError, forbidden
 from workorder.models import ApiToken
 from workorder.resolvers.common import decode_id, mutate, token_settings
 from workorder.schema.context import Info
+from workorder.schema.errors import UserError
 from workorder.schema.org import ApiTokenConnection, ApiTokenType, UserType
 from workorder.schema.org_inputs import (
     CreateApiTokenInput,
@@ -35,11 +39,20 @@ def _session_fields(session: sessions.Session) -> dict[str, object]:
 
 
 async def login(info: Info, input: LoginInput) -> LoginPayload:
-    return await mutate(
-        lambda: sessions.login(input.tenant, input.username, input.password, token_settings(info)),
-        lambda s: LoginPayload(**_session_fields(s)),  # type: ignore[arg-type]
-        lambda errors: LoginPayload(errors=errors),
-    )
+    request = info.context.request
+    throttle: LoginThrottle = request.app.state.login_throttle
+    address = request.client.host if request.client else None
+    try:
+        session = await sessions.login(
+            input.tenant, input.username, input.password, token_settings(info), throttle, address
+        )
+    except LoginThrottled as error:
+        if isinstance(info.context.response, Response):
+            info.context.response.headers["Retry-After"] = str(error.retry_after)
+        return LoginPayload(errors=[UserError.of(error)], retry_after_seconds=error.retry_after)
+    except FlowError as error:
+        return LoginPayload(errors=[UserError.of(error)])
+    return LoginPayload(**_session_fields(session))  # type: ignore[arg-type]
 
 
 async def refresh_token(info: Info, input: RefreshTokenInput) -> RefreshTokenPayload:
@@ -52,7 +65,7 @@ async def refresh_token(info: Info, input: RefreshTokenInput) -> RefreshTokenPay
 
 async def logout(info: Info, input: LogoutInput) -> LogoutPayload:
     actor = info.context.require_actor()
-    await sessions.logout(input.refresh_token, actor.user_id)
+    await sessions.logout(input.refresh_token, actor)
     return LogoutPayload(ok=True)
 
 

@@ -46,7 +46,13 @@ class SessionPayload:
 
 @strawberry.type
 class LoginPayload(SessionPayload):
-    pass
+    retry_after_seconds: int | None = strawberry.field(
+        default=None,
+        description=(
+            "With a RATE_LIMITED error: how many seconds to wait before the next attempt"
+            " (also sent as the Retry-After header)."
+        ),
+    )
 
 
 @strawberry.type
