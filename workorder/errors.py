@@ -14,6 +14,7 @@ class ErrorCode(StrEnum):
     STALE = "STALE"
     WRONG_STATUS = "WRONG_STATUS"
     UNAUTHENTICATED = "UNAUTHENTICATED"
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 
 
 class FlowError(Exception):

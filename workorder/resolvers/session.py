@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from workorder.auth import sessions
 from workorder.auth.actor import Scope
-from workorder.errors import forbidden
-from workorder.models import ApiToken
+from workorder.errors import forbidden, invalid
+from workorder.models import ApiToken, Tenant, User
 from workorder.resolvers.common import decode_id, mutate, token_settings
 from workorder.schema.context import Info
 from workorder.schema.org import ApiTokenConnection, ApiTokenType, UserType
@@ -34,9 +34,22 @@ def _session_fields(session: sessions.Session) -> dict[str, object]:
     }
 
 
+def _fits(value: str, column: object, field: str) -> str:
+    """A name longer than its column belongs to nobody, and the ORM refuses to look it up."""
+    limit = getattr(column, "max_length", None)
+    if limit is not None and len(value) > limit:
+        raise invalid(f"At most {limit} characters", [field])
+    return value
+
+
 async def login(info: Info, input: LoginInput) -> LoginPayload:
     return await mutate(
-        lambda: sessions.login(input.tenant, input.username, input.password, token_settings(info)),
+        lambda: sessions.login(
+            _fits(input.tenant, Tenant._meta.fields_map["slug"], "tenant"),
+            _fits(input.username, User._meta.fields_map["username"], "username"),
+            input.password,
+            token_settings(info),
+        ),
         lambda s: LoginPayload(**_session_fields(s)),  # type: ignore[arg-type]
         lambda errors: LoginPayload(errors=errors),
     )
