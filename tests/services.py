@@ -10,6 +10,7 @@ import asyncio
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -93,6 +94,55 @@ def postgres_version() -> str:
     return _pg_bin().parent.name
 
 
+def _postgres(
+    binaries: Path, folder: Path, port: int, settings: tuple[str, ...]
+) -> subprocess.Popen[bytes]:
+    """The server process on the cluster in `folder`, listening on loopback at `port`."""
+    return subprocess.Popen(
+        _as_postgres(
+            [
+                str(binaries / "postgres"),
+                "-D",
+                str(folder / "pgdata"),
+                "-p",
+                str(port),
+                "-k",
+                str(folder),
+                "-h",
+                "127.0.0.1",
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+                "-c",
+                "max_connections=200",
+                *[arg for setting in settings for arg in ("-c", setting)],
+            ]
+        ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def halt_postgres(service: Service) -> None:
+    """Fast shutdown, keeping the data for `restart_postgres`: connected clients are cut off
+    at once, as in a crash or a failover (SIGTERM would wait for them to leave). The signal
+    goes to the postmaster itself: `runuser` does not pass SIGINT on."""
+    pid = int((service.folder / "pgdata" / "postmaster.pid").read_text().split()[0])
+    os.kill(pid, signal.SIGINT)
+    service.process.wait(timeout=30)
+
+
+def restart_postgres(stopped: Service) -> Service:
+    """Start a server stopped by `halt_postgres` again, on the same port and data."""
+    port = int(stopped.url.rsplit(":", 1)[1].split("/")[0])
+    process = _postgres(_pg_bin(), stopped.folder, port, ())
+    _wait_for_port(port)
+    return Service(stopped.url, process, stopped.folder)
+
+
 def start_postgres(folder: Path, *settings: str) -> Service:
     """A throwaway server with a `workorder` database; `settings` are extra `name=value`
     server settings (the benchmarks size memory and turn autovacuum off)."""
@@ -119,32 +169,7 @@ def start_postgres(folder: Path, *settings: str) -> Service:
         stdout=subprocess.DEVNULL,
     )
     port = free_port()
-    process = subprocess.Popen(
-        _as_postgres(
-            [
-                str(binaries / "postgres"),
-                "-D",
-                str(data),
-                "-p",
-                str(port),
-                "-k",
-                str(folder),
-                "-h",
-                "127.0.0.1",
-                "-c",
-                "fsync=off",
-                "-c",
-                "synchronous_commit=off",
-                "-c",
-                "full_page_writes=off",
-                "-c",
-                "max_connections=200",
-                *[arg for setting in settings for arg in ("-c", setting)],
-            ]
-        ),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = _postgres(binaries, folder, port, settings)
     _wait_for_port(port)
     url = f"postgres://workorder@127.0.0.1:{port}/workorder"
     deadline = time.monotonic() + 30

@@ -1,8 +1,10 @@
-"""The HTTP surface: GraphiQL, POST and GET, health, readiness, CORS, request ids."""
+"""The HTTP surface: GraphiQL, POST and GET, health, readiness, CORS, request ids, body
+limits and malformed requests."""
 
 import asyncio
 import json
 import time
+from typing import Any
 
 import httpx
 import pytest
@@ -29,7 +31,12 @@ async def test_queries_over_get_but_not_mutations(org, client):
         headers=headers,
     )
     assert mutation.status_code == 400
-    assert mutation.text == "mutations are not allowed when using GET"
+    assert mutation.json()["errors"] == [
+        {
+            "message": "mutations are not allowed when using GET",
+            "extensions": {"code": "INVALID"},
+        }
+    ]
 
 
 async def test_malformed_json_body_is_a_400_and_changes_nothing(client):
@@ -37,7 +44,7 @@ async def test_malformed_json_body_is_a_400_and_changes_nothing(client):
         "/graphql", content=b'{"query": "mutation {', headers={"content-type": "application/json"}
     )
     assert response.status_code == 400
-    assert "JSON" in response.text
+    assert response.json()["errors"][0]["message"] == "Unable to parse request body as JSON"
     assert "Traceback" not in response.text
 
 
@@ -158,3 +165,129 @@ async def test_a_body_over_the_upload_limit_is_refused_before_it_is_buffered(set
             headers={"content-type": "multipart/form-data; boundary=b"},
         )
         assert streamed.status_code == 413
+
+
+async def _through(app, headers, chunks):
+    """One POST straight through the ASGI app; returns (status, body, bytes the app pulled)."""
+    pulled = 0
+    pending = list(chunks)
+    sent: list[dict[str, Any]] = []
+
+    async def receive():
+        nonlocal pulled
+        if not pending:
+            await asyncio.sleep(3600)  # the client has nothing more: it waits for the answer
+        chunk = pending.pop(0)
+        pulled += len(chunk)
+        return {"type": "http.request", "body": chunk, "more_body": bool(pending)}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/graphql",
+        "raw_path": b"/graphql",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(k.encode(), v.encode()) for k, v in headers.items()],
+        "client": ("127.0.0.1", 1),
+        "server": ("test", 80),
+        "state": {},
+    }
+    await asyncio.wait_for(app(scope, receive, send), 10)
+    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return status, json.loads(body), pulled
+
+
+TWENTY_MB = 20 * 1024 * 1024
+CHUNK = 64 * 1024
+
+
+def _big_json_chunks():
+    """A 20 MB GraphQL request: a query with a long string variable, cut into 64 kB pieces."""
+    body = b'{"query": "{ me { id } }", "variables": {"x": "' + b"x" * TWENTY_MB + b'"}}'
+    return [body[i : i + CHUNK] for i in range(0, len(body), CHUNK)]
+
+
+async def test_a_20_mb_json_body_is_refused_unread_when_it_declares_its_length(app):
+    chunks = _big_json_chunks()
+    size = sum(map(len, chunks))
+    status, body, pulled = await _through(
+        app, {"content-type": "application/json", "content-length": str(size)}, chunks
+    )
+    assert status == 413
+    assert body["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+    assert pulled == 0
+
+
+async def test_a_streamed_20_mb_json_body_is_cut_off_at_the_json_limit(app, settings):
+    status, body, pulled = await _through(
+        app, {"content-type": "application/json"}, _big_json_chunks()
+    )
+    assert status == 413
+    assert body["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+    assert pulled <= settings.max_body_bytes + CHUNK
+
+
+async def test_an_upload_bigger_than_the_json_limit_still_goes_through(org, client, settings):
+    data = bytes(range(256)) * (5 * 4096)  # 5 MB: over the JSON limit, under the upload one
+    assert settings.max_body_bytes < len(data) < settings.max_upload_bytes
+    query = """mutation($input: UploadAttachmentInput!) { uploadAttachment(input: $input) {
+      attachment { size } errors { code } } }"""
+    response = await client.post(
+        "/graphql",
+        data={
+            "operations": json.dumps({"query": query, "variables": {"input": {"file": None}}}),
+            "map": json.dumps({"0": ["variables.input.file"]}),
+        },
+        files={"0": ("big.bin", data, "application/octet-stream")},
+        headers={"authorization": f"Bearer {await org.token()}"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["uploadAttachment"] == {
+        "attachment": {"size": len(data)},
+        "errors": [],
+    }
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"42",
+        b'"x"',
+        b"null",
+        b"true",
+        b'{"query": "{ me { id } }\xff"}',
+        b"[" * 100_000 + b"]" * 100_000,
+    ],
+    ids=["number", "string", "null", "boolean", "invalid-utf8", "nested-100000"],
+)
+async def test_a_body_that_is_no_graphql_request_is_a_typed_400(client, body):
+    response = await client.post(
+        "/graphql", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "INVALID"
+    assert "Traceback" not in response.text
+
+
+async def test_a_subscription_over_http_post_is_a_typed_400(org, client):
+    response = await client.post(
+        "/graphql",
+        json={"query": "subscription { notifications { id } }"},
+        headers={"authorization": f"Bearer {await org.token()}"},
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "message": "subscriptions are not allowed when using POST",
+            "extensions": {"code": "INVALID"},
+        }
+    ]

@@ -15,6 +15,7 @@ class ErrorCode(StrEnum):
     WRONG_STATUS = "WRONG_STATUS"
     UNAUTHENTICATED = "UNAUTHENTICATED"
     RATE_LIMITED = "RATE_LIMITED"  # too many failed logins: wait, then try again
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 
 
 class FlowError(Exception):

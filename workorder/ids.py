@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Final
+
+# Primary keys are PostgreSQL `integer`s: a larger number names no row, and sending it would
+# make the driver fail the whole query (on SQLite, beyond 2**63 - 1, too).
+MAX_PK: Final = 2**31 - 1
 
 
 def to_global_id(type_name: str, pk: int) -> str:
@@ -12,7 +17,7 @@ def to_global_id(type_name: str, pk: int) -> str:
 
 
 def from_global_id(global_id: str) -> tuple[str, int] | None:
-    """Decode; anything malformed is None, never an exception."""
+    """Decode; anything malformed, or a key no row can have, is None, never an exception."""
     if not isinstance(global_id, str):
         return None
     try:
@@ -21,7 +26,7 @@ def from_global_id(global_id: str) -> tuple[str, int] | None:
         value = int(pk)
     except (binascii.Error, UnicodeError, ValueError):
         return None
-    if not type_name or value <= 0:
+    if not type_name or not 0 < value <= MAX_PK:
         return None
     return type_name, value
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -11,7 +12,9 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any, cast
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -23,22 +26,45 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UNSET, UnsetType
 
-from workorder import db, downloads
+from workorder import db, db_outage, downloads
 from workorder.auth.sessions import authenticate
 from workorder.auth.throttle import LoginThrottle
 from workorder.auth.tokens import TokenError
+from workorder.errors import ErrorCode
 from workorder.flows.jobs import JobQueue
 from workorder.flows.sla import run_sla_scheduler
 from workorder.jobs.runner import Announce, JobRunner
 from workorder.logs import request_id
 from workorder.mail import make_sender
 from workorder.schema.context import Context
+from workorder.schema.extensions import PAYLOAD_TOO_LARGE
 from workorder.schema.root import build_schema
 from workorder.settings import Settings, load_settings
 from workorder.storage import LocalStorage
 from workorder.subscriptions.broker import Broker, RedisOptions, make_broker
 
 log = logging.getLogger(__name__)
+
+
+def error_response(
+    status: int, message: str, code: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """A refusal before or around GraphQL execution, in the GraphQL error shape, so clients
+    read every error from one place: `errors[].message` and `errors[].extensions.code`."""
+    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    return JSONResponse(body, status, headers=headers)
+
+
+def unavailable_response() -> JSONResponse:
+    return error_response(
+        503,
+        db_outage.MESSAGE,
+        str(ErrorCode.SERVICE_UNAVAILABLE),
+        {"Retry-After": str(db_outage.RETRY_AFTER_SECONDS)},
+    )
+
+
+_HTTP_CODES = {404: str(ErrorCode.NOT_FOUND), 413: PAYLOAD_TOO_LARGE}
 
 
 def _bearer(value: object) -> str | None:
@@ -56,6 +82,32 @@ class WorkorderGraphQL(GraphQL[Context, None]):
     def __init__(self, settings: Settings, **kwargs: Any) -> None:
         super().__init__(build_schema(settings), **kwargs)
         self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """strawberry answers a malformed request in text/plain; we answer in the error shape."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive))
+        except HTTPException as refused:
+            code = _HTTP_CODES.get(refused.status_code, str(ErrorCode.INVALID))
+            response = error_response(refused.status_code, refused.reason, code)
+        except StarletteHTTPException as refused:  # a multipart part over 1 MiB, and the like
+            code = _HTTP_CODES.get(refused.status_code, str(ErrorCode.INVALID))
+            response = error_response(refused.status_code, refused.detail, code)
+        await response(scope, receive, send)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """Only a JSON object (or a list, refused as a batch) is a request. Invalid UTF-8 and
+        nesting deeper than the parser's recursion are malformed JSON like any other."""
+        try:
+            value = json.loads(data)
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError too
+            raise HTTPException(400, "Unable to parse request body as JSON") from exc
+        if not isinstance(value, dict | list):
+            raise HTTPException(400, "Expected a JSON object")
+        return value
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -84,6 +136,13 @@ class WorkorderGraphQL(GraphQL[Context, None]):
             actor = await authenticate(token, self.settings.signing_key)
         except TokenError as exc:
             raise ConnectionRejectionError({"message": str(exc)}) from exc
+        except Exception as exc:
+            if not db_outage.is_outage(exc):
+                raise
+            db_outage.noticed(exc)
+            raise ConnectionRejectionError(
+                {"message": db_outage.MESSAGE, "code": str(ErrorCode.SERVICE_UNAVAILABLE)}
+            ) from exc
         context.authenticate(actor)
         if actor.expires_at is not None and isinstance(context.request, WebSocket):
             _close_at_expiry(context.request, actor.expires_at)
@@ -137,21 +196,29 @@ class RequestIdMiddleware:
 
 
 class BodyLimitMiddleware:
-    """Refuse a request body over the limit before anything buffers it (413), whether it
-    declares its length or streams it: an upload limit alone would still let a huge
-    multipart body fill the temporary disk first."""
+    """Refuse a request body over its limit before anything buffers it (413), whether it
+    declares its length or streams it. A multipart upload may be large (its files go to a
+    temporary disk); any other body (JSON, GraphQL) is parsed whole on the event loop, so its
+    limit is small: one huge body must not stall every other request."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, upload_limit: int) -> None:
         self.app = app
         self.limit = limit
+        self.upload_limit = upload_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.limit:
-            await JSONResponse({"error": "Request body too large"}, 413)(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        kind = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+        limit = self.upload_limit if kind == b"multipart/form-data" else self.limit
+        too_large = error_response(
+            413, f"Request body too large (at most {limit} bytes)", PAYLOAD_TOO_LARGE
+        )
+        declared = headers.get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > limit:
+            await too_large(scope, receive, send)
             return
         seen = 0
         refused = False
@@ -160,9 +227,9 @@ class BodyLimitMiddleware:
             nonlocal seen, refused
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.limit and not refused:
+            if seen > limit and not refused:
                 refused = True
-                await JSONResponse({"error": "Request body too large"}, 413)(scope, receive, send)
+                await too_large(scope, receive, send)
             # Past the limit the app is told the client left: it stops reading at once.
             return {"type": "http.disconnect"} if refused else message
 
@@ -175,6 +242,34 @@ class BodyLimitMiddleware:
         except Exception:
             if not refused:
                 raise
+
+
+class OutageMiddleware:
+    """A lost database anywhere outside GraphQL execution (authenticating the bearer, the
+    download routes) is a 503 with Retry-After, not a text/plain 500 with a traceback.
+    Errors inside execution are answered by the schema's error mask the same way."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as exc:
+            if started or not db_outage.is_outage(exc):
+                raise
+            db_outage.noticed(exc)
+            await unavailable_response()(scope, receive, send)
 
 
 async def healthz(request: Request) -> Response:
@@ -293,7 +388,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         middleware=[
             Middleware(RequestIdMiddleware),
-            Middleware(BodyLimitMiddleware, limit=settings.max_upload_bytes + 1024 * 1024),
+            Middleware(
+                BodyLimitMiddleware,
+                limit=settings.max_body_bytes,
+                upload_limit=settings.max_upload_bytes + 1024 * 1024,
+            ),
+            Middleware(OutageMiddleware),
             Middleware(
                 CORSMiddleware,
                 allow_origins=settings.cors_origins,

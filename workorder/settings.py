@@ -54,7 +54,11 @@ class Settings(BaseSettings):
     login_failures_per_account: int = 5
     login_failures_per_address: int = 30
     login_failure_window_seconds: int = 900
-    max_upload_mb: float = 25.0
+    max_upload_mb: float = 25.0  # a multipart/form-data body (uploads)
+    # Any other body (JSON, GraphQL): it is parsed on the event loop, so it is kept small.
+    max_body_kb: int = 1024
+    # Characters in one GraphQL document, checked before it is parsed (also over GET and WS).
+    max_query_chars: int = 100_000
     mail_from: str = "workorder@localhost"
     public_url: str = "http://127.0.0.1:8000"
     max_query_depth: int = 12
@@ -95,6 +99,10 @@ class Settings(BaseSettings):
     @property
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def max_body_bytes(self) -> int:
+        return self.max_body_kb * 1024
 
     @property
     def access_token_ttl(self) -> timedelta:

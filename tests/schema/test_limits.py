@@ -2,10 +2,13 @@
 
 import logging
 
+import httpx
 from graphql import GraphQLError
 
+from tests.support import gid
 from workorder.errors import ErrorCode, FlowError
 from workorder.schema.extensions import _expose
+from workorder.server import create_app
 
 
 async def test_a_query_over_the_depth_limit_is_refused(org, api, settings):
@@ -50,3 +53,23 @@ def test_domain_errors_in_queries_keep_their_code():
     shown = _expose(raw)
     assert shown.message == "Malformed cursor"
     assert shown.extensions == {"code": "INVALID", "field": ["after"]}
+
+
+async def test_a_query_document_over_the_size_limit_is_refused_before_parsing(org, app, settings):
+    """Whitespace costs the parser time but no tokens: only the size check stops it."""
+    small = create_app(settings.model_copy(update={"max_query_chars": 2000}))
+    small.state.broker = app.state.broker
+    query = "{ me { id } }" + " " * 2000
+    headers = {"authorization": f"Bearer {await org.token()}"}
+    transport = httpx.ASGITransport(app=small)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        posted = await http.post("/graphql", json={"query": query}, headers=headers)
+        got = await http.get("/graphql", params={"query": query}, headers=headers)
+        within = await http.post("/graphql", json={"query": query[:2000]}, headers=headers)
+    for response in (posted, got):
+        assert response.status_code == 413
+        body = response.json()
+        assert body["data"] is None
+        assert body["errors"][0]["extensions"] == {"code": "PAYLOAD_TOO_LARGE"}
+        assert "at most 2000" in body["errors"][0]["message"]
+    assert within.json() == {"data": {"me": {"id": gid("User", org.admin.id)}}}

@@ -22,6 +22,8 @@ async def test_malformed_unknown_and_foreign_ids_are_null(org, api):
         base64.b64encode(b"User:-4").decode(),
         base64.b64encode(b"Spaceship:1").decode(),
         gid("User", 999_999),
+        gid("User", 2**31),  # beyond PostgreSQL's integer keys
+        gid("User", 2**63),  # beyond SQLite's
         gid("User", stranger.id),  # exists, but in another tenant
         gid("User", other.admin.id),
     ]:

@@ -170,7 +170,7 @@ def _type_error(definition: FieldDefinition, value: object, lookups: Lookups) ->
     if kind in (FieldType.TEXT, FieldType.TEXTAREA):
         return _text_error(value, TEXT_MAX if kind == FieldType.TEXT else TEXTAREA_MAX)
     if kind == FieldType.NUMBER:
-        return _number_error(value)
+        return number_problem(value)
     if kind == FieldType.DATE:
         return _date_error(value)
     if kind == FieldType.DATETIME:
@@ -196,7 +196,8 @@ def _text_error(value: object, limit: int) -> str:
     return "" if len(value) <= limit else f"At most {limit} characters"
 
 
-def _number_error(value: object) -> str:
+def number_problem(value: object) -> str:
+    """What keeps `value` from being a NUMBER field's value (or a filter's bound on one)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return f"Expected a number, got {_kind(value)}"
     if isinstance(value, float) and not math.isfinite(value):

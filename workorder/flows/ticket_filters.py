@@ -18,6 +18,7 @@ from workorder.auth.actor import Actor
 from workorder.auth.hidden_fields import shown_where
 from workorder.errors import invalid
 from workorder.flows.field_conditions import OPERATORS, Operator, condition
+from workorder.flows.field_values import number_problem
 from workorder.flows.template_config import FieldType, TemplateConfig
 from workorder.models import Customer, Priority, Source, Status, TemplateVersion
 
@@ -234,8 +235,7 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 def _scalar_problem(kind: FieldType, value: Any) -> str:
     if kind == FieldType.NUMBER:
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-        return "" if ok else "Expected a number"
+        return number_problem(value)  # 10**400 would overflow the database's integers
     if kind == FieldType.CHECKBOX:
         return "" if isinstance(value, bool) else "Expected true or false"
     if not isinstance(value, str):

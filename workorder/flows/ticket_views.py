@@ -30,6 +30,7 @@ from workorder.auth.visibility import (
 )
 from workorder.errors import invalid
 from workorder.flows.ticket_filters import TemplateFields, TicketFilter, filter_q, search_q
+from workorder.ids import MAX_PK
 from workorder.models import (
     PRIORITY_ORDER,
     ClaimMode,
@@ -232,11 +233,14 @@ def encode_cursor(spec: ListSpec, value: Any, pk: int) -> str:
 def decode_cursor(spec: ListSpec, cursor: str) -> tuple[Any, int]:
     try:
         made_for, value, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if not isinstance(pk, int) or not isinstance(made_for, str):
+        # Numbers beyond a key's range are forged: the driver would fail the query with them.
+        if not isinstance(pk, int) or not 0 < pk <= MAX_PK or not isinstance(made_for, str):
+            raise ValueError(cursor)
+        if isinstance(value, int) and abs(value) > MAX_PK:
             raise ValueError(cursor)
         if value is not None and spec.order.field in _DATETIMES:
             value = datetime.fromisoformat(value)
-    except (binascii.Error, ValueError, TypeError) as exc:
+    except (binascii.Error, ValueError, TypeError, RecursionError) as exc:
         raise invalid("Malformed cursor", ["after"]) from exc
     if made_for != spec.fingerprint():
         raise invalid("This cursor belongs to another query (view, filter or order)", ["after"])

@@ -7,8 +7,8 @@ from starlette.responses import Response
 from workorder.auth import sessions
 from workorder.auth.actor import Scope
 from workorder.auth.throttle import LoginThrottle, LoginThrottled
-from workorder.errors import FlowError, forbidden
-from workorder.models import ApiToken
+from workorder.errors import FlowError, forbidden, invalid
+from workorder.models import ApiToken, Tenant, User
 from workorder.resolvers.common import decode_id, mutate, token_settings
 from workorder.schema.context import Info
 from workorder.schema.errors import UserError
@@ -38,13 +38,26 @@ def _session_fields(session: sessions.Session) -> dict[str, object]:
     }
 
 
+def _fits(value: str, column: object, field: str) -> str:
+    """A name longer than its column belongs to nobody, and the ORM refuses to look it up."""
+    limit = getattr(column, "max_length", None)
+    if limit is not None and len(value) > limit:
+        raise invalid(f"At most {limit} characters", [field])
+    return value
+
+
 async def login(info: Info, input: LoginInput) -> LoginPayload:
     request = info.context.request
     throttle: LoginThrottle = request.app.state.login_throttle
     address = request.client.host if request.client else None
     try:
         session = await sessions.login(
-            input.tenant, input.username, input.password, token_settings(info), throttle, address
+            _fits(input.tenant, Tenant._meta.fields_map["slug"], "tenant"),
+            _fits(input.username, User._meta.fields_map["username"], "username"),
+            input.password,
+            token_settings(info),
+            throttle,
+            address,
         )
     except LoginThrottled as error:
         if isinstance(info.context.response, Response):

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import strawberry
 
 from workorder.errors import ErrorCode, FlowError
 
 ErrorCodeEnum = strawberry.enum(ErrorCode, name="ErrorCode")
+
+# The domain's enum cannot carry GraphQL descriptions (workorder.errors knows no strawberry).
+_DESCRIPTIONS = {
+    ErrorCode.SERVICE_UNAVAILABLE: (
+        "The database is away for a moment: only in a top-level error's extensions.code, "
+        "answered with HTTP 503 and a Retry-After to wait before trying again."
+    ),
+}
+_definition = ErrorCodeEnum.__strawberry_definition__  # type: ignore[attr-defined]
+_definition.values = [
+    dataclasses.replace(v, description=_DESCRIPTIONS.get(ErrorCode(v.value), v.description))
+    for v in _definition.values
+]
 
 
 @strawberry.type(

@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Iterator
+from typing import Final
 
 from graphql.error import GraphQLError
+from starlette.responses import Response
+from starlette.websockets import WebSocket
 from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -15,11 +18,37 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
 
-from workorder.errors import FlowError
+from workorder import db_outage
+from workorder.errors import ErrorCode, FlowError
 from workorder.settings import Settings
 
 log = logging.getLogger("workorder.errors")
+
+# Transport-level codes (never a mutation payload's UserError.code).
+PAYLOAD_TOO_LARGE: Final = "PAYLOAD_TOO_LARGE"
+
+
+def unavailable(error: GraphQLError | None = None) -> GraphQLError:
+    """The one shape of "the database is away", wherever it was noticed."""
+    return GraphQLError(
+        db_outage.MESSAGE,
+        nodes=error.nodes if error else None,
+        path=error.path if error else None,
+        extensions={"code": str(ErrorCode.SERVICE_UNAVAILABLE)},
+    )
+
+
+def expected(error: GraphQLError) -> bool:
+    """Errors the client caused or an outage explains: nothing for the error log."""
+    original = error.original_error
+    return (
+        original is None
+        or isinstance(original, GraphQLError | FlowError | PermissionError)
+        or db_outage.is_outage(original)
+    )
 
 
 def _expose(error: GraphQLError) -> GraphQLError:
@@ -27,6 +56,9 @@ def _expose(error: GraphQLError) -> GraphQLError:
     original = error.original_error
     if original is None or isinstance(original, GraphQLError):
         return error
+    if db_outage.is_outage(original):
+        db_outage.noticed(original)
+        return unavailable(error)
     if isinstance(original, FlowError):
         return GraphQLError(
             original.message,
@@ -57,6 +89,12 @@ def _expose(error: GraphQLError) -> GraphQLError:
     )
 
 
+def _http_response(execution_context: object) -> Response | None:
+    """The HTTP response an operation's status and headers go on; None over a WebSocket."""
+    response = getattr(getattr(execution_context, "context", None), "response", None)
+    return response if isinstance(response, Response) else None
+
+
 class MaskUnexpectedErrors(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
@@ -64,12 +102,53 @@ class MaskUnexpectedErrors(SchemaExtension):
         errors = getattr(result, "errors", None)
         if errors:
             result.errors = [_expose(e) for e in errors]  # type: ignore[union-attr]
+            codes = {(e.extensions or {}).get("code") for e in result.errors}  # type: ignore[union-attr]
+            response = _http_response(self.execution_context)
+            if str(ErrorCode.SERVICE_UNAVAILABLE) in codes and response is not None:
+                response.status_code = 503
+                response.headers["Retry-After"] = str(db_outage.RETRY_AFTER_SECONDS)
+
+
+class DocumentSizeLimiter(SchemaExtension):
+    """Refuse an oversized document before the parser spends the event loop on it: the token
+    limit only stops the parser once it has read that far."""
+
+    def __init__(self, max_chars: int) -> None:
+        self.max_chars = max_chars
+
+    def on_operation(self) -> Iterator[None]:
+        query = self.execution_context.query
+        if query is not None and len(query) > self.max_chars:
+            response = _http_response(self.execution_context)
+            if response is not None:
+                response.status_code = 413
+            raise GraphQLError(
+                f"The query document has {len(query)} characters; at most {self.max_chars}",
+                extensions={"code": PAYLOAD_TOO_LARGE},
+            )
+        yield
+
+
+class NoSubscriptionsOverHttp(SchemaExtension):
+    """Subscriptions are served over the WebSocket only (graphql-transport-ws); over plain
+    HTTP the request is refused with a 400, as the GraphQL-over-HTTP spec asks."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        request = getattr(context.context, "request", None)
+        if context.operation_type is OperationType.SUBSCRIPTION and not isinstance(
+            request, WebSocket
+        ):
+            raise InvalidOperationTypeError(OperationType.SUBSCRIPTION)
+        yield
 
 
 def extensions(settings: Settings) -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
     """Factories, so each operation gets its own extension instances."""
     return [
+        lambda: DocumentSizeLimiter(max_chars=settings.max_query_chars),
         MaskUnexpectedErrors,
+        NoSubscriptionsOverHttp,
         lambda: ParserCache(maxsize=1000),
         lambda: ValidationCache(maxsize=1000),
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),

@@ -14,6 +14,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from workorder.errors import invalid
+from workorder.ids import MAX_PK
 
 NodeT = TypeVar("NodeT")
 ModelT = TypeVar("ModelT", bound=Model)
@@ -52,12 +53,17 @@ def encode_cursor(value: Any, pk: int) -> str:
     return base64.urlsafe_b64encode(json.dumps([value, pk]).encode()).decode()
 
 
+def _beyond_keys(value: Any) -> bool:
+    """A forged cursor's number no key can have: the driver would fail the query with it."""
+    return isinstance(value, int) and abs(value) > MAX_PK
+
+
 def decode_cursor(cursor: str) -> tuple[Any, int]:
     try:
         value, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if not isinstance(pk, int):
+        if not isinstance(pk, int) or not 0 < pk <= MAX_PK or _beyond_keys(value):
             raise ValueError(cursor)
-    except (binascii.Error, ValueError, TypeError) as exc:
+    except (binascii.Error, ValueError, TypeError, RecursionError) as exc:
         raise invalid("Malformed cursor", ["after"]) from exc
     return value, pk
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import strawberry
+from graphql.error import GraphQLError
+from strawberry.types import ExecutionContext
 
 from workorder.schema.attachment_api import AttachmentMutation
 from workorder.schema.attachments import AttachmentType
 from workorder.schema.batch_api import BatchMutation, BatchQuery
 from workorder.schema.customer_api import CustomerMutation, CustomerQuery
 from workorder.schema.customers import ContactType, CustomerType
-from workorder.schema.extensions import extensions
+from workorder.schema.extensions import expected, extensions
 from workorder.schema.job_api import JobMutation, JobQuery
 from workorder.schema.mail import MailType
 from workorder.schema.mail_api import MailQuery
@@ -66,8 +68,17 @@ class Mutation(
     pass
 
 
+class WorkorderSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log only the unexpected: a refused input is the client's business, and during a
+        database outage a traceback per request would bury the one warning that says so."""
+        super().process_errors([e for e in errors if not expected(e)], execution_context)
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
-    return strawberry.Schema(
+    return WorkorderSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
