@@ -257,5 +257,8 @@ async def test_quota_candidates(shop: Shop):
         u.username for u in sorted([shop.users["fay"], shop.users["cal"]], key=lambda u: u.id)
     ]
     assert [u["username"] for u in data["quotaCandidates"]] == expected
-    data = await shop.gql("cal", CANDIDATES, {"role": "SUPERVISOR", "name": "a"})
+    data = await shop.gql("admin", CANDIDATES, {"role": "SUPERVISOR", "name": "a"})
     assert {u["username"] for u in data["quotaCandidates"]} == {"sam", "fay", "walt"}
+    # Roles are private to an agent: the role filter cannot reveal them either.
+    data = await shop.gql("cal", CANDIDATES, {"role": "SUPERVISOR", "name": "a"})
+    assert data["quotaCandidates"] == []

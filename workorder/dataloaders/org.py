@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
 
+from workorder.auth.actor import Actor
+from workorder.auth.directory import Insight, insight_of
 from workorder.models import Department, Group, User
 
 
@@ -19,10 +21,15 @@ class OrgLoaders:
         self.group_members = DataLoader(self._group_members)
         self.group_supervisors = DataLoader(self._group_supervisors)
         self.groups_of_user = DataLoader(self._groups_of_user)
+        # Keyed by the caller: one look-up per request however many users a page shows.
+        self.insight = DataLoader(self._insights)
 
     async def _users(self, ids: Sequence[int]) -> list[User | None]:
         rows = {u.id: u for u in await User.filter(tenant_id=self.tenant_id, id__in=ids)}
         return [rows.get(i) for i in ids]
+
+    async def _insights(self, actors: Sequence[Actor]) -> list[Insight]:
+        return [await insight_of(a) for a in actors]
 
     async def _departments(self, ids: Sequence[int]) -> list[Department | None]:
         rows = {d.id: d for d in await Department.filter(tenant_id=self.tenant_id, id__in=ids)}

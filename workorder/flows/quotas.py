@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from tortoise.expressions import Q
 
 from workorder.auth.actor import Actor
+from workorder.auth.directory import insight_of
 from workorder.auth.hierarchy import descendant_departments
 from workorder.auth.visibility import reach_of, visible_tickets
 from workorder.errors import ErrorCode, FlowError, invalid, not_found
@@ -128,7 +129,8 @@ async def quota_candidates(
 ) -> list[User]:
     """Active users of the tenant to give quotas to, by user id: in the department (or one
     below it), in the group, with the role, whose username or display name contains `name`;
-    the conditions given all hold."""
+    the conditions given all hold. The role only matches users whose roles the caller may
+    read."""
     if not 1 <= limit <= MAX_CANDIDATES:
         raise invalid(f"first must be between 1 and {MAX_CANDIDATES}", ["first"])
     query = User.filter(tenant_id=actor.tenant_id, active=True)
@@ -143,6 +145,8 @@ async def quota_candidates(
     query = query.order_by("id")
     if role is None:
         return list(await query.limit(limit))
+    # Roles are private (auth/directory.py): only users whose roles the caller sees match.
+    query = query.filter((await insight_of(actor)).q())
     # Roles are a JSON list, which SQLite cannot filter on: sieve them here.
     return [u for u in await query if str(role) in u.roles][:limit]
 

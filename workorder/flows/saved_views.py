@@ -13,7 +13,7 @@ from workorder.auth.actor import Actor
 from workorder.auth.permissions import require_admin
 from workorder.errors import forbidden, invalid, not_found
 from workorder.flows.common import KEEP, Keep, clean_name
-from workorder.flows.ticket_filters import TicketFilter, field_types, filter_q
+from workorder.flows.ticket_filters import TicketFilter, check_filter_ids, field_types, filter_q
 from workorder.flows.ticket_views import ListSpec, Order, SortField, View
 from workorder.models import SavedView, Template
 
@@ -89,6 +89,7 @@ async def _check(actor: Actor, settings: ViewSettings) -> None:
     ):
         raise not_found("Template", ["templateId"])
     template_ids = (settings.template_id,) if settings.template_id is not None else ()
+    await check_filter_ids(actor, settings.filter)
     await filter_q(actor, _scoped(settings.filter, settings.template_id))  # raises, with a path
     if len(settings.columns) > MAX_COLUMNS:
         raise invalid(f"At most {MAX_COLUMNS} columns", ["columns"])
@@ -170,8 +171,12 @@ async def list_spec(
     order_given: bool,
 ) -> ListSpec:
     """The list a caller asks for: a preset view with its own filter, or a saved view (whose
-    filter is not mixed with another; a search, and an explicit order, still apply)."""
+    filter is not mixed with another; a search, and an explicit order, still apply).
+
+    Every list query comes through here (lists, batch jobs, exports), so a filter naming an
+    id outside the caller's tenant is refused here, with NOT_FOUND, for all of them."""
     if saved_view_id is None:
+        await check_filter_ids(actor, given.filter)
         return given
     if filter_given:
         raise invalid("Give a saved view or a filter, not both", ["filter"])

@@ -10,17 +10,26 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from tortoise.expressions import Q, Subquery
 
 from workorder.auth.actor import Actor
 from workorder.auth.hidden_fields import shown_where
-from workorder.errors import invalid
+from workorder.errors import invalid, not_found
 from workorder.flows.field_conditions import OPERATORS, Operator, condition
 from workorder.flows.field_values import number_problem
 from workorder.flows.template_config import FieldType, TemplateConfig
-from workorder.models import Customer, Priority, Source, Status, TemplateVersion
+from workorder.models import (
+    Customer,
+    Group,
+    Priority,
+    Source,
+    Status,
+    Template,
+    TemplateVersion,
+    User,
+)
 
 MAX_LISTED = 100  # values in one IN list or id list
 MAX_CONDITIONS = 20
@@ -276,6 +285,36 @@ def value_problem(kind: FieldType, op: Operator, value: Any) -> str:
     if op == Operator.CONTAINS:
         return "" if isinstance(value, str) and value else "Expected some text"
     return _scalar_problem(kind, value)
+
+
+# The filter's id lists: what they name, and the name of the input field they came in.
+_ID_LISTS: tuple[tuple[str, type[Template | Group | User | Customer], str], ...] = (
+    ("template_ids", Template, "templateId"),
+    ("group_ids", Group, "groupId"),
+    ("assignee_ids", User, "assigneeId"),
+    ("creator_ids", User, "creatorId"),
+    ("customer_ids", Customer, "customerId"),
+)
+
+
+async def check_filter_ids(actor: Actor, spec: TicketFilter) -> None:
+    """Every id the filter names exists in the caller's tenant, else NOT_FOUND with the path
+    of the first one that does not (["filter", "groupId", "2"]).
+
+    Checked where a filter is accepted (a list query, a saved view, a batch job, an export),
+    so a saved view or a job never carries another tenant's ids to fail on later. One query
+    per kind of id given; an id of another tenant is as unknown as one that never existed.
+    """
+    for attribute, model, name in _ID_LISTS:
+        ids: tuple[int, ...] = getattr(spec, attribute)
+        _listed(attribute, ids)
+        if not ids:
+            continue
+        known = model.filter(tenant_id=actor.tenant_id, id__in=sorted(set(ids)))
+        found = set(cast(list[int], await known.values_list("id", flat=True)))
+        for n, pk in enumerate(ids):
+            if pk not in found:
+                raise not_found(model.__name__, ["filter", name, str(n)])
 
 
 def search_q(actor: Actor, text: str | None) -> Q:

@@ -61,7 +61,9 @@ async def users_query(
                 Q(username__icontains=filter.search) | Q(display_name__icontains=filter.search)
             )
         if filter.active is not None:
-            query = query.filter(active=filter.active)
+            # The active flag is private: only users whose flag the caller sees can match.
+            insight = await info.context.org.insight.load(actor)
+            query = query.filter(insight.q(), active=filter.active)
         if filter.department_id is not None:
             query = query.filter(
                 department_id=decode_id(filter.department_id, "Department", ["filter"])

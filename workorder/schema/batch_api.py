@@ -29,7 +29,9 @@ class BatchQuery:
         extensions=authenticated(),
         description=(
             "Active users to give quotas to, by user id: in the department (or below it), "
-            "the group, with the role, whose name contains `name` — all that are given."
+            "the group, with the role, whose name contains `name` — all that are given. "
+            "Roles are private (see User.roles): the role matches only users whose roles "
+            "you may read."
         ),
     )
 

@@ -11,22 +11,41 @@ from workorder.models import ApiToken, Department, Group, Role, User
 from workorder.schema.context import Info
 from workorder.schema.node import Node, to_global_id
 from workorder.schema.pagination import Connection
+from workorder.schema.permissions import private
 
 RoleEnum = strawberry.enum(Role, name="Role")
 ScopeEnum = strawberry.enum(Scope, name="ApiScope")
 
 
-@strawberry.type(name="User", description="An agent, supervisor or administrator.")
+@strawberry.type(
+    name="User",
+    description=(
+        "An agent, supervisor or administrator. Everyone sees a colleague's names, groups "
+        "and department; the other fields are private to those responsible for the user."
+    ),
+)
 class UserType(Node):
     model: strawberry.Private[User]
     username: str
     display_name: str
-    email: str | None
-    roles: list[RoleEnum]  # type: ignore[valid-type]
-    permissions: list[str]
-    active: bool
-    locale: str
-    created_at: datetime
+    email: str | None = strawberry.field(
+        extensions=private(), description="Where mail for the user goes."
+    )
+    roles: list[RoleEnum] | None = strawberry.field(  # type: ignore[valid-type]
+        extensions=private(), description="Agent, supervisor, administrator."
+    )
+    permissions: list[str] | None = strawberry.field(
+        extensions=private(), description="Extra grants on top of the roles."
+    )
+    active: bool | None = strawberry.field(
+        extensions=private(), description="False once deactivated: may not sign in."
+    )
+    locale: str | None = strawberry.field(
+        extensions=private(), description="Language of the user's screens and mail."
+    )
+    created_at: datetime | None = strawberry.field(
+        extensions=private(), description="When the account was made."
+    )
 
     @classmethod
     def of(cls, user: User) -> UserType:
@@ -43,7 +62,7 @@ class UserType(Node):
             created_at=user.created_at,
         )
 
-    @strawberry.field(description="Next up in the reporting line.")
+    @strawberry.field(description="Next up in the reporting line.", extensions=private())
     async def superior(self, info: Info) -> UserType | None:
         if self.model.superior_id is None:
             return None

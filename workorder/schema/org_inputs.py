@@ -229,6 +229,12 @@ class UserFilter:
     search: str | None = strawberry.field(
         default=None, description="Part of the username or display name."
     )
-    active: bool | None = None
+    active: bool | None = strawberry.field(
+        default=None,
+        description=(
+            "Active or deactivated users. The flag is private (see User.active): it matches "
+            "only users whose flag you may read."
+        ),
+    )
     department_id: strawberry.ID | None = None
     group_id: strawberry.ID | None = None

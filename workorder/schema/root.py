@@ -17,6 +17,7 @@ from workorder.schema.mail import MailType
 from workorder.schema.mail_api import MailQuery
 from workorder.schema.org import DepartmentType, GroupType, UserType
 from workorder.schema.org_api import OrgMutation, OrgQuery
+from workorder.schema.permissions import require_write_scope
 from workorder.schema.report_api import ReportQuery
 from workorder.schema.sharing_api import SharingMutation, SharingQuery
 from workorder.schema.sla_api import SlaMutation, SlaQuery
@@ -52,6 +53,7 @@ class Query(
     pass
 
 
+@require_write_scope
 @strawberry.type
 class Mutation(
     OrgMutation,
