@@ -60,8 +60,7 @@ async def open_ticket(
 ) -> Opened:
     """Visible (else NOT_FOUND), at the version the caller saw (else STALE), in a status the
     action starts from (else WRONG_STATUS), and allowed to the caller (else FORBIDDEN)."""
-    if action not in (Action.FOLLOW, Action.UNFOLLOW, Action.URGE):
-        require_write(actor)
+    require_write(actor)  # following and urging change the ticket too (priority, SLA)
     ticket = await visible_ticket(actor, ticket_id)
     if expected_version is not None and expected_version != ticket.version:
         raise FlowError(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from workorder.auth import sessions
-from workorder.auth.actor import Scope
+from workorder.auth.actor import Actor, Scope
 from workorder.auth.throttle import LoginThrottle, LoginThrottled
 from workorder.errors import FlowError, forbidden, invalid
 from workorder.models import ApiToken, Tenant, User
@@ -28,7 +28,10 @@ from workorder.schema.org_inputs import (
 from workorder.schema.pagination import paginate
 
 
-def _session_fields(session: sessions.Session) -> dict[str, object]:
+def _session_fields(info: Info, session: sessions.Session) -> dict[str, object]:
+    """The new session's tokens and its user, whom the rest of the answer is read as: the
+    request came in anonymous, and the user's own details are theirs to see."""
+    info.context.authenticate(Actor.of(session.user))
     return {
         "access_token": session.access_token,
         "access_token_expires_at": session.access_expires_at,
@@ -65,13 +68,13 @@ async def login(info: Info, input: LoginInput) -> LoginPayload:
         return LoginPayload(errors=[UserError.of(error)], retry_after_seconds=error.retry_after)
     except FlowError as error:
         return LoginPayload(errors=[UserError.of(error)])
-    return LoginPayload(**_session_fields(session))  # type: ignore[arg-type]
+    return LoginPayload(**_session_fields(info, session))  # type: ignore[arg-type]
 
 
 async def refresh_token(info: Info, input: RefreshTokenInput) -> RefreshTokenPayload:
     return await mutate(
         lambda: sessions.refresh(input.refresh_token, token_settings(info)),
-        lambda s: RefreshTokenPayload(**_session_fields(s)),  # type: ignore[arg-type]
+        lambda s: RefreshTokenPayload(**_session_fields(info, s)),  # type: ignore[arg-type]
         lambda errors: RefreshTokenPayload(errors=errors),
     )
 
