@@ -77,6 +77,7 @@ def settings(workdir: Path, backend_urls: tuple[str, str | None]) -> Settings:
         database_url=database_url,
         redis_url=redis_url,
         secret_key="test-secret-key-that-is-long-enough-for-hs256",
+        password_hash_cost="testing",  # argon2's cost is measured by its own tests
         log_json=False,
         cors_origins=["http://spa.example"],
         sla_check_seconds=0,  # the scheduler is driven by its own tests, not by a clock

@@ -11,6 +11,8 @@ from pathlib import Path
 import uvicorn
 
 from workorder import db
+from workorder.auth import passwords
+from workorder.auth.passwords import HashCost
 from workorder.errors import FlowError
 from workorder.logs import configure_logging
 from workorder.settings import Settings, SettingsError, load_settings
@@ -99,6 +101,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.command == "demo" and args.port:
             settings = settings.model_copy(update={"port": args.port})
         configure_logging(settings.log_level, settings.log_json)
+        passwords.use_cost(HashCost(settings.password_hashing))
         if args.command == "serve":
             _serve(settings, args.host, args.port)
         elif args.command == "migrate":

@@ -27,6 +27,8 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UNSET, UnsetType
 
 from workorder import db, db_outage, downloads
+from workorder.auth import passwords
+from workorder.auth.passwords import HashCost
 from workorder.auth.sessions import authenticate
 from workorder.auth.throttle import LoginThrottle
 from workorder.auth.tokens import TokenError
@@ -304,6 +306,7 @@ async def readyz(request: Request) -> Response:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     settings.signing_key  # noqa: B018 - fail at start-up, not at the first login
+    passwords.use_cost(HashCost(settings.password_hashing))
     sender = make_sender(settings)  # a bad SMTP_URL stops start-up too
 
     @asynccontextmanager

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     log_json: bool = True
     host: str = "127.0.0.1"
     port: int = 8000
+    # argon2id work per password hash: "testing" (the cheapest) is for test suites only.
+    password_hash_cost: Literal["standard", "testing"] = "standard"
     access_token_minutes: int = 15
     refresh_token_days: int = 30
     # Failed logins allowed per account (tenant + username) and per client address within
@@ -111,6 +113,13 @@ class Settings(BaseSettings):
     @property
     def refresh_token_ttl(self) -> timedelta:
         return timedelta(days=self.refresh_token_days)
+
+    @property
+    def password_hashing(self) -> str:
+        """The hash cost to use; the testing one never in production."""
+        if self.password_hash_cost == "testing" and self.workorder_env == "production":
+            raise SettingsError("PASSWORD_HASH_COST=testing is for test suites, not production")
+        return self.password_hash_cost
 
     @cached_property
     def signing_key(self) -> str:

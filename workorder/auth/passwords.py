@@ -11,17 +11,45 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from enum import StrEnum
 from functools import cache
 
 import anyio
 import anyio.to_thread
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()
-# Verified against when the user does not exist, so that a wrong username costs the same
-# time as a wrong password and the two cannot be told apart.
-_DUMMY_HASH = _hasher.hash("workorder-no-such-user")
+
+class HashCost(StrEnum):
+    """How much work one hash is. A hash records its own parameters, so a password hashed
+    at one cost verifies at any, and is rehashed at the standard cost at its next login."""
+
+    STANDARD = "standard"  # argon2-cffi's default: RFC 9106's low-memory profile
+    TESTING = "testing"  # the cheapest argon2id: test suites only, refused in production
+
+
+_HASHERS = {
+    HashCost.STANDARD: PasswordHasher(),
+    HashCost.TESTING: PasswordHasher.from_parameters(profiles.CHEAPEST),
+}
+_cost = [HashCost.STANDARD]
+
+
+def use_cost(cost: HashCost) -> None:
+    """Chosen once where the app or a command is built (PASSWORD_HASH_COST)."""
+    _cost[0] = cost
+
+
+def _hasher() -> PasswordHasher:
+    return _HASHERS[_cost[0]]
+
+
+@cache
+def _dummy_hash(cost: HashCost) -> str:
+    """Verified against when the user does not exist, so that a wrong username costs the
+    same time as a wrong password and the two cannot be told apart."""
+    return _HASHERS[cost].hash("workorder-no-such-user")
+
 
 MIN_PASSWORD_LENGTH = 8
 # argon2id uses 64 MiB per hash; a couple of cores is what a login flood may take.
@@ -44,7 +72,7 @@ class Turn:
         return await anyio.to_thread.run_sync(_verify, password_hash, password)
 
     async def hash(self, password: str) -> str:
-        return await anyio.to_thread.run_sync(_hasher.hash, password)
+        return await anyio.to_thread.run_sync(_hasher().hash, password)
 
 
 @asynccontextmanager
@@ -59,10 +87,12 @@ async def turn() -> AsyncIterator[Turn]:
 
 
 def _verify(password_hash: str | None, password: str) -> bool:
+    hasher = _hasher()
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        checked = hasher.verify(password_hash or _dummy_hash(_cost[0]), password)
     except (VerificationError, InvalidHashError):
         return False
+    return checked and password_hash is not None
 
 
 async def hash_password(password: str) -> str:
@@ -76,4 +106,4 @@ async def verify_password(password_hash: str | None, password: str) -> bool:
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    return _hasher().check_needs_rehash(password_hash)
