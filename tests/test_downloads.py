@@ -96,12 +96,16 @@ async def test_without_a_valid_token_401(org, files, storage):
     for headers in [{}, {"authorization": "Basic YWRtaW46eA=="}, {"authorization": "Bearer "}]:
         response = await files.get(f"/files/{gid('Attachment', made.id)}", headers=headers)
         assert response.status_code == 401, headers
-        assert response.json() == {"error": "Authentication required"}
+        assert response.json() == {
+            "errors": [
+                {"message": "Authentication required", "extensions": {"code": "UNAUTHENTICATED"}}
+            ]
+        }
         assert response.headers["www-authenticate"] == "Bearer"
     for bad in ["not-a-token", "wo_api_unknown", (await org.token())[:-2] + "xx"]:
         response = await _get(files, made, bad)
         assert response.status_code == 401, bad
-        assert set(response.json()) == {"error"}
+        assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 async def test_a_colleague_who_sees_no_linking_ticket_gets_404(org, files, storage):
@@ -113,7 +117,9 @@ async def test_a_colleague_who_sees_no_linking_ticket_gets_404(org, files, stora
 
     response = await _get(files, made, await org.token("bob"))
     assert response.status_code == 404
-    assert response.json() == {"error": "File not found"}
+    assert response.json() == {
+        "errors": [{"message": "File not found", "extensions": {"code": "NOT_FOUND"}}]
+    }
 
 
 async def test_another_tenant_gets_404_like_an_unknown_id(org, api, files, storage):

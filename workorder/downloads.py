@@ -16,7 +16,7 @@ from typing import Final
 from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from workorder import ids
@@ -27,6 +27,7 @@ from workorder.auth.tokens import TokenError
 from workorder.errors import ErrorCode, FlowError
 from workorder.flows.attachments import clean_content_type
 from workorder.flows.exports import export_file
+from workorder.http_errors import error_response
 from workorder.settings import Settings
 from workorder.storage import BlobNotFound, Storage
 
@@ -62,8 +63,16 @@ def file_headers(content_type: str, size: int, filename: str, cache: str) -> dic
     }
 
 
+_CODES: Final = {
+    401: ErrorCode.UNAUTHENTICATED,
+    403: ErrorCode.FORBIDDEN,
+    404: ErrorCode.NOT_FOUND,
+}
+
+
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    return JSONResponse({"error": message}, status, headers=headers)
+    """The GraphQL error shape, as every other refusal of the service."""
+    return error_response(status, message, str(_CODES[status]), headers)
 
 
 async def _caller(request: Request, settings: Settings) -> Actor | Response:

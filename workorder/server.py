@@ -35,6 +35,7 @@ from workorder.auth.tokens import TokenError
 from workorder.errors import ErrorCode
 from workorder.flows.jobs import JobQueue
 from workorder.flows.sla import run_sla_scheduler
+from workorder.http_errors import error_response
 from workorder.jobs.runner import Announce, JobRunner
 from workorder.logs import request_id
 from workorder.mail import make_sender
@@ -46,15 +47,6 @@ from workorder.storage import LocalStorage
 from workorder.subscriptions.broker import Broker, RedisOptions, make_broker
 
 log = logging.getLogger(__name__)
-
-
-def error_response(
-    status: int, message: str, code: str, headers: dict[str, str] | None = None
-) -> JSONResponse:
-    """A refusal before or around GraphQL execution, in the GraphQL error shape, so clients
-    read every error from one place: `errors[].message` and `errors[].extensions.code`."""
-    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
-    return JSONResponse(body, status, headers=headers)
 
 
 def unavailable_response() -> JSONResponse:

@@ -1,4 +1,5 @@
-"""Every root field but login and refreshToken refuses anonymous callers with UNAUTHENTICATED."""
+"""Every root field but login, refreshToken and submitSurvey (a customer's survey token decides)
+refuses anonymous callers with UNAUTHENTICATED."""
 
 import pytest
 from graphql import (

@@ -97,7 +97,9 @@ async def test_only_its_starter_with_the_grant_and_admins_fetch_the_file(shop: S
     assert (await fetch(shop, url, await shop.token("admin"))).status_code == 200
     await granted(shop, "fay")  # the grant is taken away
     refused = await fetch(shop, url, await shop.token("fay"))
-    assert refused.status_code == 403 and "ticket.export" in refused.json()["error"]
+    assert refused.status_code == 403
+    (error,) = refused.json()["errors"]
+    assert "ticket.export" in error["message"] and error["extensions"]["code"] == "FORBIDDEN"
 
 
 async def test_starting_an_export_checks_the_grant_and_the_input(shop: Shop):

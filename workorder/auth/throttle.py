@@ -28,6 +28,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
 
 from workorder.errors import ErrorCode, FlowError
+from workorder.subscriptions.broker import RedisOptions, redis_client
 
 if TYPE_CHECKING:
     from workorder.settings import Settings
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 KEY_PREFIX = "workorder:login-failures"
-REDIS_TIMEOUT = 1.0  # seconds; a frozen Redis must not hold logins for long
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,15 +72,17 @@ def _digest(*parts: str) -> str:
 
 
 class LoginThrottle:
-    def __init__(self, limits: ThrottleLimits, redis_url: str | None = None) -> None:
+    def __init__(
+        self,
+        limits: ThrottleLimits,
+        redis_url: str | None = None,
+        options: RedisOptions | None = None,
+    ) -> None:
         self._pool: aioredis.ConnectionPool | None = None
         storage: Storage
         if redis_url is not None:
-            self._pool = aioredis.ConnectionPool.from_url(
-                redis_url,
-                socket_timeout=REDIS_TIMEOUT,
-                socket_connect_timeout=REDIS_TIMEOUT,
-            )
+            # The service's Redis timeouts: a frozen Redis holds a login at most that long.
+            self._pool = redis_client(redis_url, options or RedisOptions()).connection_pool
             storage = RedisStorage(
                 "async+" + redis_url,
                 implementation="redispy",
@@ -111,7 +113,7 @@ class LoginThrottle:
             per_address=settings.login_failures_per_address,
             window_seconds=settings.login_failure_window_seconds,
         )
-        return cls(limits, settings.redis_url)
+        return cls(limits, settings.redis_url, RedisOptions.of(settings))
 
     @staticmethod
     def attempt(tenant: str, username: str, address: str | None) -> Attempt:

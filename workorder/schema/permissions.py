@@ -1,4 +1,4 @@
-"""Field guards. Every root field but login and refreshToken requires a caller; every
+"""Field guards. Every root field but login, refreshToken and submitSurvey requires a caller; every
 mutation also requires a write scope, and users' private details have their own guard."""
 
 from __future__ import annotations
