@@ -47,3 +47,12 @@ async def test_malformed_protocol_messages_close_the_socket_and_spare_the_server
             await asyncio.wait_for(socket.recv(), 5)
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4400
     assert (await client.get("/healthz")).status_code == 200
+
+
+async def test_a_message_nested_too_deeply_closes_the_socket_as_malformed(org, server_url, client):
+    async with websockets.connect(server_url, subprotocols=[PROTOCOL]) as socket:
+        await socket.send("[" * 100_000)
+        with pytest.raises(ConnectionClosed) as closed:
+            await asyncio.wait_for(socket.recv(), 5)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4400
+    assert (await client.get("/healthz")).status_code == 200

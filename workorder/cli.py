@@ -27,6 +27,8 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> None:
         port=port or settings.port,
         log_config=None,
         ws="websockets-sansio",
+        # A WebSocket message is parsed on the event loop like a JSON body: the same limit.
+        ws_max_size=settings.max_body_bytes,
         timeout_graceful_shutdown=10,
     )
 

@@ -135,3 +135,23 @@ class _DriverRetries(logging.Filter):
 
 
 logging.getLogger("asyncpg.pool").addFilter(_DriverRetries())
+
+
+_UNSTORABLE_TEXT = (
+    asyncpg.exceptions.CharacterNotInRepertoireError,
+    asyncpg.exceptions.UntranslatableCharacterError,
+)
+
+
+def is_unstorable_text(error: BaseException) -> bool:
+    """Text PostgreSQL cannot hold (a NUL character): the client's input, not an outage and
+    not our bug, so the answer is INVALID. Tortoise wraps the driver's error; its cause
+    chain is walked as for outages."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, _UNSTORABLE_TEXT):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False

@@ -92,6 +92,14 @@ class WorkorderGraphQL(GraphQL[Context, None]):
             response = error_response(refused.status_code, refused.detail, code)
         await response(scope, receive, send)
 
+    def decode_json(self, data: str | bytes) -> object:
+        """A WebSocket message: nesting deeper than the parser's recursion is malformed JSON
+        (the socket is closed with 4400), not a crash of the connection."""
+        try:
+            return json.loads(data)
+        except RecursionError as exc:
+            raise json.JSONDecodeError("Nested too deeply", "", 0) from exc
+
     def parse_json(self, data: str | bytes) -> Any:
         """Only a JSON object (or a list, refused as a batch) is a request. Invalid UTF-8 and
         nesting deeper than the parser's recursion are malformed JSON like any other."""

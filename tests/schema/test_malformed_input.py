@@ -99,3 +99,23 @@ async def test_a_list_cursor_forged_beyond_any_id_is_invalid(org: OrgBuilder, ap
         body = await api.raw(query, {"after": _encoded(forged)}, token=await org.token())
         assert body["data"] is None
         assert body["errors"][0]["extensions"] == {"code": "INVALID", "field": ["after"]}
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        (LOGIN, {"input": {"tenant": "acme", "username": "adm\u0000in", "password": "x"}}),
+        (LOGIN, {"input": {"tenant": "ac\u0000me", "username": "admin", "password": "x"}}),
+        (
+            TICKETS.replace("$after: String", "$s: String").replace("after: $after", "search: $s"),
+            {"s": "ab\u0000c"},
+        ),
+    ],
+)
+async def test_a_nul_character_is_a_typed_answer_never_an_internal_error(
+    org: OrgBuilder, api: Api, query: str, variables: dict[str, Any]
+):
+    """PostgreSQL cannot hold NUL in text (SQLite can, and simply finds nothing)."""
+    body = await api.raw(query, variables, await org.token())
+    codes = {e.get("extensions", {}).get("code") for e in body.get("errors", [])}
+    assert codes <= {"INVALID"}, body

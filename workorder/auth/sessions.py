@@ -184,6 +184,21 @@ async def revoke_api_token(actor: Actor, token_id: int) -> ApiToken:
     return token
 
 
+async def still_valid(actor: Actor) -> bool:
+    """Whether the credential the actor came with still holds: the user and tenant active,
+    and the login session (logout, refresh replay) or the API token not ended. A socket is
+    authenticated once, so its streams ask this on every message and poll."""
+    users = User.filter(id=actor.user_id, active=True, tenant__active=True)
+    if actor.api_token_id is not None:
+        token = ApiToken.filter(id=actor.api_token_id, revoked_at=None)
+        return await token.exists() and await users.exists()
+    if actor.session_id is not None:
+        users = users.filter(
+            refresh_tokens__family=actor.session_id, refresh_tokens__revoked_at=None
+        )
+    return await users.exists()
+
+
 async def authenticate(bearer: str, key: str) -> Actor:
     """Resolve an Authorization bearer (access JWT or partner token) to an Actor."""
     if bearer.startswith(API_PREFIX):

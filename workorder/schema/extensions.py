@@ -66,6 +66,13 @@ def _expose(error: GraphQLError) -> GraphQLError:
             path=error.path,
             extensions={"code": str(original.code), "field": original.field},
         )
+    if db_outage.is_unstorable_text(original):
+        return GraphQLError(
+            "Text with a character that cannot be stored (such as NUL)",
+            nodes=error.nodes,
+            path=error.path,
+            extensions={"code": str(ErrorCode.INVALID)},
+        )
     if isinstance(original, PermissionError):
         return GraphQLError(
             "Authentication required",

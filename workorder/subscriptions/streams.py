@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from workorder.auth.actor import Actor
+from workorder.auth.sessions import still_valid
 from workorder.auth.visibility import visible_ticket, visible_tickets
 from workorder.errors import ErrorCode, FlowError, not_found
 from workorder.flows.jobs import visible_job
@@ -26,7 +27,6 @@ from workorder.models import (
     Status,
     Ticket,
     TicketEvent,
-    User,
 )
 from workorder.subscriptions.broker import Broker
 from workorder.subscriptions.channels import (
@@ -64,14 +64,23 @@ class _Seen:
 
 
 async def _still_active(actor: Actor) -> bool:
-    """A deactivated user's streams end at the next message."""
-    return await User.filter(id=actor.user_id, active=True, tenant__active=True).exists()
+    """A deactivated user's streams, and those of a session logged out or an API token
+    revoked, end at the next message or poll."""
+    return await still_valid(actor)
+
+
+async def _open(actor: Actor) -> None:
+    """A socket authenticated once may outlive its credential: a new subscription on it
+    checks the credential again."""
+    if not await still_valid(actor):
+        raise FlowError(ErrorCode.UNAUTHENTICATED, "Session ended: log in again")
 
 
 async def notification_stream(
     actor: Actor, broker: Broker, after: int | None, poll: float = POLL
 ) -> AsyncIterator[Notification]:
     """Replay what came after `after` (when given), then live — gap-free, no duplicates."""
+    await _open(actor)
     mine = Notification.filter(tenant_id=actor.tenant_id, recipient_id=actor.user_id)
     if after is not None and not await mine.filter(id=after).exists():
         raise FlowError(ErrorCode.NOT_FOUND, "Unknown notification id", ["after"])
@@ -96,6 +105,7 @@ async def unread_count_stream(
     actor: Actor, broker: Broker, poll: float = POLL
 ) -> AsyncIterator[int]:
     """The badge: the count now, then whenever it may have changed."""
+    await _open(actor)
     unread = Notification.filter(
         tenant_id=actor.tenant_id, recipient_id=actor.user_id, read_at=None
     )
@@ -115,6 +125,7 @@ async def ticket_event_stream(
     actor: Actor, broker: Broker, ticket_id: int, poll: float = POLL
 ) -> AsyncIterator[TicketEvent]:
     """A ticket's events as they happen, while the caller may still see it."""
+    await _open(actor)
     await visible_ticket(actor, ticket_id)
     events = TicketEvent.filter(tenant_id=actor.tenant_id, ticket_id=ticket_id)
     async with broker.subscribe([ticket_channel(ticket_id)]) as subscriber:
@@ -151,6 +162,7 @@ async def queue_stream(
     actor: Actor, broker: Broker, group_id: int, poll: float = POLL
 ) -> AsyncIterator[QueueCount]:
     """A group's waiting tickets, for its members and supervisors."""
+    await _open(actor)
     if not await Group.filter(id=group_id, tenant_id=actor.tenant_id).exists() or not (
         await _may_watch_queue(actor, group_id)
     ):
@@ -178,10 +190,13 @@ async def job_stream(
     actor: Actor, broker: Broker, job_id: int, poll: float = POLL
 ) -> AsyncIterator[Job]:
     """A job's progress until it finishes (its final state is the last item)."""
+    await _open(actor)
     await visible_job(actor, job_id)
     async with broker.subscribe([job_channel(job_id)]) as subscriber:
         last = None
         while True:
+            if not await _still_active(actor):
+                return
             job = await Job.get(id=job_id)
             state = (job.status, job.total, job.done, job.failed)
             if state != last:

@@ -1,0 +1,85 @@
+"""A socket is authenticated once, at connection_init; when its credential ends (logout, a
+revoked API token) its streams end and it can start no new one."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from gql.transport.exceptions import TransportQueryError
+
+from tests.shop import Shop
+from tests.subscriptions.test_live import live, request, take
+from tests.support import PASSWORD
+from workorder.models import User
+from workorder.subscriptions.channels import user_channel
+
+BADGE = "subscription { unreadNotificationCount }"
+LOGIN = """mutation($input: LoginInput!) { login(input: $input) {
+  accessToken refreshToken errors { code } } }"""
+
+
+async def _wake(app: Any, user: User) -> None:
+    """What a new notification sends the user's streams (the row itself does not matter)."""
+    await app.state.broker.publish(user_channel(user.id), {"notificationId": 0})
+
+
+async def _after_the_credential_ends(
+    app: Any, server_url: str, user: User, token: str, end: Any
+) -> None:
+    async with live(server_url, token) as session:
+        badge = session.subscribe(request(BADGE))
+        assert await take(badge, 1) == [{"unreadNotificationCount": 0}]
+        await end()
+        await asyncio.sleep(0.3)
+        await _wake(app, user)
+        # The open stream ends instead of telling of the new notification.
+        assert await asyncio.wait_for(_rest(badge), 10) == []
+        with pytest.raises(TransportQueryError, match="Session ended"):
+            await take(session.subscribe(request(BADGE)), 1)
+
+
+async def _rest(stream: Any) -> list[Any]:
+    return [item async for item in stream]
+
+
+async def test_logout_ends_the_sockets_streams(shop: Shop, app: Any, server_url: str):
+    session = (
+        await shop.org.api.ok(
+            LOGIN, {"input": {"tenant": "acme", "username": "cal", "password": PASSWORD}}
+        )
+    )["login"]
+    token = session["accessToken"]
+
+    async def logout() -> None:
+        done = await shop.org.api.ok(
+            "mutation($t: String!) { logout(input: {refreshToken: $t}) { ok } }",
+            {"t": session["refreshToken"]},
+            token,
+        )
+        assert done["logout"]["ok"]
+
+    await _after_the_credential_ends(app, server_url, shop.users["cal"], token, logout)
+
+
+async def test_a_revoked_api_token_ends_the_sockets_streams(shop: Shop, app: Any, server_url: str):
+    made = await shop.gql(
+        "admin",
+        """mutation { createApiToken(input: {name: "wall", scopes: [READ]}) {
+        apiToken { id } secret errors { code } } }""",
+    )
+    created = made["createApiToken"]
+    assert created["errors"] == [], created
+
+    async def revoke() -> None:
+        done = await shop.gql(
+            "admin",
+            "mutation($id: ID!) { revokeApiToken(input: {id: $id}) { errors { code } } }",
+            {"id": created["apiToken"]["id"]},
+        )
+        assert done["revokeApiToken"]["errors"] == []
+
+    await _after_the_credential_ends(
+        app, server_url, shop.users["admin"], created["secret"], revoke
+    )
