@@ -53,8 +53,9 @@ class Settings(BaseSettings):
     # Failed logins allowed per account (tenant + username) and per client address within
     # the window; past either, login answers RATE_LIMITED until the window lets one more
     # in (0: no limit). Counted in Redis when REDIS_URL is set, in memory otherwise.
-    login_failures_per_account: int = 5
-    login_failures_per_address: int = 30
+    login_failures_per_account: int = 5  # from one address: a guesser's lock
+    login_failures_per_account_total: int = 50  # from everywhere: the owner's lock too
+    login_failures_per_address: int = 100  # over every account (an office shares a NAT)
     login_failure_window_seconds: int = 900
     max_upload_mb: float = 25.0  # a multipart/form-data body (uploads)
     # Any other body (JSON, GraphQL): it is parsed on the event loop, so it is kept small.

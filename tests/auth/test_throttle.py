@@ -83,6 +83,26 @@ async def test_failed_logins_lock_the_account_even_for_the_right_password(
     assert payload["accessToken"]
 
 
+async def test_a_strangers_guesses_do_not_lock_the_owner_out_elsewhere(
+    org: OrgBuilder, from_address: Address, settings: Settings
+) -> None:
+    """The guesser's address is locked for the account; the owner, elsewhere, gets in until
+    failures from everywhere reach the account's total."""
+    async with from_address("127.0.0.3") as guesser, from_address("127.0.0.4") as owner:
+        for n in range(settings.login_failures_per_account + 1):
+            _, payload = await attempt(guesser, "admin", f"wrong-{n}")
+        assert codes(payload) == ["RATE_LIMITED"]
+        _, payload = await attempt(owner, "admin", PASSWORD)
+        assert payload["errors"] == [] and payload["accessToken"]
+
+        spread = settings.login_failures_per_account_total
+        for n in range(spread):
+            async with from_address(f"127.0.1.{n % 250 + 1}") as somewhere:
+                await attempt(somewhere, "admin", f"wrong-{n}")
+        _, payload = await attempt(owner, "admin", PASSWORD)
+        assert codes(payload) == ["RATE_LIMITED"]
+
+
 @pytest.mark.full_only
 async def test_the_failures_are_counted_in_redis(
     org: OrgBuilder, client: httpx.AsyncClient, settings: Settings
@@ -97,7 +117,7 @@ async def test_the_failures_are_counted_in_redis(
         keys = await redis.keys(f"{KEY_PREFIX}:*")
     finally:
         await redis.aclose()
-    assert len(keys) == 2  # the account's count and the address's
+    assert len(keys) == 3  # the account's from this address, the account's, the address's
 
 
 async def test_the_lock_ends_when_the_window_moves_on(

@@ -40,10 +40,18 @@ KEY_PREFIX = "workorder:login-failures"
 
 @dataclass(frozen=True, slots=True)
 class ThrottleLimits:
-    """Failures allowed per account and per client address within the window (0: no limit)."""
+    """Failures allowed within the window (0: no limit): for one account from one address
+    (the lock a guesser meets), for one account from everywhere (guessing spread over many
+    addresses), and from one address over every account.
+
+    The per-account lock is keyed on the address too, so that a stranger's wrong passwords
+    do not lock the owner out from where they work; only far more failures, from many
+    addresses, lock the account everywhere. The address limit is high because an office
+    behind one NAT shares it."""
 
     per_account: int = 5
-    per_address: int = 30
+    per_account_total: int = 50
+    per_address: int = 100
     window_seconds: int = 900
 
 
@@ -96,8 +104,13 @@ class LoginThrottle:
         self._limiter = MovingWindowRateLimiter(storage)
         window = limits.window_seconds
         self._account: RateLimitItem | None = (
-            RateLimitItemPerSecond(limits.per_account, window, namespace="account")
+            RateLimitItemPerSecond(limits.per_account, window, namespace="account-address")
             if limits.per_account > 0
+            else None
+        )
+        self._account_total: RateLimitItem | None = (
+            RateLimitItemPerSecond(limits.per_account_total, window, namespace="account")
+            if limits.per_account_total > 0
             else None
         )
         self._address: RateLimitItem | None = (
@@ -110,6 +123,7 @@ class LoginThrottle:
     def of(cls, settings: Settings) -> LoginThrottle:
         limits = ThrottleLimits(
             per_account=settings.login_failures_per_account,
+            per_account_total=settings.login_failures_per_account_total,
             per_address=settings.login_failures_per_address,
             window_seconds=settings.login_failure_window_seconds,
         )
@@ -120,10 +134,16 @@ class LoginThrottle:
         # Tenant slugs and usernames are matched exactly at login, so the count is too.
         return Attempt(account=_digest(tenant, username), address=address)
 
-    def _counters(self, attempt: Attempt) -> list[tuple[RateLimitItem, str]]:
+    def _account_counters(self, attempt: Attempt) -> list[tuple[RateLimitItem, str]]:
         counters: list[tuple[RateLimitItem, str]] = []
         if self._account is not None:
-            counters.append((self._account, attempt.account))
+            counters.append((self._account, _digest(attempt.account, attempt.address or "")))
+        if self._account_total is not None:
+            counters.append((self._account_total, attempt.account))
+        return counters
+
+    def _counters(self, attempt: Attempt) -> list[tuple[RateLimitItem, str]]:
+        counters = self._account_counters(attempt)
         if self._address is not None and attempt.address:
             counters.append((self._address, _digest(attempt.address)))
         return counters
@@ -150,12 +170,11 @@ class LoginThrottle:
             log.warning("login throttle unavailable, failure not counted: %s", exc)
 
     async def succeeded(self, attempt: Attempt) -> None:
-        """The owner proved who they are: their account's count starts again (the
+        """The owner proved who they are: their account's counts start again (the
         address's does not, or one known account would let an address guess on others)."""
-        if self._account is None:
-            return
         try:
-            await self._limiter.clear(self._account, attempt.account)
+            for item, key in self._account_counters(attempt):
+                await self._limiter.clear(item, key)
         except StorageError as exc:
             log.warning("login throttle unavailable, count not cleared: %s", exc)
 
