@@ -11,8 +11,8 @@ from tests.support import OrgBuilder
 from workorder.auth.actor import Actor, Scope
 from workorder.auth.attachments import downloadable, may_download
 from workorder.errors import ErrorCode, FlowError
-from workorder.flows.attachments import clean_content_type, clean_filename, store_upload
-from workorder.flows.templates import create_template
+from workorder.flows.templates.versions import create_template
+from workorder.flows.tickets.attachments import clean_content_type, clean_filename, store_upload
 from workorder.models import (
     Attachment,
     Status,

@@ -9,10 +9,11 @@ import pytest
 from tests.shop import Shop
 from workorder.auth.actor import Actor
 from workorder.errors import ErrorCode, FlowError
-from workorder.flows import batch
-from workorder.flows.ticket_care import close_ticket
-from workorder.flows.ticket_create import NewTicket, create_ticket
-from workorder.flows.ticket_work import claim_ticket, forward_ticket
+from workorder.flows.batch import batch
+from workorder.flows.tickets.closing import close_ticket
+from workorder.flows.tickets.create import NewTicket, create_ticket
+from workorder.flows.tickets.handling import claim_ticket
+from workorder.flows.tickets.moves import forward_ticket
 from workorder.models import (
     EventKind,
     Notification,

@@ -8,7 +8,7 @@ import pytest
 from tests.support import OrgBuilder
 from workorder.auth.actor import Actor, Scope
 from workorder.errors import ErrorCode, FlowError
-from workorder.flows.customers import (
+from workorder.flows.customers.accounts import (
     FUZZY_LIMIT,
     create_contact,
     create_customer,
@@ -17,8 +17,8 @@ from workorder.flows.customers import (
     update_contact,
     update_customer,
 )
-from workorder.flows.tenants import update_tenant_settings
-from workorder.flows.ticket_create import NewTicket, create_ticket
+from workorder.flows.org.tenants import update_tenant_settings
+from workorder.flows.tickets.create import NewTicket, create_ticket
 from workorder.models import Contact, Customer, CustomerKind, CustomerLookupMode
 
 Call = Callable[[], Awaitable[object]]

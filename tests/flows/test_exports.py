@@ -19,13 +19,16 @@ from tests.schema.test_ticket_list_statements import counting
 from tests.shop import Shop
 from workorder.auth.actor import Actor
 from workorder.errors import ErrorCode, FlowError
-from workorder.flows import exports, jobs, tenants, ticket_care, ticket_work
-from workorder.flows.exports import ExportRequest, RecordSheet
-from workorder.flows.template_config import FieldDefinition, FieldType
-from workorder.flows.templates import create_template
-from workorder.flows.ticket_create import NewTicket, create_ticket
-from workorder.flows.ticket_filters import TicketFilter
-from workorder.flows.ticket_views import ListSpec
+from workorder.flows.batch import jobs
+from workorder.flows.exports import exports
+from workorder.flows.exports.exports import ExportRequest, RecordSheet
+from workorder.flows.org import tenants
+from workorder.flows.templates.config import FieldDefinition, FieldType
+from workorder.flows.templates.versions import create_template
+from workorder.flows.tickets import handling, interactions, moves, notes, urging
+from workorder.flows.tickets.create import NewTicket, create_ticket
+from workorder.flows.views.filters import TicketFilter
+from workorder.flows.views.lists import ListSpec
 from workorder.models import Channel, Customer, Direction, Job, JobStatus, Template, Ticket
 from workorder.sheets import Cell, SheetFormat, csv_safe
 from workorder.storage import LocalStorage
@@ -59,9 +62,9 @@ async def order_story(shop: Shop) -> tuple[Ticket, Ticket, Ticket]:
     second = await in_finance(shop, "A-2")
     hidden = await in_sales(shop, "Secret order")
     ann, fay = shop.actor("ann"), shop.actor("fay")
-    await ticket_care.urge_ticket(ann, first.id, comment="customer called twice")
-    await ticket_care.note_ticket(ann, first.id, "=cmd|' /C calc'!A0")
-    await ticket_care.log_interaction(
+    await urging.urge_ticket(ann, first.id, comment="customer called twice")
+    await notes.note_ticket(ann, first.id, "=cmd|' /C calc'!A0")
+    await interactions.log_interaction(
         ann,
         first.id,
         channel=Channel.PHONE,
@@ -72,8 +75,8 @@ async def order_story(shop: Shop) -> tuple[Ticket, Ticket, Ticket]:
     )
     customer = await Customer.create(tenant_id=shop.org.tenant.id, name="Li Lei")
     await Ticket.filter(id=first.id).update(customer_id=customer.id)  # taken over the phone
-    await ticket_work.claim_ticket(fay, second.id)
-    await ticket_work.return_ticket(fay, second.id, "no payment yet")
+    await handling.claim_ticket(fay, second.id)
+    await moves.return_ticket(fay, second.id, "no payment yet")
     return first, second, hidden
 
 
@@ -149,7 +152,7 @@ async def test_the_workbook_has_the_visible_tickets_and_their_records(
 
 async def test_csv_is_a_zip_of_the_chosen_sheets_safe_to_open(shop: Shop, file_store: LocalStorage):
     first = await in_finance(shop, '=HYPERLINK("http://evil")')
-    await ticket_care.urge_ticket(shop.actor("ann"), first.id, comment="+1 please")
+    await urging.urge_ticket(shop.actor("ann"), first.id, comment="+1 please")
     fay = await granted(shop, "fay", exports.EXPORT)
 
     job, data = await run_export(
@@ -280,7 +283,7 @@ async def test_an_export_reads_a_page_of_tickets_in_a_fixed_number_of_statements
     admin = shop.org.admin_actor
     for n in range(6):
         ticket = await in_finance(shop, f"A-{n}")
-        await ticket_care.urge_ticket(shop.actor("ann"), ticket.id, comment=f"urge {n}")
+        await urging.urge_ticket(shop.actor("ann"), ticket.id, comment=f"urge {n}")
 
     async def statements(chunk: int, spec: ListSpec) -> int:
         monkeypatch.setattr(exports, "CHUNK", chunk)
@@ -328,7 +331,7 @@ async def complaint_under_review(shop: Shop) -> tuple[Template, Ticket]:
         ann,
         NewTicket(template_id=template.id, title="C-1", fields={"summary": "late", "salary": 9000}),
     )
-    return template, await ticket_work.forward_ticket(ann, ticket.id)
+    return template, await moves.forward_ticket(ann, ticket.id)
 
 
 async def test_a_field_the_current_step_hides_stays_blank_in_the_export(

@@ -19,7 +19,8 @@ from tortoise.connection import get_connection
 
 from tests.support import OrgBuilder
 from workorder.errors import ErrorCode
-from workorder.flows.field_values import (
+from workorder.flows.templates.config import TemplateConfig, parse_config
+from workorder.flows.templates.field_values import (
     NAIVE_DATETIME,
     NOT_AN_OBJECT,
     NOT_EDITABLE,
@@ -32,7 +33,6 @@ from workorder.flows.field_values import (
     load_lookups,
     validate_values,
 )
-from workorder.flows.template_config import TemplateConfig, parse_config
 from workorder.ids import to_global_id
 from workorder.models import Attachment, Dictionary, DictionaryItem
 

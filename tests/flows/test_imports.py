@@ -20,11 +20,14 @@ from tests.flows.test_jobs import claimed, pause_runner
 from tests.shop import Shop
 from workorder.auth.actor import Actor
 from workorder.errors import ErrorCode, FlowError
-from workorder.flows import exports, imports, jobs, templates, ticket_create
-from workorder.flows.attachments import store_upload
-from workorder.flows.imports import ImportRequest
-from workorder.flows.template_config import FieldDefinition, FieldType
-from workorder.flows.ticket_common import now
+from workorder.flows.batch import jobs
+from workorder.flows.clock import now
+from workorder.flows.exports import exports, imports
+from workorder.flows.exports.imports import ImportRequest
+from workorder.flows.templates import versions as templates
+from workorder.flows.templates.config import FieldDefinition, FieldType
+from workorder.flows.tickets import create as ticket_create
+from workorder.flows.tickets.attachments import store_upload
 from workorder.models import (
     Customer,
     EventKind,

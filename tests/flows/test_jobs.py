@@ -14,10 +14,11 @@ from tests.flows.test_batch import Recorder, granted, in_finance, in_sales
 from tests.shop import Shop
 from workorder.auth.actor import Actor
 from workorder.errors import ErrorCode, FlowError
-from workorder.flows import batch, jobs, ticket_care
-from workorder.flows.ticket_common import now
-from workorder.flows.ticket_filters import TicketFilter
-from workorder.flows.ticket_views import ListSpec, View
+from workorder.flows.batch import batch, jobs
+from workorder.flows.clock import now
+from workorder.flows.tickets import closing
+from workorder.flows.views.filters import TicketFilter
+from workorder.flows.views.lists import ListSpec, View
 from workorder.models import EventKind, Job, JobStatus, Status, Ticket, TicketEvent
 from workorder.subscriptions.channels import job_channel
 
@@ -155,7 +156,7 @@ async def test_a_job_killed_half_way_resumes_without_touching_a_ticket_twice(
     fay = await granted(shop, "fay", batch.BATCH)
     tickets = [await in_finance(shop, f"A-{n}") for n in range(5)]
     job = await start_close(fay)
-    real_close = ticket_care.close_ticket
+    real_close = closing.close_ticket
     calls = 0
 
     async def close_then_die(*args: Any, **kwargs: Any) -> Ticket:
@@ -171,12 +172,12 @@ async def test_a_job_killed_half_way_resumes_without_touching_a_ticket_twice(
             await asyncio.sleep(0)
         return closed
 
-    monkeypatch.setattr(ticket_care, "close_ticket", close_then_die)
+    monkeypatch.setattr(closing, "close_ticket", close_then_die)
     running = await claimed(job, "doomed")
     killed = asyncio.create_task(jobs.execute(running, "doomed", bus=None, chunk=2))
     with pytest.raises(asyncio.CancelledError):
         await killed
-    monkeypatch.setattr(ticket_care, "close_ticket", real_close)
+    monkeypatch.setattr(closing, "close_ticket", real_close)
 
     halfway = await Job.get(id=job.id)
     assert (halfway.status, halfway.done, halfway.lease_owner) == (JobStatus.RUNNING, 2, "doomed")
@@ -248,7 +249,7 @@ async def test_an_unexpected_error_fails_one_item_not_the_job(
 ):
     fay = await granted(shop, "fay", batch.BATCH)
     first, second = await in_finance(shop, "A-1"), await in_finance(shop, "A-2")
-    real_close = ticket_care.close_ticket
+    real_close = closing.close_ticket
 
     async def broken_on_first(actor: Actor, ticket_id: int, *args: Any, **kwargs: Any) -> Ticket:
         if ticket_id == first.id:
@@ -256,7 +257,7 @@ async def test_an_unexpected_error_fails_one_item_not_the_job(
             raise RuntimeError("bug")
         return await real_close(actor, ticket_id, *args, **kwargs)
 
-    monkeypatch.setattr(ticket_care, "close_ticket", broken_on_first)
+    monkeypatch.setattr(closing, "close_ticket", broken_on_first)
     job = await start_close(fay)
     done = await jobs.execute(await claimed(job), "test-runner", bus=None)
 

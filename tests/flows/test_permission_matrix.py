@@ -8,12 +8,11 @@ import pytest
 from tests.shop import Shop
 from workorder.auth.actor import Actor, Scope
 from workorder.errors import ErrorCode, FlowError
-from workorder.flows import ticket_care as care
-from workorder.flows import ticket_work as work
-from workorder.flows.available import available_actions
-from workorder.flows.state_machine import Action
-from workorder.flows.templates import update_template
-from workorder.flows.ticket_create import NewTicket, create_ticket
+from workorder.flows.templates.versions import update_template
+from workorder.flows.tickets import closing, handling, interactions, moves, notes, team, urging
+from workorder.flows.tickets.available import available_actions
+from workorder.flows.tickets.create import NewTicket, create_ticket
+from workorder.flows.tickets.state_machine import Action
 from workorder.models import Channel, Direction, TeamAccess, Ticket, TicketEvent
 
 OK = "ok"
@@ -46,27 +45,27 @@ async def _at_finance(shop: Shop) -> Ticket:
     ticket = await create_ticket(
         ann, NewTicket(template_id=shop.order.id, title="Kettle", fields={"order_no": "A-1"})
     )
-    ticket = await work.forward_ticket(ann, ticket.id)
-    return await work.claim_ticket(shop.actor("cal"), ticket.id)
+    ticket = await moves.forward_ticket(ann, ticket.id)
+    return await handling.claim_ticket(shop.actor("cal"), ticket.id)
 
 
 def _doing(shop: Shop, action: Action) -> Callable[[Actor, int], Awaitable[object]]:
     u = shop.users
     return {
-        Action.SAVE: lambda a, t: work.save_ticket(a, t, description="more detail"),
-        Action.ASSIGN: lambda a, t: work.assign_ticket(a, t, u["fay"].id),
-        Action.FORWARD: lambda a, t: work.forward_ticket(a, t, fields={"paid": True}),
-        Action.RETURN: lambda a, t: work.return_ticket(a, t, "wrong amount"),
-        Action.TRANSFER: lambda a, t: work.transfer_ticket(a, t, user_ids=[u["walt"].id]),
-        Action.URGE: lambda a, t: care.urge_ticket(a, t, "hurry"),
-        Action.NOTE: lambda a, t: care.note_ticket(a, t, "called the bank"),
-        Action.CLOSE: lambda a, t: care.close_ticket(a, t, "done"),
-        Action.VOID: lambda a, t: care.void_ticket(a, t, "duplicate"),
-        Action.DELETE: lambda a, t: care.delete_ticket(a, t),
-        Action.CHANGE_OWNER: lambda a, t: care.change_owner(a, t, u["fay"].id),
-        Action.ADD_TEAM_MEMBER: lambda a, t: care.add_team_member(a, t, u["max"].id),
-        Action.FOLLOW: lambda a, t: care.follow_ticket(a, t),
-        Action.LOG_INTERACTION: lambda a, t: care.log_interaction(
+        Action.SAVE: lambda a, t: handling.save_ticket(a, t, description="more detail"),
+        Action.ASSIGN: lambda a, t: handling.assign_ticket(a, t, u["fay"].id),
+        Action.FORWARD: lambda a, t: moves.forward_ticket(a, t, fields={"paid": True}),
+        Action.RETURN: lambda a, t: moves.return_ticket(a, t, "wrong amount"),
+        Action.TRANSFER: lambda a, t: moves.transfer_ticket(a, t, user_ids=[u["walt"].id]),
+        Action.URGE: lambda a, t: urging.urge_ticket(a, t, "hurry"),
+        Action.NOTE: lambda a, t: notes.note_ticket(a, t, "called the bank"),
+        Action.CLOSE: lambda a, t: closing.close_ticket(a, t, "done"),
+        Action.VOID: lambda a, t: closing.void_ticket(a, t, "duplicate"),
+        Action.DELETE: lambda a, t: closing.delete_ticket(a, t),
+        Action.CHANGE_OWNER: lambda a, t: team.change_owner(a, t, u["fay"].id),
+        Action.ADD_TEAM_MEMBER: lambda a, t: team.add_team_member(a, t, u["max"].id),
+        Action.FOLLOW: lambda a, t: team.follow_ticket(a, t),
+        Action.LOG_INTERACTION: lambda a, t: interactions.log_interaction(
             a,
             t,
             channel=Channel.PHONE,
@@ -104,24 +103,24 @@ async def test_the_edit_limit_owner_makes_it_read_only_for_others(shop: Shop):
     ticket = await _at_finance(shop)
     ann = shop.actor("ann")
     for attempt in (
-        lambda: work.save_ticket(ann, ticket.id, description="x"),
-        lambda: care.note_ticket(ann, ticket.id, "x"),
+        lambda: handling.save_ticket(ann, ticket.id, description="x"),
+        lambda: notes.note_ticket(ann, ticket.id, "x"),
     ):
         with pytest.raises(FlowError) as refused:
             await attempt()
         assert refused.value.code == ErrorCode.FORBIDDEN
     # A team member given READ_WRITE may work on its content.
-    await care.add_team_member(
+    await team.add_team_member(
         shop.actor("cal"), ticket.id, shop.users["ann"].id, access=TeamAccess.READ_WRITE
     )
-    await care.note_ticket(ann, ticket.id, "now I may")
+    await notes.note_ticket(ann, ticket.id, "now I may")
 
 
 async def test_a_read_only_token_may_not_act(shop: Shop):
     ticket = await _at_finance(shop)
     reader = Actor.of(shop.users["cal"], scopes=frozenset({Scope.READ}))
     with pytest.raises(FlowError) as refused:
-        await work.save_ticket(reader, ticket.id, description="x")
+        await handling.save_ticket(reader, ticket.id, description="x")
     assert refused.value.code == ErrorCode.FORBIDDEN
     assert {a.action for a in await available_actions(reader, ticket)} <= {
         Action.URGE,
@@ -136,39 +135,39 @@ async def test_claim_submit_and_reopen_in_their_own_statuses(shop: Shop):
         ann, NewTicket(template_id=shop.order.id, title="Draft", submit=False)
     )
     assert draft.status == "NEW"
-    from workorder.flows.ticket_create import submit_ticket
+    from workorder.flows.tickets.create import submit_ticket
 
     with pytest.raises(FlowError) as incomplete:
         await submit_ticket(ann, draft.id)  # order_no is required to submit
     assert incomplete.value.code == ErrorCode.INVALID
-    await work.save_ticket(ann, draft.id, fields={"order_no": "A-2"})
+    await handling.save_ticket(ann, draft.id, fields={"order_no": "A-2"})
     submitted = await submit_ticket(ann, draft.id)
     assert submitted.status == "IN_PROGRESS"
-    pending = await work.forward_ticket(ann, submitted.id)
+    pending = await moves.forward_ticket(ann, submitted.id)
     with pytest.raises(FlowError) as not_yours:
-        await work.claim_ticket(bob, pending.id)
+        await handling.claim_ticket(bob, pending.id)
     assert not_yours.value.code == ErrorCode.NOT_FOUND
     with pytest.raises(FlowError) as wrong:
-        await work.forward_ticket(cal, pending.id)  # PENDING: claim it first
+        await moves.forward_ticket(cal, pending.id)  # PENDING: claim it first
     assert wrong.value.code == ErrorCode.WRONG_STATUS
-    claimed = await work.claim_ticket(cal, pending.id)
-    done = await care.close_ticket(cal, claimed.id)
+    claimed = await handling.claim_ticket(cal, pending.id)
+    done = await closing.close_ticket(cal, claimed.id)
     with pytest.raises(FlowError) as closed:
-        await work.claim_ticket(cal, done.id)
+        await handling.claim_ticket(cal, done.id)
     assert closed.value.code == ErrorCode.WRONG_STATUS
     with pytest.raises(FlowError) as agent:
-        await care.reopen_ticket(cal, done.id)
+        await closing.reopen_ticket(cal, done.id)
     assert agent.value.code == ErrorCode.FORBIDDEN
-    reopened = await care.reopen_ticket(shop.actor("fay"), done.id, "customer called back")
+    reopened = await closing.reopen_ticket(shop.actor("fay"), done.id, "customer called back")
     assert (reopened.status, reopened.assignee_id) == ("IN_PROGRESS", shop.users["cal"].id)
 
 
 async def test_stale_versions_are_refused(shop: Shop):
     ticket = await _at_finance(shop)
     cal = shop.actor("cal")
-    await work.save_ticket(cal, ticket.id, description="first", expected_version=ticket.version)
+    await handling.save_ticket(cal, ticket.id, description="first", expected_version=ticket.version)
     with pytest.raises(FlowError) as stale:
-        await work.save_ticket(
+        await handling.save_ticket(
             cal, ticket.id, description="second", expected_version=ticket.version
         )
     assert stale.value.code == ErrorCode.STALE

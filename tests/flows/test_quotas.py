@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from tests.flows.test_batch import granted, in_finance, in_sales
 from tests.shop import Shop
 from workorder.errors import ErrorCode, FlowError
-from workorder.flows import batch, quotas
-from workorder.flows.quotas import Quota, even_split, pair, plan_shares
-from workorder.flows.ticket_filters import TicketFilter
-from workorder.flows.ticket_views import ListSpec
-from workorder.flows.ticket_work import assign_ticket, claim_ticket
+from workorder.flows.batch import batch, quotas
+from workorder.flows.batch.quotas import Quota, even_split, pair, plan_shares
+from workorder.flows.tickets.handling import assign_ticket, claim_ticket
+from workorder.flows.views.filters import TicketFilter
+from workorder.flows.views.lists import ListSpec
 from workorder.models import (
     Department,
     EventKind,
@@ -310,7 +310,7 @@ async def test_a_ticket_claimed_meanwhile_stays_with_its_claimer(
             await claim_ticket(cal_actor, ticket_id)
         return await assign_ticket(actor, ticket_id, user_id, **kw)
 
-    monkeypatch.setattr("workorder.flows.quotas.assign_ticket", racing)
+    monkeypatch.setattr("workorder.flows.batch.quotas.assign_ticket", racing)
     result = await quotas.assign_with_quota(
         fay, ticket_ids=[t.id for t in tickets], quotas=[Quota(shop.users["fay"].id, 2)], limit=200
     )

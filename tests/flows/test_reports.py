@@ -46,7 +46,7 @@ from tests.support import OrgBuilder
 from workorder.auth.actor import Actor
 from workorder.auth.visibility import reach_of
 from workorder.errors import ErrorCode, FlowError
-from workorder.flows.reports import (
+from workorder.flows.reports.reports import (
     GroupBy,
     Report,
     ReportFilter,
@@ -56,7 +56,7 @@ from workorder.flows.reports import (
     period_start,
     ticket_report,
 )
-from workorder.flows.templates import create_template
+from workorder.flows.templates.versions import create_template
 from workorder.models import (
     EventKind,
     Group,

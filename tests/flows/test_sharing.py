@@ -9,8 +9,8 @@ import pytest
 from tests.support import OrgBuilder
 from workorder.auth.actor import Actor, Scope
 from workorder.errors import ErrorCode, FlowError
-from workorder.flows.departments import create_department
-from workorder.flows.sharing import (
+from workorder.flows.org.departments import create_department
+from workorder.flows.views.sharing import (
     create_sharing_rule,
     delete_sharing_rule,
     list_sharing_rules,

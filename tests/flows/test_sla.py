@@ -12,7 +12,7 @@ from tests.shop import Shop
 from tests.support import OrgBuilder
 from workorder.auth.actor import Actor
 from workorder.errors import ErrorCode, FlowError
-from workorder.flows.sla import (
+from workorder.flows.sla.sla import (
     Breach,
     list_policies,
     raise_breaches,
@@ -20,10 +20,11 @@ from workorder.flows.sla import (
     run_sla_scheduler,
     set_policy,
 )
-from workorder.flows.templates import create_template
-from workorder.flows.ticket_care import close_ticket, urge_ticket, void_ticket
-from workorder.flows.ticket_create import NewTicket, create_ticket
-from workorder.flows.ticket_work import claim_ticket, save_ticket
+from workorder.flows.templates.versions import create_template
+from workorder.flows.tickets.closing import close_ticket, void_ticket
+from workorder.flows.tickets.create import NewTicket, create_ticket
+from workorder.flows.tickets.handling import claim_ticket, save_ticket
+from workorder.flows.tickets.urging import urge_ticket
 from workorder.models import (
     Notification,
     NotificationKind,

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from workorder.errors import FlowError
-from workorder.flows.template_config import FieldDefinition, Step, TemplateConfig, check_config
+from workorder.flows.templates.config import FieldDefinition, Step, TemplateConfig, check_config
 
 
 def _config(*steps: dict[str, Any], fields: list[dict[str, Any]] | None = None) -> TemplateConfig:

@@ -5,8 +5,12 @@ import pytest
 from tests.support import OrgBuilder
 from workorder.auth.actor import Actor, Scope
 from workorder.errors import ErrorCode, FlowError
-from workorder.flows.common import KEEP
-from workorder.flows.tenants import customer_lookup_mode, tenant_settings, update_tenant_settings
+from workorder.flows.org.cleaning import KEEP
+from workorder.flows.org.tenants import (
+    customer_lookup_mode,
+    tenant_settings,
+    update_tenant_settings,
+)
 from workorder.models import CustomerLookupMode, Role, Tenant
 
 

@@ -4,9 +4,11 @@ import pytest
 
 from tests.shop import Shop
 from workorder.errors import ErrorCode, FlowError
-from workorder.flows.ticket_care import close_ticket, urge_ticket
-from workorder.flows.ticket_create import NewTicket, create_ticket
-from workorder.flows.ticket_work import claim_ticket, forward_ticket, return_ticket
+from workorder.flows.tickets.closing import close_ticket
+from workorder.flows.tickets.create import NewTicket, create_ticket
+from workorder.flows.tickets.handling import claim_ticket
+from workorder.flows.tickets.moves import forward_ticket, return_ticket
+from workorder.flows.tickets.urging import urge_ticket
 from workorder.models import EventKind, Priority, Status, TicketEvent
 
 
@@ -74,7 +76,7 @@ async def test_returns_walk_back_through_the_trail(shop: Shop):
     )
     ticket = await forward_ticket(ann, ticket.id)
     assert (ticket.current_step, ticket.status) == ("manager", Status.PENDING)
-    from workorder.flows.ticket_work import assign_ticket
+    from workorder.flows.tickets.handling import assign_ticket
 
     ticket = await assign_ticket(shop.actor("sam"), ticket.id, shop.users["fay"].id)
     with pytest.raises(FlowError) as choose:

@@ -16,7 +16,7 @@ from tests.flows.test_batch import granted, in_finance, in_sales
 from tests.flows.test_exports import complaint_under_review
 from tests.shop import Shop
 from tests.support import OrgBuilder, gid
-from workorder.flows import exports, imports
+from workorder.flows.exports import exports, imports
 from workorder.models import Job, Source, Ticket
 
 JOB = (

@@ -30,7 +30,7 @@ from tests.jobs.test_runner import until
 from tests.shop import Shop
 from tests.subscriptions.test_live import NOTIFICATIONS, live, request, take
 from tests.support import Api, gid
-from workorder.flows import batch
+from workorder.flows.batch import batch
 from workorder.ids import pk_of
 from workorder.jobs.queue import SaqJobQueue
 from workorder.jobs.runner import Announce

@@ -6,5 +6,5 @@ when and where.
 
 # The kinds of job defined outside flows/jobs.py register themselves when imported: every
 # runner (and every server, which starts them) must know them all.
-from workorder.flows import exports as exports
-from workorder.flows import imports as imports
+from workorder.flows.exports import exports as exports
+from workorder.flows.exports import imports as imports

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
-from workorder.flows.jobs import (
+from workorder.flows.batch.jobs import (
     DEFAULT_LEASE,
     JobQueue,
     OnProgress,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from workorder.flows import sla
+from workorder.flows.sla import sla
 from workorder.models import Priority, SlaPolicy
 from workorder.resolvers.common import decode_id, mutate
 from workorder.schema.context import Info

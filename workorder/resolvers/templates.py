@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import strawberry
 
 from workorder.errors import FlowError
-from workorder.flows import templates
+from workorder.flows.templates import versions as templates
 from workorder.ids import pk_of
 from workorder.models import Template
 from workorder.resolvers.common import decode_id
