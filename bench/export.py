@@ -41,7 +41,7 @@ from tests.services import start_postgres
 from workorder import db
 from workorder.auth.actor import Actor
 from workorder.flows.batch import jobs
-from workorder.flows.exports import exports
+from workorder.flows.exports import exports, files
 from workorder.flows.exports.exports import ExportRequest
 from workorder.models import JobStatus, User
 from workorder.sheets import SheetFormat
@@ -169,7 +169,7 @@ async def _child(url: str, admin_id: int, fmt: str) -> dict[str, Any]:
             peak = sampler.stop()
             assert done is not None
             assert done.status == JobStatus.DONE, done.errors
-            file = exports.export_file_of(done)
+            file = files.export_file_of(done)
             assert file is not None
     return {
         "seconds": seconds,

@@ -25,7 +25,7 @@ from workorder.auth.attachments import downloadable
 from workorder.auth.sessions import authenticate
 from workorder.auth.tokens import TokenError
 from workorder.errors import ErrorCode, FlowError
-from workorder.flows.exports.exports import export_file
+from workorder.flows.exports.files import export_file
 from workorder.flows.tickets.attachments import clean_content_type
 from workorder.settings import Settings
 from workorder.storage import BlobNotFound, Storage

@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from tests.flows.test_batch import granted, in_finance
-from tests.flows.test_jobs import closed_events, pause_runner, start_close
+from tests.flows.batch.test_batch import granted, in_finance
+from tests.flows.batch.test_jobs import closed_events, pause_runner, start_close
 from tests.services import stop_child
 from tests.shop import Shop
 from workorder.flows.batch import batch, jobs
 from workorder.flows.clock import now
-from workorder.flows.exports import exports
+from workorder.flows.exports import columns, exports, files
 from workorder.flows.exports.exports import ExportRequest
 from workorder.flows.tickets import closing
 from workorder.jobs.queue import worker_functions
@@ -140,7 +140,7 @@ async def test_workorder_worker_runs_a_job_pushed_to_redis(shop: Shop, settings:
     from workorder.jobs.queue import SaqJobQueue
 
     assert settings.redis_url is not None
-    fay = await granted(shop, "fay", batch.BATCH, exports.EXPORT)
+    fay = await granted(shop, "fay", batch.BATCH, columns.EXPORT)
     tickets = [await in_finance(shop, f"A-{n}") for n in range(3)]
     queue = SaqJobQueue(settings.redis_url)
     storage = LocalStorage(settings.storage)  # the server's: workers must share it
@@ -190,7 +190,7 @@ async def test_workorder_worker_runs_a_job_pushed_to_redis(shop: Shop, settings:
     assert (done.done, done.failed) == (3, 0)
     assert [await closed_events(t.id) for t in tickets] == [1, 1, 1]
     # The worker's export is a file the server can hand out.
-    file = await exports.export_file(fay, export.id)
+    file = await files.export_file(fay, export.id)
     book = load_workbook(io.BytesIO(storage.path_of(file.sha256).read_bytes()), read_only=True)
     titles = [row[0] for row in book["Tickets"].iter_rows(values_only=True)]
     assert titles == ["Title", "A-0", "A-1", "A-2"]

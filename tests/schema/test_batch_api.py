@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.flows.test_batch import granted, in_finance, in_sales
+from tests.flows.batch.test_batch import granted, in_finance, in_sales
 from tests.shop import Shop
 from tests.support import gid
 from workorder.flows.batch import batch

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.flows.test_batch import granted, in_finance, in_sales
-from tests.flows.test_jobs import closed_events, pause_runner
+from tests.flows.batch.test_batch import granted, in_finance, in_sales
+from tests.flows.batch.test_jobs import closed_events, pause_runner
 from tests.shop import Shop
 from tests.subscriptions.test_live import live, request
 from tests.support import gid

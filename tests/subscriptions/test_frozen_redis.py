@@ -25,7 +25,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from tests import services
-from tests.flows.test_batch import granted
+from tests.flows.batch.test_batch import granted
 from tests.jobs.test_runner import until
 from tests.shop import Shop
 from tests.subscriptions.test_live import NOTIFICATIONS, live, request, take

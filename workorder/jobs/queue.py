@@ -52,7 +52,7 @@ def job_key(job_id: int) -> str:
 
 
 class SaqJobQueue:
-    """`flows.jobs.JobQueue` over saq: pushes `run_workorder_job(job_id)` once per job."""
+    """`flows.batch.jobs.JobQueue` over saq: pushes `run_workorder_job(job_id)` once per job."""
 
     def __init__(self, redis_url: str, options: RedisOptions | None = None) -> None:
         self.options = options or RedisOptions()

@@ -1,5 +1,5 @@
 """The multipart upload mutation. Thin: the size limit and the name cleaning live in
-flows/attachments."""
+flows/tickets/attachments."""
 
 from __future__ import annotations
 

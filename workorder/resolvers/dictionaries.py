@@ -1,4 +1,4 @@
-"""Dictionaries: queries and admin mutations, translated to flows/dictionaries."""
+"""Dictionaries: queries and admin mutations, translated to flows/templates/dictionaries."""
 
 from __future__ import annotations
 

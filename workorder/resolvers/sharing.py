@@ -1,4 +1,4 @@
-"""Sharing rules, for administrators: a thin translation to workorder.flows.sharing."""
+"""Sharing rules, for administrators: a thin translation to workorder.flows.views.sharing."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SLA policies: a thin translation to workorder.flows.sla."""
+"""SLA policies: a thin translation to workorder.flows.sla.sla."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Templates: queries and admin mutations, translated to flows/templates."""
+"""Templates: queries and admin mutations, translated to flows/templates/versions."""
 
 from __future__ import annotations
 

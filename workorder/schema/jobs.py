@@ -9,7 +9,8 @@ import strawberry
 from strawberry.scalars import JSON
 
 from workorder.flows.batch.batch import BatchKind
-from workorder.flows.exports.exports import RecordSheet, export_file_of
+from workorder.flows.exports.columns import RecordSheet
+from workorder.flows.exports.files import export_file_of
 from workorder.flows.views.lists import View
 from workorder.models import Job, JobStatus
 from workorder.schema.errors import UserError

@@ -258,7 +258,7 @@ def batch_params(spec: ListSpec, action: BatchAction) -> dict[str, Any]:
 @dataclass(frozen=True, slots=True)
 class BatchJob:
     """A batch action over every ticket a list query matches, each through the single
-    action's flow function (the rules, event and notifications of `flows/batch.py`)."""
+    action's flow function (the rules, event and notifications of `flows/batch/batch.py`)."""
 
     kind: BatchKind
     item_key: str = "ticketId"

@@ -5,7 +5,7 @@ size-limited and hashed like any other upload. Starting an import reads the file
 refuse, before anything is stored, what cannot work at all: a file that is not the format
 its name says, an empty one, one with too many rows, one without a column a ticket of the
 template cannot be created without. Then each row is one item of an ItemJobKind job (see
-flows/jobs.py): it goes through `create_ticket`, the very function a single create uses,
+flows/batch/jobs.py): it goes through `create_ticket`, the very function a single create uses,
 inside the item's transaction with the job's progress marker, so:
 - a bad row is refused whole, with the create's own error, its row number and its column,
   and leaves no half-made ticket (the item's savepoint is rolled back);
@@ -38,7 +38,7 @@ from workorder.auth.attachments import downloadable
 from workorder.auth.permissions import require_write
 from workorder.errors import FlowError, forbidden, invalid, not_found
 from workorder.flows.batch.jobs import Checked, JobEnv, JobQueue, enqueue, register
-from workorder.flows.exports.exports import SYSTEM_COLUMNS, check_time_zone
+from workorder.flows.exports.columns import SYSTEM_COLUMNS, check_time_zone
 from workorder.flows.templates.config import FieldDefinition, FieldType, TemplateConfig
 from workorder.flows.tickets import create as ticket_create
 from workorder.flows.tickets.create import NewTicket

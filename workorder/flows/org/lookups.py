@@ -6,10 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
 from workorder.errors import not_found
-from workorder.models import (
-    Group,
-    User,
-)
+from workorder.models import Group, User
 
 
 async def members_of(group_id: int) -> list[User]:

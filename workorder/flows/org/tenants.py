@@ -12,7 +12,7 @@ from workorder.auth.actor import Actor
 from workorder.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
 from workorder.auth.permissions import require_admin
 from workorder.errors import conflict, invalid, not_found
-from workorder.flows.exports.exports import check_export_setting
+from workorder.flows.exports.columns import check_export_setting
 from workorder.flows.org.cleaning import KEEP, Keep, clean_name
 from workorder.models import CustomerLookupMode, Role, Tenant, User
 

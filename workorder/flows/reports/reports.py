@@ -49,10 +49,8 @@ time — SQLite `date(…)` and `julianday` differences, PostgreSQL `date_trunc`
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any, cast
 
 from pypika_tortoise.functions import Cast, Extract
@@ -64,28 +62,19 @@ from workorder.auth.actor import Actor
 from workorder.auth.reports import ReportScope, report_scope
 from workorder.auth.visibility import Reach
 from workorder.errors import invalid
+from workorder.flows.reports.spec import (
+    Figures,
+    GroupBy,
+    Report,
+    ReportFilter,
+    ReportRow,
+    ReportSpec,
+    TimeBasis,
+)
 from workorder.models import EventKind, Role, Status, Ticket, TicketEvent, User
 
 MAX_PERIODS = 366
 MAX_LISTED = 100
-
-
-class TimeBasis(StrEnum):
-    CREATED = "CREATED"
-    DONE = "DONE"
-
-
-class GroupBy(StrEnum):
-    AGENT = "AGENT"
-    GROUP = "GROUP"
-    TEMPLATE = "TEMPLATE"
-    DAY = "DAY"
-    WEEK = "WEEK"
-    MONTH = "MONTH"
-
-    @property
-    def is_period(self) -> bool:
-        return self in (GroupBy.DAY, GroupBy.WEEK, GroupBy.MONTH)
 
 
 # Row figure → the event kind it counts.
@@ -108,79 +97,6 @@ EVENT_KEYS = {
     GroupBy.GROUP: "ticket__current_group_id",
     GroupBy.TEMPLATE: "ticket__template_id",
 }
-
-
-@dataclass(frozen=True)
-class ReportFilter:
-    role: Role | None = None
-    agent_ids: tuple[int, ...] = ()
-    template_ids: tuple[int, ...] = ()
-    group_ids: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True)
-class ReportSpec:
-    start: datetime
-    end: datetime
-    basis: TimeBasis = TimeBasis.CREATED
-    group_by: GroupBy = GroupBy.AGENT
-    filter: ReportFilter = field(default_factory=ReportFilter)
-
-
-@dataclass
-class Figures:
-    """One row's counts, and the sums behind its means (so totals weigh rows correctly)."""
-
-    created: int = 0
-    claimed: int = 0
-    forwarded: int = 0
-    returned: int = 0
-    transferred: int = 0
-    urged: int = 0
-    done: int = 0
-    open_at_end: int = 0
-    first_response_sum: float = 0.0
-    first_response_count: int = 0
-    handling_sum: float = 0.0
-    handling_count: int = 0
-    survey_sum: float = 0.0
-    survey_count: int = 0
-
-    @property
-    def mean_first_response_seconds(self) -> float | None:
-        return _mean(self.first_response_sum, self.first_response_count)
-
-    @property
-    def mean_handling_seconds(self) -> float | None:
-        return _mean(self.handling_sum, self.handling_count)
-
-    @property
-    def mean_survey_score(self) -> float | None:
-        return _mean(self.survey_sum, self.survey_count)
-
-    def add(self, other: Figures) -> None:
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-
-def _mean(total: float, count: int) -> float | None:
-    return round(total / count, 3) if count else None
-
-
-@dataclass(frozen=True)
-class ReportRow:
-    """`key`: the agent, group or template id (None: the row without one), or the period's
-    first day."""
-
-    key: int | date | None
-    figures: Figures
-
-
-@dataclass(frozen=True)
-class Report:
-    spec: ReportSpec
-    rows: list[ReportRow]
-    totals: Figures
 
 
 # --- dialect-aware terms -------------------------------------------------------------------

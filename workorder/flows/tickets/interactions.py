@@ -9,12 +9,7 @@ from workorder.errors import invalid
 from workorder.flows.tickets.opening import apply, open_ticket, record
 from workorder.flows.tickets.state_machine import Action
 from workorder.flows.unit_of_work import Bus, unit_of_work
-from workorder.models import (
-    Channel,
-    Direction,
-    EventKind,
-    Interaction,
-)
+from workorder.models import Channel, Direction, EventKind, Interaction
 
 
 async def log_interaction(

@@ -11,12 +11,7 @@ from workorder.flows.tickets.notifications import label, notify
 from workorder.flows.tickets.opening import apply, open_ticket, record
 from workorder.flows.tickets.state_machine import Action
 from workorder.flows.unit_of_work import Bus, unit_of_work
-from workorder.models import (
-    EventKind,
-    NotificationKind,
-    Ticket,
-    TicketAttachment,
-)
+from workorder.models import EventKind, NotificationKind, Ticket, TicketAttachment
 
 
 async def note_ticket(

@@ -1,4 +1,4 @@
-"""A user's notifications: read state only; they are written by the ticket actions."""
+"""Notifications: those the ticket actions write (and the status mail), and a user's read state."""
 
 from __future__ import annotations
 
@@ -9,13 +9,7 @@ from workorder.flows.clock import now
 from workorder.flows.templates.config import TemplateConfig
 from workorder.flows.unit_of_work import Bus, UnitOfWork, unit_of_work
 from workorder.mail.outbox import enqueue
-from workorder.models import (
-    Notification,
-    NotificationKind,
-    Status,
-    Ticket,
-    TicketEvent,
-)
+from workorder.models import Notification, NotificationKind, Status, Ticket, TicketEvent
 from workorder.subscriptions.channels import user_channel
 
 

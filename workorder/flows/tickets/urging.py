@@ -9,13 +9,7 @@ from workorder.flows.tickets.notifications import label, notify
 from workorder.flows.tickets.opening import apply, open_ticket, record
 from workorder.flows.tickets.state_machine import Action
 from workorder.flows.unit_of_work import Bus, unit_of_work
-from workorder.models import (
-    PRIORITY_ORDER,
-    EventKind,
-    NotificationKind,
-    Status,
-    Ticket,
-)
+from workorder.models import PRIORITY_ORDER, EventKind, NotificationKind, Status, Ticket
 
 
 async def urge_ticket(

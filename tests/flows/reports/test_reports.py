@@ -46,16 +46,8 @@ from tests.support import OrgBuilder
 from workorder.auth.actor import Actor
 from workorder.auth.visibility import reach_of
 from workorder.errors import ErrorCode, FlowError
-from workorder.flows.reports.reports import (
-    GroupBy,
-    Report,
-    ReportFilter,
-    ReportSpec,
-    TimeBasis,
-    next_period,
-    period_start,
-    ticket_report,
-)
+from workorder.flows.reports.reports import next_period, period_start, ticket_report
+from workorder.flows.reports.spec import GroupBy, Report, ReportFilter, ReportSpec, TimeBasis
 from workorder.flows.templates.versions import create_template
 from workorder.models import (
     EventKind,

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.flows.test_batch import granted, in_finance, in_sales
+from tests.flows.batch.test_batch import granted, in_finance, in_sales
 from tests.shop import Shop
 from workorder.errors import ErrorCode, FlowError
 from workorder.flows.batch import batch, quotas

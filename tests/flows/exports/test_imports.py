@@ -14,15 +14,15 @@ from zoneinfo import ZoneInfo
 import pytest
 import xlsxwriter
 
-from tests.flows.test_batch import granted, in_finance
-from tests.flows.test_exports import run_export
-from tests.flows.test_jobs import claimed, pause_runner
+from tests.flows.batch.test_batch import granted, in_finance
+from tests.flows.batch.test_jobs import claimed, pause_runner
+from tests.flows.exports.test_exports import run_export
 from tests.shop import Shop
 from workorder.auth.actor import Actor
 from workorder.errors import ErrorCode, FlowError
 from workorder.flows.batch import jobs
 from workorder.flows.clock import now
-from workorder.flows.exports import exports, imports
+from workorder.flows.exports import columns, imports
 from workorder.flows.exports.imports import ImportRequest
 from workorder.flows.templates import versions as templates
 from workorder.flows.templates.config import FieldDefinition, FieldType
@@ -265,7 +265,7 @@ async def test_an_import_killed_half_way_creates_no_ticket_twice(
 
 
 async def test_exports_and_imports_are_different_grants(shop: Shop, file_store: LocalStorage):
-    exporter = await granted(shop, "ann", exports.EXPORT)
+    exporter = await granted(shop, "ann", columns.EXPORT)
     with pytest.raises(FlowError) as refused:
         await start(exporter, file_store, shop, "a.csv", HEADER.encode())
     assert refused.value.code == ErrorCode.FORBIDDEN

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.flows.test_batch import Recorder, granted, in_finance, in_sales
+from tests.flows.batch.test_batch import Recorder, granted, in_finance, in_sales
 from tests.shop import Shop
 from workorder.auth.actor import Actor
 from workorder.errors import ErrorCode, FlowError

@@ -13,15 +13,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
-from tests.flows.test_batch import granted, in_finance, in_sales
-from tests.flows.test_jobs import claimed, pause_runner
+from tests.flows.batch.test_batch import granted, in_finance, in_sales
+from tests.flows.batch.test_jobs import claimed, pause_runner
 from tests.schema.test_ticket_list_statements import counting
 from tests.shop import Shop
 from workorder.auth.actor import Actor
 from workorder.errors import ErrorCode, FlowError
 from workorder.flows.batch import jobs
-from workorder.flows.exports import exports
-from workorder.flows.exports.exports import ExportRequest, RecordSheet
+from workorder.flows.exports import exports, files
+from workorder.flows.exports.columns import EXPORT, RecordSheet, field_cell
+from workorder.flows.exports.exports import ExportRequest
 from workorder.flows.org import tenants
 from workorder.flows.templates.config import FieldDefinition, FieldType
 from workorder.flows.templates.versions import create_template
@@ -43,7 +44,7 @@ async def run_export(actor: Actor, file_store: LocalStorage, **request: Any) -> 
     job = await exports.start_export(actor, ExportRequest(**request), storage=file_store)
     done = await jobs.execute(await claimed(job), "test-runner", bus=None, storage=file_store)
     assert done is not None and done.status == JobStatus.DONE, done and done.errors
-    found = exports.export_file_of(done)
+    found = files.export_file_of(done)
     assert found is not None
     return done, file_store.path_of(found.sha256).read_bytes()
 
@@ -84,7 +85,7 @@ async def test_an_export_needs_the_grant_and_checks_its_input(shop: Shop, file_s
     with pytest.raises(FlowError) as refused:
         await exports.start_export(shop.actor("cal"), ExportRequest(), storage=file_store)
     assert refused.value.code == ErrorCode.FORBIDDEN
-    fay = await granted(shop, "fay", exports.EXPORT)
+    fay = await granted(shop, "fay", EXPORT)
     for request, field in [
         (ExportRequest(columns=("number", "colour")), ["columns", "1"]),
         (ExportRequest(columns=("field.no_such_field",)), ["columns", "0"]),
@@ -101,7 +102,7 @@ async def test_the_workbook_has_the_visible_tickets_and_their_records(
     shop: Shop, file_store: LocalStorage
 ):
     first, second, _hidden = await order_story(shop)
-    fay = await granted(shop, "fay", exports.EXPORT)
+    fay = await granted(shop, "fay", EXPORT)
 
     job, data = await run_export(fay, file_store, time_zone="Asia/Shanghai")
 
@@ -153,7 +154,7 @@ async def test_the_workbook_has_the_visible_tickets_and_their_records(
 async def test_csv_is_a_zip_of_the_chosen_sheets_safe_to_open(shop: Shop, file_store: LocalStorage):
     first = await in_finance(shop, '=HYPERLINK("http://evil")')
     await urging.urge_ticket(shop.actor("ann"), first.id, comment="+1 please")
-    fay = await granted(shop, "fay", exports.EXPORT)
+    fay = await granted(shop, "fay", EXPORT)
 
     job, data = await run_export(
         fay,
@@ -163,7 +164,7 @@ async def test_csv_is_a_zip_of_the_chosen_sheets_safe_to_open(shop: Shop, file_s
         sheets=(RecordSheet.URGES,),
     )
 
-    assert exports.export_file_of(job).filename.endswith(".zip")  # type: ignore[union-attr]
+    assert files.export_file_of(job).filename.endswith(".zip")  # type: ignore[union-attr]
     archive = zipfile.ZipFile(io.BytesIO(data))
     assert archive.namelist() == ["Tickets.csv", "Urges.csv"]
     raw = archive.read("Tickets.csv")
@@ -236,31 +237,31 @@ async def test_a_stopped_export_starts_again_and_finishes_whole(
         stopping=stop_on_the_second_look,
     )
     assert handed_back is not None and handed_back.status == JobStatus.QUEUED
-    assert exports.export_file_of(handed_back) is None
+    assert files.export_file_of(handed_back) is None
 
     done = await jobs.execute(await claimed(job, "second"), "second", bus=None, storage=file_store)
     assert done is not None and done.status == JobStatus.DONE and done.done == 5
-    found = exports.export_file_of(done)
+    found = files.export_file_of(done)
     assert found is not None
     titles = sheets_of(file_store.path_of(found.sha256).read_bytes())["Tickets"]
     assert titles == [["Title"], *([f"A-{n}"] for n in range(5))]
 
 
 async def test_only_a_finished_export_of_yours_can_be_fetched(shop: Shop, file_store: LocalStorage):
-    fay = await granted(shop, "fay", exports.EXPORT)
-    cal = await granted(shop, "cal", exports.EXPORT)
+    fay = await granted(shop, "fay", EXPORT)
+    cal = await granted(shop, "cal", EXPORT)
     job = await exports.start_export(fay, ExportRequest(), storage=file_store)
     with pytest.raises(FlowError) as unfinished:
-        await exports.export_file(fay, job.id)
+        await files.export_file(fay, job.id)
     assert unfinished.value.code == ErrorCode.NOT_FOUND
     await jobs.execute(await claimed(job), "test-runner", bus=None, storage=file_store)
-    assert (await exports.export_file(fay, job.id)).filename.endswith(".xlsx")
-    assert (await exports.export_file(shop.org.admin_actor, job.id)).size > 0
+    assert (await files.export_file(fay, job.id)).filename.endswith(".xlsx")
+    assert (await files.export_file(shop.org.admin_actor, job.id)).size > 0
     with pytest.raises(FlowError) as not_hers:
-        await exports.export_file(cal, job.id)
+        await files.export_file(cal, job.id)
     assert not_hers.value.code == ErrorCode.NOT_FOUND
     with pytest.raises(FlowError) as revoked:
-        await exports.export_file(await granted(shop, "fay"), job.id)
+        await files.export_file(await granted(shop, "fay"), job.id)
     assert revoked.value.code == ErrorCode.FORBIDDEN
 
 
@@ -272,7 +273,7 @@ async def test_an_export_that_breaks_fails_instead_of_coming_back_forever(
     failed = await jobs.execute(await claimed(job), "test-runner", bus=None, storage=None)
     assert failed is not None and failed.status == JobStatus.FAILED
     assert failed.errors == [{"code": "INTERNAL", "message": "Unexpected error (logged)"}]
-    assert failed.lease_until is None and exports.export_file_of(failed) is None
+    assert failed.lease_until is None and files.export_file_of(failed) is None
 
 
 async def test_an_export_reads_a_page_of_tickets_in_a_fixed_number_of_statements(
@@ -338,7 +339,7 @@ async def test_a_field_the_current_step_hides_stays_blank_in_the_export(
     shop: Shop, file_store: LocalStorage
 ):
     template, _ = await complaint_under_review(shop)
-    fay = await granted(shop, "fay", exports.EXPORT)
+    fay = await granted(shop, "fay", EXPORT)
     spec = ListSpec(filter=TicketFilter(template_ids=(template.id,)))
     columns = ("title", "field.summary", "field.salary")
 
@@ -371,7 +372,7 @@ def test_custom_dates_and_times_become_date_cells_in_the_export_zone():
 
     def cell(kind: str, value: Any) -> Any:
         definition = FieldDefinition(key="k", label="K", type=FieldType(kind))
-        return exports.field_cell(definition, value, shanghai)
+        return field_cell(definition, value, shanghai)
 
     assert cell("DATETIME", "2026-11-23T09:30:00+00:00") == datetime(
         2026, 11, 23, 17, 30, tzinfo=shanghai
