@@ -18,14 +18,8 @@ from workorder.models import EventKind, Template, TemplateVersion, Tenant
 from workorder.sheets import Cell
 
 EXPORT: Final = "ticket.export"
-
-
 FIELD_PREFIX: Final = "field."
-
-
 MAX_COLUMNS: Final = 200
-
-
 _FIELD_COLUMN = re.compile(r"^field\.[A-Za-z0-9_]{1,63}$")
 
 
@@ -69,16 +63,12 @@ SHEET_TITLES: Final = {
     RecordSheet.TRANSFERS: "Transfers",
     RecordSheet.CALLS: "Calls",
 }
-
-
 EVENT_SHEETS: Final = {
     EventKind.URGED: RecordSheet.URGES,
     EventKind.RETURNED: RecordSheet.RETURNS,
     EventKind.NOTED: RecordSheet.NOTES,
     EventKind.TRANSFERRED: RecordSheet.TRANSFERS,
 }
-
-
 EVENT_HEADERS: Final = (
     "Ticket number",
     "Ticket title",
@@ -90,11 +80,7 @@ EVENT_HEADERS: Final = (
     "To handler",
     "Comment",
 )
-
-
 URGE_HEADERS: Final = (*EVENT_HEADERS, "Priority before", "Priority after")
-
-
 CALL_HEADERS: Final = (
     "Ticket number",
     "Ticket title",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TypeVar
 
 from workorder.errors import not_found
 from workorder.models import Group, User
@@ -18,9 +17,6 @@ async def supervisors_of(group_id: int | None) -> list[int]:
         return []
     group = await Group.get(id=group_id)
     return [u.id for u in await group.supervisors.filter(active=True).order_by("id")]
-
-
-T = TypeVar("T")
 
 
 async def users_of_tenant(tenant_id: int, ids: Iterable[int], field: Sequence[str]) -> list[User]:

@@ -27,8 +27,6 @@ from workorder.models import (
     User,
 )
 
-_KEEP: Any = object()
-
 
 async def merged_values(
     opened: Opened, actor: Actor, values: Mapping[str, Any] | None, mode: Mode
