@@ -40,8 +40,9 @@ from bench.ticket_views import Bench, load_tickets, set_up
 from tests.services import start_postgres
 from workorder import db
 from workorder.auth.actor import Actor
-from workorder.flows import exports, jobs
-from workorder.flows.exports import ExportRequest
+from workorder.flows.batch import jobs
+from workorder.flows.exports import exports, files
+from workorder.flows.exports.exports import ExportRequest
 from workorder.models import JobStatus, User
 from workorder.sheets import SheetFormat
 from workorder.storage import LocalStorage
@@ -168,7 +169,7 @@ async def _child(url: str, admin_id: int, fmt: str) -> dict[str, Any]:
             peak = sampler.stop()
             assert done is not None
             assert done.status == JobStatus.DONE, done.errors
-            file = exports.export_file_of(done)
+            file = files.export_file_of(done)
             assert file is not None
     return {
         "seconds": seconds,

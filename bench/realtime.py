@@ -51,7 +51,7 @@ from workorder import db
 from workorder.auth.actor import Actor
 from workorder.auth.sessions import TokenSettings, start_session
 from workorder.demo import TENANT, load_demo
-from workorder.flows.ticket_work import assign_ticket
+from workorder.flows.tickets.handling import assign_ticket
 from workorder.ids import pk_of
 from workorder.models import Ticket, User
 from workorder.subscriptions.broker import Broker, make_broker

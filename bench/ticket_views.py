@@ -41,11 +41,11 @@ from tests.services import start_postgres
 from workorder import db
 from workorder.auth.actor import Actor
 from workorder.auth.visibility import Reach, reach_of
-from workorder.flows.field_conditions import Operator
-from workorder.flows.templates import create_template
-from workorder.flows.tenants import create_tenant
-from workorder.flows.ticket_filters import FieldCondition, TicketFilter
-from workorder.flows.ticket_views import ListSpec, Page, View, encode_cursor, ticket_page
+from workorder.flows.org.tenants import create_tenant
+from workorder.flows.templates.versions import create_template
+from workorder.flows.views.field_conditions import Operator
+from workorder.flows.views.filters import FieldCondition, TicketFilter
+from workorder.flows.views.lists import ListSpec, Page, View, encode_cursor, ticket_page
 from workorder.models import Role, Template, User
 
 SIZES = (10_000, 100_000, 1_000_000)

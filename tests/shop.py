@@ -7,7 +7,7 @@ from typing import Any
 
 from tests.support import OrgBuilder
 from workorder.auth.actor import Actor
-from workorder.flows.templates import create_template
+from workorder.flows.templates.versions import create_template
 from workorder.models import Group, Role, Template, User
 
 

@@ -10,7 +10,7 @@ import httpx
 
 from workorder.auth.actor import Actor
 from workorder.auth.sessions import TokenSettings, start_session
-from workorder.flows.tenants import create_tenant
+from workorder.flows.org.tenants import create_tenant
 from workorder.models import Group, Role, Tenant, User
 from workorder.schema.node import to_global_id
 from workorder.settings import Settings
@@ -80,7 +80,7 @@ class OrgBuilder:
         superior: User | None = None,
         permissions: list[str] | None = None,
     ) -> User:
-        from workorder.flows.users import NewUser, create_user
+        from workorder.flows.org.users import NewUser, create_user
 
         return await create_user(
             self.admin_actor,
@@ -96,7 +96,7 @@ class OrgBuilder:
     async def group(
         self, name: str, members: list[User] | None = None, supervisors: list[User] | None = None
     ) -> Group:
-        from workorder.flows.groups import create_group
+        from workorder.flows.org.groups import create_group
 
         return await create_group(
             self.admin_actor,

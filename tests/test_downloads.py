@@ -14,8 +14,8 @@ from starlette.applications import Starlette
 from tests.support import OrgBuilder, gid
 from workorder.auth.actor import Actor
 from workorder.downloads import content_disposition, routes
-from workorder.flows.attachments import store_upload
-from workorder.flows.templates import create_template
+from workorder.flows.templates.versions import create_template
+from workorder.flows.tickets.attachments import store_upload
 from workorder.models import Attachment, Status, Ticket, TicketAttachment, User
 from workorder.storage import LocalStorage
 

@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tests.support import OrgBuilder
-from workorder.flows.departments import create_department
-from workorder.flows.templates import create_template
+from workorder.flows.org.departments import create_department
+from workorder.flows.templates.versions import create_template
 from workorder.models import (
     ClaimMode,
     Department,

@@ -50,7 +50,7 @@ def _worker(settings: Settings) -> None:
 
 
 async def _create_tenant(settings: Settings, args: argparse.Namespace) -> None:
-    from workorder.flows.tenants import create_tenant
+    from workorder.flows.org.tenants import create_tenant
 
     password = args.admin_password or getpass.getpass("Password of the first admin: ")
     async with db.open_database(settings.database):

@@ -11,8 +11,8 @@ from tortoise.transactions import in_transaction
 
 from workorder.auth.actor import Actor
 from workorder.auth.passwords import hash_password
-from workorder.flows.dictionaries import ItemDraft, create_dictionary
-from workorder.flows.templates import create_template
+from workorder.flows.templates.dictionaries import ItemDraft, create_dictionary
+from workorder.flows.templates.versions import create_template
 from workorder.models import Department, Dictionary, Group, Role, Template, Tenant, User
 
 TENANT = "demo"
@@ -281,8 +281,8 @@ async def _templates(admin: Actor, tenant: Tenant) -> None:
 
 async def _tickets(users: dict[str, User], tenant: Tenant) -> None:
     """A few work orders in flight, so the queues and views have something to show."""
-    from workorder.flows.ticket_create import NewTicket, create_ticket
-    from workorder.flows.ticket_work import forward_ticket
+    from workorder.flows.tickets.create import NewTicket, create_ticket
+    from workorder.flows.tickets.moves import forward_ticket
     from workorder.models import Customer, Ticket
 
     if await Ticket.filter(tenant=tenant).exists():

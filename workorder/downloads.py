@@ -25,8 +25,8 @@ from workorder.auth.attachments import downloadable
 from workorder.auth.sessions import authenticate
 from workorder.auth.tokens import TokenError
 from workorder.errors import ErrorCode, FlowError
-from workorder.flows.attachments import clean_content_type
-from workorder.flows.exports import export_file
+from workorder.flows.exports.files import export_file
+from workorder.flows.tickets.attachments import clean_content_type
 from workorder.http_errors import error_response
 from workorder.settings import Settings
 from workorder.storage import BlobNotFound, Storage

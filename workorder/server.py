@@ -33,8 +33,8 @@ from workorder.auth.sessions import authenticate
 from workorder.auth.throttle import LoginThrottle
 from workorder.auth.tokens import TokenError
 from workorder.errors import ErrorCode
-from workorder.flows.jobs import JobQueue
-from workorder.flows.sla import run_sla_scheduler
+from workorder.flows.batch.jobs import JobQueue
+from workorder.flows.sla.sla import run_sla_scheduler
 from workorder.http_errors import error_response
 from workorder.jobs.runner import Announce, JobRunner
 from workorder.logs import request_id

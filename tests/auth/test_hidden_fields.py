@@ -7,7 +7,7 @@ from typing import Any
 
 from workorder.auth.actor import Actor
 from workorder.auth.hidden_fields import OPEN, hidden_fields, screen_of
-from workorder.flows.template_config import TemplateConfig
+from workorder.flows.templates.config import TemplateConfig
 from workorder.models import Role, Ticket, TicketEvent
 from workorder.schema.node import to_global_id
 

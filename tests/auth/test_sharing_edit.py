@@ -5,8 +5,8 @@ from __future__ import annotations
 from tests.support import OrgBuilder
 from tests.views_org import build_views_org
 from workorder.auth.actor import Actor
-from workorder.auth.ticket_rules import standing_of
-from workorder.flows.template_config import EditLimit
+from workorder.flows.templates.config import EditLimit
+from workorder.flows.tickets.rules import standing_of
 from workorder.models import SharingRule, TeamAccess
 
 

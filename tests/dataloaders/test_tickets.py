@@ -8,8 +8,9 @@ import asyncio
 from tests.shop import Shop
 from tests.support import OrgBuilder
 from workorder.dataloaders.tickets import TicketLoaders
-from workorder.flows.ticket_care import note_ticket, urge_ticket
-from workorder.flows.ticket_create import NewTicket, create_ticket
+from workorder.flows.tickets.create import NewTicket, create_ticket
+from workorder.flows.tickets.notes import note_ticket
+from workorder.flows.tickets.urging import urge_ticket
 from workorder.models import Attachment, Ticket, TicketEvent
 
 

@@ -15,13 +15,15 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from tests.flows.test_batch import granted, in_finance
-from tests.flows.test_jobs import closed_events, pause_runner, start_close
+from tests.flows.batch.test_batch import granted, in_finance
+from tests.flows.batch.test_jobs import closed_events, pause_runner, start_close
 from tests.services import stop_child
 from tests.shop import Shop
-from workorder.flows import batch, exports, jobs, ticket_care
-from workorder.flows.exports import ExportRequest
-from workorder.flows.ticket_common import now
+from workorder.flows.batch import batch, jobs
+from workorder.flows.clock import now
+from workorder.flows.exports import columns, exports, files
+from workorder.flows.exports.exports import ExportRequest
+from workorder.flows.tickets import closing
 from workorder.jobs.queue import worker_functions
 from workorder.jobs.runner import JobRunner, run_due_jobs, run_job
 from workorder.models import Job, JobStatus, Ticket
@@ -90,20 +92,20 @@ async def test_a_stopping_runner_hands_its_job_back_between_chunks(
     tickets = [await in_finance(shop, f"A-{n}") for n in range(3)]
     monkeypatch.setattr(jobs, "CHUNK", 1)
     stop = asyncio.Event()
-    real_close = ticket_care.close_ticket
+    real_close = closing.close_ticket
 
     async def close_and_shut_down(*args: Any, **kwargs: Any) -> Ticket:
         stop.set()  # the server is asked to stop while the first ticket is closed
         return await real_close(*args, **kwargs)
 
-    monkeypatch.setattr(ticket_care, "close_ticket", close_and_shut_down)
+    monkeypatch.setattr(closing, "close_ticket", close_and_shut_down)
     job = await start_close(fay)
     await asyncio.wait_for(JobRunner(None, poll=30).run(stop), 5)
 
     handed_back = await Job.get(id=job.id)
     assert (handed_back.status, handed_back.done) == (JobStatus.QUEUED, 1)
     assert [await closed_events(t.id) for t in tickets] == [1, 0, 0]
-    monkeypatch.setattr(ticket_care, "close_ticket", real_close)
+    monkeypatch.setattr(closing, "close_ticket", real_close)
     assert await run_due_jobs(None) == 1  # any runner takes it up where it was left
     assert [await closed_events(t.id) for t in tickets] == [1, 1, 1]
 
@@ -138,7 +140,7 @@ async def test_workorder_worker_runs_a_job_pushed_to_redis(shop: Shop, settings:
     from workorder.jobs.queue import SaqJobQueue
 
     assert settings.redis_url is not None
-    fay = await granted(shop, "fay", batch.BATCH, exports.EXPORT)
+    fay = await granted(shop, "fay", batch.BATCH, columns.EXPORT)
     tickets = [await in_finance(shop, f"A-{n}") for n in range(3)]
     queue = SaqJobQueue(settings.redis_url)
     storage = LocalStorage(settings.storage)  # the server's: workers must share it
@@ -188,7 +190,7 @@ async def test_workorder_worker_runs_a_job_pushed_to_redis(shop: Shop, settings:
     assert (done.done, done.failed) == (3, 0)
     assert [await closed_events(t.id) for t in tickets] == [1, 1, 1]
     # The worker's export is a file the server can hand out.
-    file = await exports.export_file(fay, export.id)
+    file = await files.export_file(fay, export.id)
     book = load_workbook(io.BytesIO(storage.path_of(file.sha256).read_bytes()), read_only=True)
     titles = [row[0] for row in book["Tickets"].iter_rows(values_only=True)]
     assert titles == ["Title", "A-0", "A-1", "A-2"]

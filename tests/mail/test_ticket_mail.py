@@ -2,9 +2,10 @@
 
 from tests.mail.conftest import SmtpServer
 from tests.shop import Shop
-from workorder.flows.ticket_care import close_ticket
-from workorder.flows.ticket_create import NewTicket, create_ticket
-from workorder.flows.ticket_work import claim_ticket, forward_ticket
+from workorder.flows.tickets.closing import close_ticket
+from workorder.flows.tickets.create import NewTicket, create_ticket
+from workorder.flows.tickets.handling import claim_ticket
+from workorder.flows.tickets.moves import forward_ticket
 from workorder.mail.sender import MailSender
 from workorder.models import Customer
 from workorder.settings import Settings

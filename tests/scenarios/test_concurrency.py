@@ -3,7 +3,7 @@
 import asyncio
 
 from tests.support import OrgBuilder, gid
-from workorder.flows.templates import create_template
+from workorder.flows.templates.versions import create_template
 from workorder.models import Status, Ticket, TicketEvent
 
 CLAIM = """mutation($id: ID!) { claimTicket(input: {id: $id}) {

@@ -11,7 +11,7 @@ from typing import Any
 
 from tests.shop import Shop
 from tests.support import OrgBuilder, gid
-from workorder.flows.templates import create_template
+from workorder.flows.templates.versions import create_template
 from workorder.ids import pk_of
 from workorder.models import AssignmentCursor, Customer, Ticket, TicketEvent
 

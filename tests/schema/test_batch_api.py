@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from tests.flows.test_batch import granted, in_finance, in_sales
+from tests.flows.batch.test_batch import granted, in_finance, in_sales
 from tests.shop import Shop
 from tests.support import gid
-from workorder.flows import batch
+from workorder.flows.batch import batch
 from workorder.models import EventKind, Priority, Status, Ticket, TicketEvent
 
 RESULT = "results { id ok error { code message field } ticket { status } } succeeded failed"

@@ -2,8 +2,8 @@
 
 from tests.shop import Shop
 from tests.support import OrgBuilder, gid
-from workorder.flows.customers import create_customer
-from workorder.flows.ticket_create import NewTicket, create_ticket
+from workorder.flows.customers.accounts import create_customer
+from workorder.flows.tickets.create import NewTicket, create_ticket
 from workorder.models import Customer, CustomerKind
 
 HISTORY = """query($id: ID!, $first: Int, $after: String) { node(id: $id) { ... on Customer {

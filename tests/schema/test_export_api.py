@@ -12,11 +12,11 @@ from typing import Any
 import httpx
 from openpyxl import load_workbook
 
-from tests.flows.test_batch import granted, in_finance, in_sales
-from tests.flows.test_exports import complaint_under_review
+from tests.flows.batch.test_batch import granted, in_finance, in_sales
+from tests.flows.exports.test_exports import complaint_under_review
 from tests.shop import Shop
 from tests.support import OrgBuilder, gid
-from workorder.flows import exports, imports
+from workorder.flows.exports import columns, imports
 from workorder.models import Job, Source, Ticket
 
 JOB = (
@@ -55,7 +55,7 @@ async def fetch(shop: Shop, url: str, token: str | None) -> httpx.Response:
 
 
 async def test_an_export_is_made_by_the_server_and_downloaded_by_its_starter(shop: Shop):
-    await granted(shop, "fay", exports.EXPORT)
+    await granted(shop, "fay", columns.EXPORT)
     await in_finance(shop, "A-1")
     await in_sales(shop, "Secret")  # not Fay's to see
 
@@ -82,8 +82,8 @@ async def test_an_export_is_made_by_the_server_and_downloaded_by_its_starter(sho
 
 
 async def test_only_its_starter_with_the_grant_and_admins_fetch_the_file(shop: Shop, api: Any):
-    await granted(shop, "fay", exports.EXPORT)
-    await granted(shop, "cal", exports.EXPORT)
+    await granted(shop, "fay", columns.EXPORT)
+    await granted(shop, "cal", columns.EXPORT)
     started = await shop.gql("fay", EXPORT, {"input": {"sheets": []}})
     job = await finished(shop, "fay", started["startExport"]["job"]["id"])
     url = job["file"]["downloadUrl"]
@@ -106,7 +106,7 @@ async def test_starting_an_export_checks_the_grant_and_the_input(shop: Shop):
     refused = await shop.gql("cal", EXPORT, {"input": {}})
     assert refused["startExport"]["job"] is None
     assert refused["startExport"]["errors"][0]["code"] == "FORBIDDEN"
-    await granted(shop, "cal", exports.EXPORT)
+    await granted(shop, "cal", columns.EXPORT)
     bad = await shop.gql("cal", EXPORT, {"input": {"columns": ["number", "secret"]}})
     assert bad["startExport"]["errors"][0]["field"] == ["columns", "1"]
     zone = await shop.gql("cal", EXPORT, {"input": {"timeZone": "Nowhere/Land"}})

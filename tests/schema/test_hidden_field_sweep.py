@@ -30,10 +30,10 @@ from tests.schema_walk import Node, Walker, queries, split
 from tests.shop import Shop
 from tests.subscriptions.test_live import live, request
 from tests.support import gid
-from workorder.flows import ticket_care, ticket_work
-from workorder.flows.attachments import store_upload
-from workorder.flows.templates import create_template
-from workorder.flows.ticket_create import NewTicket, create_ticket
+from workorder.flows.templates.versions import create_template
+from workorder.flows.tickets import handling, moves, notes
+from workorder.flows.tickets.attachments import store_upload
+from workorder.flows.tickets.create import NewTicket, create_ticket
 from workorder.models import Role, Template, Ticket, User
 from workorder.schema.root import build_schema
 from workorder.settings import Settings
@@ -116,9 +116,9 @@ async def vetting(shop: Shop, file_store: LocalStorage, app: Any) -> Vetting:
             },
         ),
     )
-    await ticket_work.save_ticket(ann, ticket.id, fields={"secret": f"{SECRET}-second"}, bus=bus)
-    await ticket_care.note_ticket(ann, ticket.id, "see the file", [note_file.id], bus=bus)
-    await ticket_work.forward_ticket(ann, ticket.id, bus=bus)
+    await handling.save_ticket(ann, ticket.id, fields={"secret": f"{SECRET}-second"}, bus=bus)
+    await notes.note_ticket(ann, ticket.id, "see the file", [note_file.id], bus=bus)
+    await moves.forward_ticket(ann, ticket.id, bus=bus)
     await shop.gql(
         "fin",
         "mutation($id: ID!) { claimTicket(input: {id: $id}) { errors { code } } }",
@@ -366,7 +366,7 @@ async def test_live_payloads_leave_hidden_fields_out(
     ]
     await asyncio.gather(*(r.wait() for r in ready))
     await _admin_edits_and_urges(shop, vetting)
-    await ticket_work.forward_ticket(
+    await moves.forward_ticket(
         shop.actor("fin"),
         vetting.ticket.id,
         fields={"memo": f"{SECRET}-memo"},

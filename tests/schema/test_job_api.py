@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 
-from tests.flows.test_batch import granted, in_finance, in_sales
-from tests.flows.test_jobs import closed_events, pause_runner
+from tests.flows.batch.test_batch import granted, in_finance, in_sales
+from tests.flows.batch.test_jobs import closed_events, pause_runner
 from tests.shop import Shop
 from tests.subscriptions.test_live import live, request
 from tests.support import gid
-from workorder.flows import batch, jobs, ticket_care
+from workorder.flows.batch import batch, jobs
+from workorder.flows.tickets import closing
 from workorder.models import EventKind, Job, JobStatus, Status, Ticket, TicketEvent
 
 JOB = "id kind status total done failed errors result"
@@ -44,13 +45,13 @@ async def test_a_filter_based_close_job_is_followed_live_to_its_end(
     tickets = [await in_finance(shop, f"A-{n}") for n in range(5)]
     elsewhere = await in_sales(shop, "S-1")  # not Fay's to see: never in the job
     monkeypatch.setattr(jobs, "CHUNK", 2)
-    real_close = ticket_care.close_ticket
+    real_close = closing.close_ticket
 
     async def slow_close(*args: Any, **kwargs: Any) -> Ticket:
         await asyncio.sleep(0.05)  # each chunk's progress has time to be seen
         return await real_close(*args, **kwargs)
 
-    monkeypatch.setattr(ticket_care, "close_ticket", slow_close)
+    monkeypatch.setattr(closing, "close_ticket", slow_close)
     runner = app.state.job_runner
     monkeypatch.setattr(runner, "paused", True)  # until the watcher is listening
 

@@ -11,7 +11,7 @@ import pytest
 
 from tests.shop import Shop
 from tests.support import Api, OrgBuilder
-from workorder.flows.ticket_create import NewTicket, create_ticket
+from workorder.flows.tickets.create import NewTicket, create_ticket
 
 LOGIN = """mutation($input: LoginInput!) { login(input: $input) {
   accessToken errors { code message field } } }"""

@@ -1,5 +1,5 @@
 """ticketReport over GraphQL: arguments, row keys as objects, totals, scope and errors.
-The figures themselves are worked out in tests/flows/test_reports.py, on the same org."""
+The figures themselves are worked out in tests/flows/reports/test_reports.py, on the same org."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.flows.test_reports import ReportOrg, build_report_org
+from tests.flows.reports.test_reports import ReportOrg, build_report_org
 from tests.support import OrgBuilder, gid
 
 REPORT = """

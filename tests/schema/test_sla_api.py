@@ -6,8 +6,8 @@ from typing import Any
 
 from tests.shop import Shop
 from tests.support import Api, OrgBuilder, gid
-from workorder.flows.sla import set_policy
-from workorder.flows.ticket_create import NewTicket, create_ticket
+from workorder.flows.sla.sla import set_policy
+from workorder.flows.tickets.create import NewTicket, create_ticket
 from workorder.models import Priority, SlaPolicy
 
 POLICY = "priority responseMinutes resolutionMinutes updatedAt template { name }"

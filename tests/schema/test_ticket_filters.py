@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from tests.support import OrgBuilder, gid
-from workorder.flows.dictionaries import ItemDraft, create_dictionary
-from workorder.flows.templates import create_template
+from workorder.flows.templates.dictionaries import ItemDraft, create_dictionary
+from workorder.flows.templates.versions import create_template
 from workorder.models import Customer, Priority, Status, Template, Ticket
 
 LIST = """query($filter: TicketFilterInput, $search: String, $order: TicketOrderInput,

@@ -14,9 +14,11 @@ from tortoise.connection import get_connection
 
 from tests.shop import Shop
 from tests.support import gid
-from workorder.flows.ticket_care import delete_ticket, note_ticket
-from workorder.flows.ticket_create import NewTicket, create_ticket
-from workorder.flows.ticket_work import claim_ticket, forward_ticket
+from workorder.flows.tickets.closing import delete_ticket
+from workorder.flows.tickets.create import NewTicket, create_ticket
+from workorder.flows.tickets.handling import claim_ticket
+from workorder.flows.tickets.moves import forward_ticket
+from workorder.flows.tickets.notes import note_ticket
 from workorder.models import Attachment, Ticket, User
 
 TIMELINE = """query($id: ID!, $first: Int, $after: String) { ticket(id: $id) {

@@ -20,7 +20,7 @@ from tortoise import Tortoise
 
 from tests.shop import Shop
 from tests.support import Api, OrgBuilder, gid
-from workorder.flows.ticket_create import NewTicket, create_ticket
+from workorder.flows.tickets.create import NewTicket, create_ticket
 from workorder.models import Priority, Ticket, TicketFollower
 from workorder.schema.permissions import READ_SCOPE_MUTATIONS
 from workorder.schema.root import build_schema

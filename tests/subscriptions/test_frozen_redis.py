@@ -25,12 +25,12 @@ import uvicorn
 from starlette.applications import Starlette
 
 from tests import services
-from tests.flows.test_batch import granted
+from tests.flows.batch.test_batch import granted
 from tests.jobs.test_runner import until
 from tests.shop import Shop
 from tests.subscriptions.test_live import NOTIFICATIONS, live, request, take
 from tests.support import Api, gid
-from workorder.flows import batch
+from workorder.flows.batch import batch
 from workorder.ids import pk_of
 from workorder.jobs.queue import SaqJobQueue
 from workorder.jobs.runner import Announce

@@ -13,9 +13,9 @@ from gql.transport.websockets import WebsocketsTransport
 
 from tests.shop import Shop
 from tests.support import gid, session_token
-from workorder.flows import jobs
-from workorder.flows.ticket_create import NewTicket, create_ticket
-from workorder.flows.ticket_work import forward_ticket
+from workorder.flows.batch import jobs
+from workorder.flows.tickets.create import NewTicket, create_ticket
+from workorder.flows.tickets.moves import forward_ticket
 from workorder.models import Job, JobStatus, Notification
 
 

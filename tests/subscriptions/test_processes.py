@@ -23,8 +23,8 @@ from tests import services
 from tests.shop import Shop
 from tests.subscriptions.test_live import NOTIFICATIONS, live, request, take
 from tests.support import gid
-from workorder.flows.ticket_create import NewTicket, create_ticket
-from workorder.flows.ticket_work import forward_ticket
+from workorder.flows.tickets.create import NewTicket, create_ticket
+from workorder.flows.tickets.moves import forward_ticket
 from workorder.settings import Settings
 
 pytestmark = pytest.mark.full_only

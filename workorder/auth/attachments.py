@@ -17,7 +17,7 @@ from tortoise.expressions import Subquery
 from workorder.auth.actor import Actor
 from workorder.auth.hidden_fields import hidden_fields, hides_files, screen_of
 from workorder.auth.visibility import Reach, visible_tickets
-from workorder.flows.template_config import TemplateConfig
+from workorder.flows.templates.config import TemplateConfig
 from workorder.models import Attachment, TemplateVersion, Ticket, TicketAttachment, TicketEvent
 
 _MAX_PK: Final = 2**31 - 1  # no larger id exists, and PostgreSQL refuses one as an int4

@@ -17,7 +17,7 @@ from typing import Any
 from tortoise.expressions import Q
 
 from workorder.auth.actor import Actor
-from workorder.flows.template_config import FieldType, TemplateConfig
+from workorder.flows.templates.config import FieldType, TemplateConfig
 from workorder.ids import pk_of
 from workorder.models import Ticket, TicketEvent
 

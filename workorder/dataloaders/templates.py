@@ -8,7 +8,7 @@ from typing import cast
 
 from strawberry.dataloader import DataLoader
 
-from workorder.flows.template_config import TemplateConfig
+from workorder.flows.templates.config import TemplateConfig
 from workorder.models import Dictionary, DictionaryItem, Template, TemplateVersion
 
 

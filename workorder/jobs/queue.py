@@ -29,8 +29,8 @@ from saq.queue.redis import RedisQueue
 from saq.types import Context
 
 from workorder import db
-from workorder.flows.jobs import DEFAULT_LEASE
-from workorder.flows.ticket_common import now
+from workorder.flows.batch.jobs import DEFAULT_LEASE
+from workorder.flows.clock import now
 from workorder.flows.unit_of_work import Bus
 from workorder.jobs.runner import run_due_jobs, run_job
 from workorder.models import Job
@@ -52,7 +52,7 @@ def job_key(job_id: int) -> str:
 
 
 class SaqJobQueue:
-    """`flows.jobs.JobQueue` over saq: pushes `run_workorder_job(job_id)` once per job."""
+    """`flows.batch.jobs.JobQueue` over saq: pushes `run_workorder_job(job_id)` once per job."""
 
     def __init__(self, redis_url: str, options: RedisOptions | None = None) -> None:
         self.options = options or RedisOptions()

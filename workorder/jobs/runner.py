@@ -1,4 +1,4 @@
-"""The job runner: claims waiting jobs and runs them (see `workorder.flows.jobs`).
+"""The job runner: claims waiting jobs and runs them (see `workorder.flows.batch.jobs`).
 
 In the server it is one asyncio task of the lifespan (`JobRunner`): it looks for due jobs
 every `JOB_POLL_SECONDS`, and at once when a job is started in this process. Any number of
@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
-from workorder.flows.jobs import (
+from workorder.flows.batch.jobs import (
     DEFAULT_LEASE,
     JobQueue,
     OnProgress,

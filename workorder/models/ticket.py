@@ -110,7 +110,7 @@ class Ticket(Model):
     # The steps behind the ticket, newest last: [{"step", "assignee"}]; returns walk it back.
     trail: list[dict[str, Any]] = fields.JSONField(default=list)
     urge_count = fields.IntField(default=0)
-    # Service-level targets (see flows/sla.py): due_at is the resolution target.
+    # Service-level targets (see flows/sla/sla.py): due_at is the resolution target.
     response_due_at = fields.DatetimeField(null=True)
     due_at = fields.DatetimeField(null=True)
     # When the scheduler claimed a missed target: set once, so a breach is told once.

@@ -1,5 +1,5 @@
 """The multipart upload mutation. Thin: the size limit and the name cleaning live in
-flows/attachments."""
+flows/tickets/attachments."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Final, cast
 from starlette.datastructures import UploadFile
 
 from workorder.errors import invalid
-from workorder.flows.attachments import store_upload
+from workorder.flows.tickets.attachments import store_upload
 from workorder.models import Attachment
 from workorder.resolvers.common import mutate
 from workorder.schema.attachments import (

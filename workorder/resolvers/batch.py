@@ -9,8 +9,8 @@ from typing import TypeVar
 import strawberry
 
 from workorder.errors import FlowError, not_found
-from workorder.flows import batch, quotas
-from workorder.flows.batch import BatchAction, Outcome
+from workorder.flows.batch import batch, quotas
+from workorder.flows.batch.batch import BatchAction, Outcome
 from workorder.models import Role
 from workorder.resolvers.common import decode_id, decode_ids, decode_optional_id
 from workorder.schema.batch import (

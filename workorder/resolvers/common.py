@@ -9,7 +9,7 @@ import strawberry
 
 from workorder.auth.sessions import TokenSettings
 from workorder.errors import FlowError, invalid, not_found
-from workorder.flows.common import KEEP, Keep
+from workorder.flows.org.cleaning import KEEP, Keep
 from workorder.schema.context import Info
 from workorder.schema.errors import UserError
 from workorder.schema.node import pk_of

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from tortoise.expressions import Q
 
-from workorder.flows import customers
+from workorder.flows.customers import accounts as customers
 from workorder.ids import pk_of
 from workorder.models import Contact, Customer
 from workorder.resolvers.common import decode_id, decode_optional_id, keep_or, mutate, not_null

@@ -1,11 +1,11 @@
-"""Dictionaries: queries and admin mutations, translated to flows/dictionaries."""
+"""Dictionaries: queries and admin mutations, translated to flows/templates/dictionaries."""
 
 from __future__ import annotations
 
 import strawberry
 
-from workorder.flows import dictionaries
-from workorder.flows.dictionaries import ItemDraft
+from workorder.flows.templates import dictionaries
+from workorder.flows.templates.dictionaries import ItemDraft
 from workorder.ids import pk_of
 from workorder.models import Dictionary, DictionaryItem
 from workorder.resolvers.common import decode_id, decode_optional_id, mutate, not_null

@@ -5,10 +5,12 @@ from __future__ import annotations
 import strawberry
 
 from workorder.errors import FlowError, invalid
-from workorder.flows import batch, exports, imports, jobs, saved_views
-from workorder.flows.batch import BatchAction, BatchKind
-from workorder.flows.jobs import JobQueue
-from workorder.flows.ticket_views import ListSpec, View
+from workorder.flows.batch import batch, jobs
+from workorder.flows.batch.batch import BatchAction, BatchKind
+from workorder.flows.batch.jobs import JobQueue
+from workorder.flows.exports import columns, exports, imports
+from workorder.flows.views import saved_views
+from workorder.flows.views.lists import ListSpec, View
 from workorder.models import Job, JobStatus
 from workorder.resolvers.common import decode_id, decode_ids, decode_optional_id, mutate
 from workorder.schema.context import Info
@@ -137,9 +139,9 @@ async def start_export(info: Info, input: StartExportInput) -> StartExportPayloa
             spec=await _spec(info, input),
             format=SheetFormat(input.format),
             columns=None if input.columns is None else tuple(input.columns),
-            sheets=tuple(exports.RecordSheet)
+            sheets=tuple(columns.RecordSheet)
             if input.sheets is None
-            else tuple(exports.RecordSheet(s) for s in input.sheets),
+            else tuple(columns.RecordSheet(s) for s in input.sheets),
             time_zone=input.time_zone,
         )
         return await exports.start_export(

@@ -7,8 +7,8 @@ from collections.abc import Awaitable, Callable
 import strawberry
 
 from workorder.auth.visibility import visible_tickets
-from workorder.flows.saved_views import visible_views
-from workorder.flows.sharing import readable_rule
+from workorder.flows.views.saved_views import visible_views
+from workorder.flows.views.sharing import readable_rule
 from workorder.models import ApiToken, MailOutbox, Notification, SavedView
 from workorder.schema.attachments import attachment_node
 from workorder.schema.context import Context, Info

@@ -5,8 +5,8 @@ from __future__ import annotations
 import strawberry
 from tortoise.expressions import Q
 
-from workorder.flows import departments, groups, users
-from workorder.flows.common import Keep
+from workorder.flows.org import departments, groups, users
+from workorder.flows.org.cleaning import Keep
 from workorder.models import Department, Group, Role, User
 from workorder.resolvers.common import (
     decode_id,

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import strawberry
 
-from workorder.flows.reports import GroupBy, ReportFilter, ReportSpec, TimeBasis, ticket_report
+from workorder.flows.reports.reports import ticket_report
+from workorder.flows.reports.spec import GroupBy, ReportFilter, ReportSpec, TimeBasis
 from workorder.models import Role
 from workorder.resolvers.common import decode_ids
 from workorder.schema.context import Info

@@ -1,8 +1,8 @@
-"""Sharing rules, for administrators: a thin translation to workorder.flows.sharing."""
+"""Sharing rules, for administrators: a thin translation to workorder.flows.views.sharing."""
 
 from __future__ import annotations
 
-from workorder.flows import sharing
+from workorder.flows.views import sharing
 from workorder.models import SharingRule, TeamAccess
 from workorder.resolvers.common import decode_id, decode_optional_id, mutate
 from workorder.schema.context import Info

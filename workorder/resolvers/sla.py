@@ -1,10 +1,10 @@
-"""SLA policies: a thin translation to workorder.flows.sla."""
+"""SLA policies: a thin translation to workorder.flows.sla.sla."""
 
 from __future__ import annotations
 
 import strawberry
 
-from workorder.flows import sla
+from workorder.flows.sla import sla
 from workorder.models import Priority, SlaPolicy
 from workorder.resolvers.common import decode_id, mutate
 from workorder.schema.context import Info

@@ -1,4 +1,4 @@
-"""Templates: queries and admin mutations, translated to flows/templates."""
+"""Templates: queries and admin mutations, translated to flows/templates/versions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import strawberry
 
 from workorder.errors import FlowError
-from workorder.flows import templates
+from workorder.flows.templates import versions as templates
 from workorder.ids import pk_of
 from workorder.models import Template
 from workorder.resolvers.common import decode_id

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from workorder.flows import tenants
-from workorder.flows.common import KEEP
+from workorder.flows.org import tenants
+from workorder.flows.org.cleaning import KEEP
 from workorder.models import Tenant
 from workorder.resolvers.common import mutate, not_null
 from workorder.schema.context import Info

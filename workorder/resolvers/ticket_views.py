@@ -5,9 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from workorder.errors import invalid
-from workorder.flows import saved_views
-from workorder.flows.saved_views import ViewSettings
-from workorder.flows.ticket_views import ListSpec, Order, SortField, View, count_views, ticket_page
+from workorder.flows.views import saved_views
+from workorder.flows.views.lists import ListSpec, Order, SortField, View, count_views, ticket_page
+from workorder.flows.views.saved_views import ViewSettings
 from workorder.models import SavedView
 from workorder.resolvers.common import decode_id, decode_optional_id, mutate
 from workorder.schema.context import Info

@@ -10,8 +10,18 @@ import strawberry
 from workorder.auth.actor import Actor
 from workorder.auth.visibility import visible_tickets
 from workorder.errors import FlowError, invalid
-from workorder.flows import notifications, surveys, ticket_care, ticket_work
-from workorder.flows.ticket_create import NewTicket, create_ticket, submit_ticket
+from workorder.flows.tickets import (
+    closing,
+    handling,
+    interactions,
+    moves,
+    notes,
+    notifications,
+    surveys,
+    team,
+    urging,
+)
+from workorder.flows.tickets.create import NewTicket, create_ticket, submit_ticket
 from workorder.ids import pk_of
 from workorder.models import Notification, Priority, Source, TeamAccess, Ticket
 from workorder.resolvers.common import decode_id, decode_ids, decode_optional_id
@@ -175,7 +185,7 @@ async def save_ticket(info: Info, input: SaveTicketInput) -> SaveTicketPayload:
     return await _run(
         info,
         SaveTicketPayload,
-        lambda actor: ticket_work.save_ticket(
+        lambda actor: handling.save_ticket(
             actor,
             _ticket_id(input.id),
             expected_version=input.expected_version,
@@ -193,7 +203,7 @@ async def claim_ticket(info: Info, input: ClaimTicketInput) -> ClaimTicketPayloa
     return await _run(
         info,
         ClaimTicketPayload,
-        lambda actor: ticket_work.claim_ticket(
+        lambda actor: handling.claim_ticket(
             actor,
             _ticket_id(input.id),
             expected_version=input.expected_version,
@@ -206,7 +216,7 @@ async def assign_ticket(info: Info, input: AssignTicketInput) -> AssignTicketPay
     return await _run(
         info,
         AssignTicketPayload,
-        lambda actor: ticket_work.assign_ticket(
+        lambda actor: handling.assign_ticket(
             actor,
             _ticket_id(input.id),
             decode_id(input.user_id, "User", ["userId"]),
@@ -221,7 +231,7 @@ async def forward_ticket(info: Info, input: ForwardTicketInput) -> ForwardTicket
     return await _run(
         info,
         ForwardTicketPayload,
-        lambda actor: ticket_work.forward_ticket(
+        lambda actor: moves.forward_ticket(
             actor,
             _ticket_id(input.id),
             next_step=input.next_step,
@@ -240,7 +250,7 @@ async def return_ticket(info: Info, input: ReturnTicketInput) -> ReturnTicketPay
     return await _run(
         info,
         ReturnTicketPayload,
-        lambda actor: ticket_work.return_ticket(
+        lambda actor: moves.return_ticket(
             actor,
             _ticket_id(input.id),
             input.reason,
@@ -255,7 +265,7 @@ async def transfer_ticket(info: Info, input: TransferTicketInput) -> TransferTic
     return await _run(
         info,
         TransferTicketPayload,
-        lambda actor: ticket_work.transfer_ticket(
+        lambda actor: moves.transfer_ticket(
             actor,
             _ticket_id(input.id),
             user_ids=decode_ids(input.user_ids or [], "User", ["userIds"]),
@@ -272,7 +282,7 @@ async def urge_ticket(info: Info, input: UrgeTicketInput) -> UrgeTicketPayload:
     return await _run(
         info,
         UrgeTicketPayload,
-        lambda actor: ticket_care.urge_ticket(
+        lambda actor: urging.urge_ticket(
             actor,
             _ticket_id(input.id),
             input.comment,
@@ -285,7 +295,7 @@ async def add_ticket_note(info: Info, input: AddTicketNoteInput) -> AddTicketNot
     return await _run(
         info,
         AddTicketNotePayload,
-        lambda actor: ticket_care.note_ticket(
+        lambda actor: notes.note_ticket(
             actor,
             _ticket_id(input.id),
             input.text,
@@ -299,7 +309,7 @@ async def close_ticket(info: Info, input: CloseTicketInput) -> CloseTicketPayloa
     return await _run(
         info,
         CloseTicketPayload,
-        lambda actor: ticket_care.close_ticket(
+        lambda actor: closing.close_ticket(
             actor,
             _ticket_id(input.id),
             input.comment,
@@ -315,7 +325,7 @@ async def reopen_ticket(info: Info, input: ReopenTicketInput) -> ReopenTicketPay
     return await _run(
         info,
         ReopenTicketPayload,
-        lambda actor: ticket_care.reopen_ticket(
+        lambda actor: closing.reopen_ticket(
             actor,
             _ticket_id(input.id),
             input.comment,
@@ -328,7 +338,7 @@ async def void_ticket(info: Info, input: VoidTicketInput) -> VoidTicketPayload:
     return await _run(
         info,
         VoidTicketPayload,
-        lambda actor: ticket_care.void_ticket(
+        lambda actor: closing.void_ticket(
             actor,
             _ticket_id(input.id),
             input.comment,
@@ -341,7 +351,7 @@ async def delete_ticket(info: Info, input: DeleteTicketInput) -> DeleteTicketPay
     return await _run(
         info,
         DeleteTicketPayload,
-        lambda actor: ticket_care.delete_ticket(
+        lambda actor: closing.delete_ticket(
             actor,
             _ticket_id(input.id),
             bus=info.context.broker,
@@ -355,7 +365,7 @@ async def change_ticket_owner(
     return await _run(
         info,
         ChangeTicketOwnerPayload,
-        lambda actor: ticket_care.change_owner(
+        lambda actor: team.change_owner(
             actor,
             _ticket_id(input.id),
             decode_id(input.user_id, "User", ["userId"]),
@@ -371,7 +381,7 @@ async def add_ticket_team_member(
     return await _run(
         info,
         AddTicketTeamMemberPayload,
-        lambda actor: ticket_care.add_team_member(
+        lambda actor: team.add_team_member(
             actor,
             _ticket_id(input.id),
             decode_id(input.user_id, "User", ["userId"]),
@@ -387,7 +397,7 @@ async def remove_ticket_team_member(
     return await _run(
         info,
         RemoveTicketTeamMemberPayload,
-        lambda actor: ticket_care.remove_team_member(
+        lambda actor: team.remove_team_member(
             actor,
             _ticket_id(input.id),
             decode_id(input.user_id, "User", ["userId"]),
@@ -400,7 +410,7 @@ async def follow_ticket(info: Info, input: FollowTicketInput) -> FollowTicketPay
     return await _run(
         info,
         FollowTicketPayload,
-        lambda actor: ticket_care.follow_ticket(
+        lambda actor: team.follow_ticket(
             actor,
             _ticket_id(input.id),
             bus=info.context.broker,
@@ -412,7 +422,7 @@ async def unfollow_ticket(info: Info, input: UnfollowTicketInput) -> UnfollowTic
     return await _run(
         info,
         UnfollowTicketPayload,
-        lambda actor: ticket_care.unfollow_ticket(
+        lambda actor: team.unfollow_ticket(
             actor,
             _ticket_id(input.id),
             bus=info.context.broker,
@@ -423,7 +433,7 @@ async def unfollow_ticket(info: Info, input: UnfollowTicketInput) -> UnfollowTic
 async def log_interaction(info: Info, input: LogInteractionInput) -> LogInteractionPayload:
     actor = info.context.require_actor()
     try:
-        row = await ticket_care.log_interaction(
+        row = await interactions.log_interaction(
             actor,
             decode_id(input.ticket_id, "Ticket", ["ticketId"]),
             channel=input.channel,

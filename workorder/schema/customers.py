@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from workorder.dataloaders.customers import CustomerLoaders
-from workorder.flows.customers import customer_tickets
+from workorder.flows.customers.accounts import customer_tickets
 from workorder.models import Contact, Customer, CustomerKind, CustomerLookupMode
 from workorder.schema.context import Context, Info
 from workorder.schema.errors import UserError

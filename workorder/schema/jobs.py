@@ -8,9 +8,10 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from workorder.flows.batch import BatchKind
-from workorder.flows.exports import RecordSheet, export_file_of
-from workorder.flows.ticket_views import View
+from workorder.flows.batch.batch import BatchKind
+from workorder.flows.exports.columns import RecordSheet
+from workorder.flows.exports.files import export_file_of
+from workorder.flows.views.lists import View
 from workorder.models import Job, JobStatus
 from workorder.schema.errors import UserError
 from workorder.schema.node import Node, to_global_id

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import strawberry
 
-from workorder.flows.reports import Figures, GroupBy, Report, TimeBasis
+from workorder.flows.reports.spec import Figures, GroupBy, Report, TimeBasis
 from workorder.schema.context import Info
 from workorder.schema.org import GroupType, RoleEnum, UserType
 from workorder.schema.templates import TemplateType

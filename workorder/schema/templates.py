@@ -8,7 +8,7 @@ from typing import cast
 import strawberry
 from strawberry.scalars import JSON
 
-from workorder.flows.template_config import (
+from workorder.flows.templates.config import (
     AssignmentRule,
     EditLimit,
     EndAction,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from workorder.errors import not_found
-from workorder.flows.field_conditions import Operator
-from workorder.flows.ticket_filters import FieldCondition, Range, TicketFilter
+from workorder.flows.views.field_conditions import Operator
+from workorder.flows.views.filters import FieldCondition, Range, TicketFilter
 from workorder.models import Priority, Source, Status
 from workorder.schema.node import pk_of
 from workorder.schema.ticket_views import ID_LISTS, DateTimeRangeInput, TicketFilterInput

@@ -8,9 +8,9 @@ from typing import Any, cast
 import strawberry
 from strawberry.scalars import JSON
 
-from workorder.flows.field_conditions import Operator
-from workorder.flows.ticket_filters import TicketFilter
-from workorder.flows.ticket_views import SortField, View
+from workorder.flows.views.field_conditions import Operator
+from workorder.flows.views.filters import TicketFilter
+from workorder.flows.views.lists import SortField, View
 from workorder.models import SavedView
 from workorder.schema.context import Info
 from workorder.schema.errors import UserError

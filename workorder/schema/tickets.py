@@ -11,9 +11,9 @@ from strawberry.scalars import JSON
 
 from workorder.dataloaders.tickets import MAX_LAST_EVENTS
 from workorder.errors import invalid
-from workorder.flows.available import Available, available_actions
-from workorder.flows.state_machine import Action
-from workorder.flows.template_config import FieldDefinition, FieldType, TemplateConfig
+from workorder.flows.templates.config import FieldDefinition, FieldType, TemplateConfig
+from workorder.flows.tickets.available import Available, available_actions
+from workorder.flows.tickets.state_machine import Action
 from workorder.models import (
     Attachment,
     Channel,

@@ -18,7 +18,7 @@ from workorder.auth.actor import Actor
 from workorder.auth.sessions import still_valid
 from workorder.auth.visibility import visible_ticket, visible_tickets
 from workorder.errors import ErrorCode, FlowError, not_found
-from workorder.flows.jobs import visible_job
+from workorder.flows.batch.jobs import visible_job
 from workorder.models import (
     JOB_FINISHED,
     Group,

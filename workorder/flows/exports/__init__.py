@@ -1,0 +1,1 @@
+"""Tickets out and in: workbook exports and imports."""

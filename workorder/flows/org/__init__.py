@@ -1,0 +1,1 @@
+"""The organisation: tenants, users, groups, departments and the lookups they share."""

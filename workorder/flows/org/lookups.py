@@ -1,0 +1,36 @@
+"""Users and groups of a tenant looked up by id, the members and supervisors of a group."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from workorder.errors import not_found
+from workorder.models import Group, User
+
+
+async def members_of(group_id: int) -> list[User]:
+    return await User.filter(member_of__id=group_id, active=True).order_by("id")
+
+
+async def supervisors_of(group_id: int | None) -> list[int]:
+    if group_id is None:
+        return []
+    group = await Group.get(id=group_id)
+    return [u.id for u in await group.supervisors.filter(active=True).order_by("id")]
+
+
+async def users_of_tenant(tenant_id: int, ids: Iterable[int], field: Sequence[str]) -> list[User]:
+    """Load users by id, all of them in the tenant, or fail naming the input."""
+    wanted = list(dict.fromkeys(ids))
+    users = await User.filter(tenant_id=tenant_id, id__in=wanted) if wanted else []
+    if len(users) != len(wanted):
+        raise not_found("User", field)
+    order = {uid: i for i, uid in enumerate(wanted)}
+    return sorted(users, key=lambda u: order[u.id])
+
+
+async def user_of_tenant(tenant_id: int, user_id: int, field: Sequence[str]) -> User:
+    user = await User.filter(tenant_id=tenant_id, id=user_id).first()
+    if user is None:
+        raise not_found("User", field)
+    return user

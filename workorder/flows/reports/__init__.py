@@ -1,0 +1,1 @@
+"""The ticket report: workload and service figures."""

@@ -1,0 +1,1 @@
+"""Service-level policies, targets and breaches."""

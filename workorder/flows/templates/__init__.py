@@ -1,0 +1,1 @@
+"""Templates: their configuration, versions, field values and dictionaries."""

@@ -1,0 +1,239 @@
+"""Moving a ticket through its workflow: forward, return, transfer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from workorder.auth.actor import Actor
+from workorder.errors import invalid, not_found
+from workorder.flows.org.lookups import supervisors_of
+from workorder.flows.templates.field_values import Mode
+from workorder.flows.tickets.create import link_attachments
+from workorder.flows.tickets.finish import finish
+from workorder.flows.tickets.handling import field_diff, merged_values, tell_route
+from workorder.flows.tickets.notifications import label, status_mail
+from workorder.flows.tickets.opening import add_participant, apply, open_ticket, record
+from workorder.flows.tickets.routing import Route, assigned, by_rule, enter_step
+from workorder.flows.tickets.state_machine import Action
+from workorder.flows.unit_of_work import Bus, unit_of_work
+from workorder.models import (
+    ClaimMode,
+    EventKind,
+    Group,
+    NotificationKind,
+    Status,
+    Ticket,
+    TicketCandidate,
+    User,
+)
+
+
+async def forward_ticket(
+    actor: Actor,
+    ticket_id: int,
+    *,
+    next_step: str | None = None,
+    next_assignee_id: int | None = None,
+    fields: Mapping[str, Any] | None = None,
+    comment: str = "",
+    expected_version: int | None = None,
+    create_follow_up: bool | None = None,
+    public_url: str | None = None,
+    bus: Bus | None = None,
+) -> Ticket:
+    """Leave the step: its required fields must be filled; the next step is one the workflow
+    allows; forward from a last step finishes the ticket."""
+    opened = await open_ticket(actor, ticket_id, Action.FORWARD, expected_version)
+    ticket, config, step = opened.ticket, opened.config, opened.step
+    values = await merged_values(opened, actor, fields, Mode.FORWARD)
+    choices = config.next_steps(step) if step else []
+    base: dict[str, Any] = {"field_values": values}
+    if not choices:
+        if next_step is not None:
+            raise invalid("This step finishes the ticket: there is no next step", ["nextStep"])
+        return await finish(
+            actor,
+            opened,
+            EventKind.FORWARDED,
+            base,
+            comment=comment,
+            create_follow_up=create_follow_up,
+            public_url=public_url,
+            bus=bus,
+        )
+    if next_step is None:
+        if len(choices) > 1:
+            raise invalid(
+                "Choose the next step: " + ", ".join(s.key for s in choices), ["nextStep"]
+            )
+        target = choices[0]
+    else:
+        found = next((s for s in choices if s.key == next_step), None)
+        if found is None:
+            raise invalid(f"Step {next_step!r} is not a next step from here", ["nextStep"])
+        target = found
+    route = await enter_step(
+        config,
+        target,
+        None,
+        creator_id=ticket.creator_id,
+        previous_assignee_id=ticket.assignee_id,
+        chosen_assignee_id=next_assignee_id,
+    )
+    trail = [*ticket.trail, {"step": ticket.current_step, "assignee": ticket.assignee_id}]
+    async with unit_of_work(bus) as uow:
+        after = await apply(ticket, {**base, **route.changes(), "trail": trail})
+        await link_attachments(after, config, values)
+        if route.assignee_id is not None:
+            await add_participant(after.id, route.assignee_id)
+        event = await record(
+            uow,
+            actor,
+            EventKind.FORWARDED,
+            ticket,
+            after,
+            comment=comment,
+            data={"fields": field_diff(ticket.field_values, values)},
+        )
+        await tell_route(uow, actor, after, event, route, f"{label(after)} reached {target.name}")
+        await status_mail(after, config, ticket.status)
+    return after
+
+
+async def return_ticket(
+    actor: Actor,
+    ticket_id: int,
+    reason: str,
+    *,
+    to_supervisor: bool = False,
+    expected_version: int | None = None,
+    bus: Bus | None = None,
+) -> Ticket:
+    """Back to the previous step and its handler (repeated returns walk further back), or to
+    the group's supervisor. A reason is required: the one receiving it must know why."""
+    opened = await open_ticket(actor, ticket_id, Action.RETURN, expected_version)
+    ticket, config = opened.ticket, opened.config
+    reason = reason.strip()
+    if not reason:
+        raise invalid("Say why you return it", ["reason"])
+    trail = list(ticket.trail)
+    if to_supervisor or not trail:
+        route = Route(
+            Status.PENDING,
+            ticket.current_group_id,
+            ticket.current_step,
+            claim_mode=ClaimMode.SUPERVISOR,
+            notify=[(NotificationKind.RETURNED, await supervisors_of(ticket.current_group_id))],
+        )
+    else:
+        back = trail.pop()
+        step = config.step(back["step"]) if back.get("step") else None
+        group_id = step.group_id if step else ticket.current_group_id
+        handler: int | None = back.get("assignee")
+        still_there = handler is not None and await User.filter(id=handler, active=True).exists()
+        if (
+            handler is not None
+            and still_there
+            and (
+                group_id is None
+                or handler == ticket.creator_id
+                or await Group.filter(id=group_id, members__id=handler).exists()
+            )
+        ):
+            route = assigned(step.key if step else None, group_id, handler)
+            route.notify = [(NotificationKind.RETURNED, [handler])]
+        else:
+            route = (
+                await by_rule(step, group_id)
+                if group_id
+                else assigned(None, None, ticket.creator_id)
+            )
+            route.notify = [(NotificationKind.RETURNED, ids) for _, ids in route.notify]
+    async with unit_of_work(bus) as uow:
+        after = await apply(ticket, {**route.changes(), "trail": trail})
+        event = await record(uow, actor, EventKind.RETURNED, ticket, after, comment=reason)
+        await tell_route(uow, actor, after, event, route, f"Returned: {label(after)}: {reason}")
+        await status_mail(after, config, ticket.status)
+    return after
+
+
+async def transfer_ticket(
+    actor: Actor,
+    ticket_id: int,
+    *,
+    user_ids: Sequence[int] = (),
+    group_id: int | None = None,
+    step_key: str | None = None,
+    comment: str = "",
+    expected_version: int | None = None,
+    bus: Bus | None = None,
+) -> Ticket:
+    """To anyone, at any step: one user takes it at once; several users or a group must
+    claim it. Needs the ticket.transfer permission."""
+    opened = await open_ticket(actor, ticket_id, Action.TRANSFER, expected_version)
+    ticket, config = opened.ticket, opened.config
+    step = opened.step
+    if step_key is not None:
+        step = config.step(step_key)
+        if step is None:
+            raise not_found("Step", ["stepKey"])
+    target_group = (
+        group_id or (step.group_id if step and step_key else None) or ticket.current_group_id
+    )
+    if (
+        group_id is not None
+        and not await Group.filter(tenant_id=actor.tenant_id, id=group_id).exists()
+    ):
+        raise not_found("Group", ["groupId"])
+    people = list(dict.fromkeys(user_ids))
+    if people and await User.filter(
+        tenant_id=actor.tenant_id, id__in=people, active=True
+    ).count() != len(people):
+        raise not_found("User", ["userIds"])
+    if not people and group_id is None and step_key is None:
+        raise invalid("Transfer to one or more users, a group or a step", ["userIds"])
+    key = step.key if step else None
+    if len(people) == 1:
+        route = assigned(key, target_group, people[0])
+        route.notify = [(NotificationKind.TRANSFERRED, people)]
+    elif people:
+        route = Route(
+            Status.PENDING,
+            target_group,
+            key,
+            claim_mode=ClaimMode.CANDIDATES,
+            notify=[(NotificationKind.TRANSFERRED, people)],
+        )
+    elif target_group is None:
+        raise invalid("This step has no group: transfer to users", ["userIds"])
+    else:
+        members = [u.id for u in await User.filter(member_of__id=target_group, active=True)]
+        route = Route(
+            Status.PENDING,
+            target_group,
+            key,
+            claim_mode=ClaimMode.POOL,
+            notify=[(NotificationKind.TRANSFERRED, members)],
+        )
+    trail = [*ticket.trail, {"step": ticket.current_step, "assignee": ticket.assignee_id}]
+    async with unit_of_work(bus) as uow:
+        after = await apply(ticket, {**route.changes(), "trail": trail})
+        await TicketCandidate.filter(ticket_id=ticket.id).delete()
+        if len(people) > 1:
+            for person in people:
+                await TicketCandidate.create(ticket_id=ticket.id, user_id=person)
+        if route.assignee_id is not None:
+            await add_participant(after.id, route.assignee_id)
+        event = await record(
+            uow,
+            actor,
+            EventKind.TRANSFERRED,
+            ticket,
+            after,
+            comment=comment,
+            data={"users": people, "group": target_group},
+        )
+        await tell_route(uow, actor, after, event, route, f"Transferred to you: {label(after)}")
+        await status_mail(after, config, ticket.status)
+    return after

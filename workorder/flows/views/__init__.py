@@ -1,0 +1,1 @@
+"""Ticket lists: list queries, filters, field conditions, saved and shared views."""

@@ -1,0 +1,292 @@
+"""Ticket lists: the preset views of the seeds, sorted and paged by keyset.
+
+Every list is one SQL query: the visibility rule of `auth/` AND the view AND the filter AND the
+search. Pages continue from a cursor holding the last row's sort value and id, never from an
+OFFSET, and the cursor remembers which query it belongs to.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from tortoise.expressions import Case, Q, Subquery, When
+from tortoise.functions import Count
+from tortoise.queryset import QuerySet
+
+from workorder.auth.actor import Actor
+from workorder.auth.visibility import (
+    Reach,
+    in_departments_of,
+    involving,
+    shared_filter,
+    visibility_filter,
+)
+from workorder.errors import invalid
+from workorder.flows.views.filters import TemplateFields, TicketFilter, filter_q, search_q
+from workorder.ids import MAX_PK
+from workorder.models import (
+    PRIORITY_ORDER,
+    ClaimMode,
+    Priority,
+    Status,
+    Ticket,
+    TicketCandidate,
+)
+
+DEFAULT_PAGE = 20
+MAX_PAGE = 100
+
+
+class View(StrEnum):
+    ALL = "ALL"
+    MINE = "MINE"
+    MY_PARTICIPATION = "MY_PARTICIPATION"
+    MY_DEPARTMENT = "MY_DEPARTMENT"
+    MY_SUBORDINATES = "MY_SUBORDINATES"
+    MY_SUBORDINATES_PARTICIPATED = "MY_SUBORDINATES_PARTICIPATED"
+    SHARED_TO_ME = "SHARED_TO_ME"
+    UNRESOLVED = "UNRESOLVED"
+    URGENT = "URGENT"
+    DONE = "DONE"
+    MY_GROUP_QUEUE = "MY_GROUP_QUEUE"
+
+
+NOTHING = Q(id__in=[])
+
+
+def view_q(view: View, actor: Actor, reach: Reach) -> Q:
+    """The preset views of seed 003; each is further cut by the visibility rule."""
+    mine = Q(assignee_id=reach.me)
+    if view == View.ALL:
+        return Q()
+    if view == View.MINE:
+        return mine
+    if view == View.MY_PARTICIPATION:
+        return involving({reach.me})
+    if view == View.MY_DEPARTMENT:
+        return in_departments_of(actor, reach.heads) if reach.heads else NOTHING
+    if view == View.MY_SUBORDINATES:
+        return Q(assignee_id__in=list(reach.subordinates)) if reach.subordinates else NOTHING
+    if view == View.MY_SUBORDINATES_PARTICIPATED:
+        return involving(reach.subordinates) if reach.subordinates else NOTHING
+    if view == View.SHARED_TO_ME:
+        return shared_filter(actor, reach.shared) if reach.shared else NOTHING
+    if view == View.UNRESOLVED:
+        return mine & ~Q(status__in=[Status.DONE, Status.VOID])
+    if view == View.URGENT:
+        return mine & Q(priority=Priority.URGENT)
+    if view == View.DONE:
+        return mine & Q(status=Status.DONE)
+    return _claimable_by(reach)
+
+
+def _claimable_by(reach: Reach) -> Q:
+    """Waiting for me to claim: my groups' pools, or tickets naming me as a candidate."""
+    named = Subquery(TicketCandidate.filter(user_id=reach.me).values("ticket_id"))
+    return Q(status=Status.PENDING, assignee_id=None) & (
+        Q(claim_mode=ClaimMode.POOL, current_group_id__in=list(reach.member_of))
+        | Q(claim_mode=ClaimMode.CANDIDATES, id__in=named)
+    )
+
+
+class SortField(StrEnum):
+    NUMBER = "NUMBER"
+    TITLE = "TITLE"
+    STATUS = "STATUS"
+    PRIORITY = "PRIORITY"
+    SOURCE = "SOURCE"
+    CREATED_AT = "CREATED_AT"
+    UPDATED_AT = "UPDATED_AT"
+    DONE_AT = "DONE_AT"
+    DUE_AT = "DUE_AT"
+    URGE_COUNT = "URGE_COUNT"
+
+
+_COLUMNS = {
+    SortField.NUMBER: "number",
+    SortField.TITLE: "title",
+    SortField.SOURCE: "source",
+    SortField.CREATED_AT: "created_at",
+    SortField.UPDATED_AT: "updated_at",
+    SortField.DONE_AT: "done_at",
+    SortField.DUE_AT: "due_at",
+    SortField.URGE_COUNT: "urge_count",
+}
+_NULLABLE = {SortField.DONE_AT, SortField.DUE_AT}
+_DATETIMES = {SortField.CREATED_AT, SortField.UPDATED_AT, SortField.DONE_AT, SortField.DUE_AT}
+# Enums sort by meaning, not by spelling.
+_RANKS: dict[SortField, tuple[str, list[str]]] = {
+    SortField.PRIORITY: ("priority", [str(p) for p in PRIORITY_ORDER]),
+    SortField.STATUS: ("status", [str(s) for s in Status]),
+}
+SORT_KEY = "sort_key"
+SORT_NULL = "sort_null"
+
+
+@dataclass(frozen=True)
+class Order:
+    field: SortField = SortField.UPDATED_AT
+    descending: bool = True
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """One list query: which view, narrowed how, sorted how."""
+
+    view: View = View.ALL
+    filter: TicketFilter = field(default_factory=TicketFilter)
+    search: str | None = None
+    order: Order = field(default_factory=Order)
+
+    def fingerprint(self) -> str:
+        """Identifies the query a cursor was made for."""
+        text = json.dumps(
+            [
+                self.view,
+                self.filter.to_json(),
+                self.search,
+                self.order.field,
+                self.order.descending,
+            ],
+            sort_keys=True,
+            default=str,
+        )
+        return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+async def matching(actor: Actor, reach: Reach, spec: ListSpec) -> Q:
+    """Visibility AND view AND filter AND search, as one Q."""
+    return visibility_filter(actor, reach) & await narrowing(actor, reach, spec)
+
+
+async def narrowing(
+    actor: Actor,
+    reach: Reach,
+    spec: ListSpec,
+    known: dict[tuple[int, ...], TemplateFields] | None = None,
+) -> Q:
+    """View AND filter AND search, without the visibility rule."""
+    return (
+        view_q(spec.view, actor, reach)
+        & await filter_q(actor, spec.filter, known)
+        & search_q(actor, spec.search)
+    )
+
+
+def _sorted(query: QuerySet[Ticket], order: Order) -> QuerySet[Ticket]:
+    """Adds the sort key (and a nulls-last flag) as annotations, so both databases order and
+    compare alike."""
+    if order.field in _RANKS:
+        column, ranked = _RANKS[order.field]
+        key = Case(
+            # Ranks are single-digit text: PostgreSQL types CASE parameters as text.
+            *[When(Q(**{column: value}), then=str(n)) for n, value in enumerate(ranked)],
+            default=str(len(ranked)),
+        )
+        query = query.annotate(**{SORT_KEY: key})
+    if order.field in _NULLABLE:
+        column = _COLUMNS[order.field]
+        null = Case(When(Q(**{f"{column}__isnull": True}), then="1"), default="0")  # type: ignore[arg-type]
+        query = query.annotate(**{SORT_NULL: null})
+    return query
+
+
+def _key_name(order: Order) -> str:
+    return SORT_KEY if order.field in _RANKS else _COLUMNS[order.field]
+
+
+def _ordering(order: Order) -> list[str]:
+    sign = "-" if order.descending else ""
+    names = [f"{sign}{_key_name(order)}", f"{sign}id"]
+    return [SORT_NULL, *names] if order.field in _NULLABLE else names
+
+
+def _beyond(order: Order, value: Any, pk: int) -> Q:
+    """Rows after (value, pk) in this order; nulls come last in either direction."""
+    name = _key_name(order)
+    past = "lt" if order.descending else "gt"
+    if value is None:
+        return Q(**{f"{name}__isnull": True, f"id__{past}": pk})  # type: ignore[arg-type]
+    found = Q(**{f"{name}__{past}": value}) | Q(**{name: value, f"id__{past}": pk})
+    if order.field in _NULLABLE:
+        return found | Q(**{f"{name}__isnull": True})  # type: ignore[arg-type]
+    # The same rows, plus a plain bound an index range can start from: PostgreSQL cannot
+    # bound a scan by the OR above, and would walk every row before the cursor.
+    bound = "lte" if order.descending else "gte"
+    return Q(**{f"{name}__{bound}": value}) & found
+
+
+def encode_cursor(spec: ListSpec, value: Any, pk: int) -> str:
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    raw = json.dumps([spec.fingerprint(), value, pk])
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def decode_cursor(spec: ListSpec, cursor: str) -> tuple[Any, int]:
+    try:
+        made_for, value, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        # Numbers beyond a key's range are forged: the driver would fail the query with them.
+        if not isinstance(pk, int) or not 0 < pk <= MAX_PK or not isinstance(made_for, str):
+            raise ValueError(cursor)
+        if isinstance(value, int) and abs(value) > MAX_PK:
+            raise ValueError(cursor)
+        if value is not None and spec.order.field in _DATETIMES:
+            value = datetime.fromisoformat(value)
+    except (binascii.Error, ValueError, TypeError, RecursionError) as exc:
+        raise invalid("Malformed cursor", ["after"]) from exc
+    if made_for != spec.fingerprint():
+        raise invalid("This cursor belongs to another query (view, filter or order)", ["after"])
+    return value, pk
+
+
+@dataclass(frozen=True)
+class Page:
+    tickets: list[Ticket]
+    cursors: list[str]
+    has_next: bool
+    query: QuerySet[Ticket]  # for totalCount, only run when asked for
+
+
+async def ticket_page(
+    actor: Actor, reach: Reach, spec: ListSpec, *, first: int | None, after: str | None
+) -> Page:
+    size = DEFAULT_PAGE if first is None else first
+    if not 0 <= size <= MAX_PAGE:
+        raise invalid(f"first must be between 0 and {MAX_PAGE}", ["first"])
+    where = await matching(actor, reach, spec)
+    query = Ticket.filter(where)
+    page = _sorted(Ticket.filter(where), spec.order)
+    if after:
+        value, pk = decode_cursor(spec, after)
+        page = page.filter(_beyond(spec.order, value, pk))
+    rows = list(await page.order_by(*_ordering(spec.order)).limit(size + 1))
+    name = _key_name(spec.order)
+    kept = rows[:size]
+    return Page(
+        tickets=kept,
+        cursors=[encode_cursor(spec, getattr(r, name), r.id) for r in kept],
+        has_next=len(rows) > size,
+        query=query,
+    )
+
+
+async def count_views(actor: Actor, reach: Reach, entries: list[ListSpec]) -> list[int]:
+    """The badge of every menu entry, in one SQL statement: COUNT(CASE WHEN entry …) each."""
+    if not entries:
+        return []
+    visible = visibility_filter(actor, reach)
+    counts = {}
+    known: dict[tuple[int, ...], TemplateFields] = {}
+    for n, spec in enumerate(entries):
+        counts[f"c{n}"] = Count("id", _filter=await narrowing(actor, reach, spec, known))
+    row = await Ticket.filter(visible).annotate(**counts).first().values(*counts)
+    assert row is not None
+    return [int(row[f"c{n}"] or 0) for n in range(len(entries))]
