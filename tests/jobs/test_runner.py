@@ -19,8 +19,8 @@ from tests.flows.batch.test_batch import granted, in_finance
 from tests.flows.batch.test_jobs import closed_events, pause_runner, start_close
 from tests.services import stop_child
 from tests.shop import Shop
+from workorder.clock import now
 from workorder.flows.batch import batch, jobs
-from workorder.flows.clock import now
 from workorder.flows.exports import columns, exports, files
 from workorder.flows.exports.exports import ExportRequest
 from workorder.flows.tickets import closing

@@ -29,8 +29,8 @@ from saq.queue.redis import RedisQueue
 from saq.types import Context
 
 from workorder import db
+from workorder.clock import now
 from workorder.flows.batch.jobs import DEFAULT_LEASE
-from workorder.flows.clock import now
 from workorder.flows.unit_of_work import Bus
 from workorder.jobs.runner import run_due_jobs, run_job
 from workorder.models import Job

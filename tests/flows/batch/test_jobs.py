@@ -13,9 +13,9 @@ import pytest
 from tests.flows.batch.test_batch import Recorder, granted, in_finance, in_sales
 from tests.shop import Shop
 from workorder.auth.actor import Actor
+from workorder.clock import now
 from workorder.errors import ErrorCode, FlowError
 from workorder.flows.batch import batch, jobs
-from workorder.flows.clock import now
 from workorder.flows.tickets import closing
 from workorder.flows.views.filters import TicketFilter
 from workorder.flows.views.lists import ListSpec, View

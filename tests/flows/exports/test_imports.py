@@ -19,9 +19,9 @@ from tests.flows.batch.test_jobs import claimed, pause_runner
 from tests.flows.exports.test_exports import run_export
 from tests.shop import Shop
 from workorder.auth.actor import Actor
+from workorder.clock import now
 from workorder.errors import ErrorCode, FlowError
 from workorder.flows.batch import jobs
-from workorder.flows.clock import now
 from workorder.flows.exports import columns, imports
 from workorder.flows.exports.imports import ImportRequest
 from workorder.flows.templates import versions as templates

@@ -52,10 +52,10 @@ from tortoise.transactions import in_transaction
 
 from workorder.auth.actor import Actor, Scope
 from workorder.auth.visibility import reach_of
+from workorder.clock import now
 from workorder.errors import ErrorCode, FlowError, conflict, forbidden, invalid, not_found
 from workorder.flows.batch import batch
 from workorder.flows.batch.batch import BatchAction, BatchKind, require_batch
-from workorder.flows.clock import now
 from workorder.flows.unit_of_work import Bus, unit_of_work
 from workorder.flows.views.filters import TicketFilter
 from workorder.flows.views.lists import ListSpec, View, matching

@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 from workorder.auth.actor import Actor
 from workorder.auth.hidden_fields import hidden_fields
 from workorder.auth.visibility import reach_of
+from workorder.clock import now
 from workorder.errors import invalid
 from workorder.flows.batch.jobs import (
     Checked,
@@ -43,7 +44,6 @@ from workorder.flows.batch.jobs import (
     spec_from_json,
     spec_json,
 )
-from workorder.flows.clock import now
 from workorder.flows.exports.columns import (
     CALL_HEADERS,
     EVENT_HEADERS,

@@ -38,8 +38,8 @@ from tortoise.queryset import QuerySet
 
 from workorder.auth.actor import Actor
 from workorder.auth.permissions import require_admin
+from workorder.clock import now
 from workorder.errors import invalid, not_found
-from workorder.flows.clock import now
 from workorder.flows.org.lookups import supervisors_of
 from workorder.flows.tickets.notifications import label, notify
 from workorder.flows.unit_of_work import Bus, unit_of_work

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from workorder.auth.actor import Actor
-from workorder.flows.clock import now
+from workorder.clock import now
 from workorder.flows.tickets.finish import finish
 from workorder.flows.tickets.notifications import label, notify, status_mail
 from workorder.flows.tickets.opening import apply, open_ticket, record

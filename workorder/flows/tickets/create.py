@@ -12,8 +12,8 @@ from tortoise.expressions import F
 from workorder.auth.actor import Actor
 from workorder.auth.attachments import may_link
 from workorder.auth.permissions import require_write
+from workorder.clock import now
 from workorder.errors import forbidden, invalid, not_found
-from workorder.flows.clock import now
 from workorder.flows.org.cleaning import clean_email, clean_name
 from workorder.flows.sla.sla import apply_sla
 from workorder.flows.templates.config import Step, TemplateConfig

@@ -8,7 +8,7 @@ from typing import Any
 
 from workorder.auth.actor import Actor
 from workorder.auth.tokens import secret_hash
-from workorder.flows.clock import now
+from workorder.clock import now
 from workorder.flows.templates.config import EndAction
 from workorder.flows.tickets.notifications import label, notify, status_mail
 from workorder.flows.tickets.opening import Opened, apply, record

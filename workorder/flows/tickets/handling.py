@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from workorder.auth.actor import Actor
+from workorder.clock import now
 from workorder.errors import ErrorCode, FlowError, invalid, not_found
-from workorder.flows.clock import now
 from workorder.flows.sla.sla import apply_sla
 from workorder.flows.templates.field_values import Mode
 from workorder.flows.tickets.create import check_values, clean_cc, link_attachments

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from workorder.auth.actor import Actor
-from workorder.flows.clock import now
+from workorder.clock import now
 from workorder.flows.templates.config import TemplateConfig
 from workorder.flows.unit_of_work import Bus, UnitOfWork, unit_of_work
 from workorder.mail.outbox import enqueue

@@ -10,8 +10,8 @@ from typing import Any
 from workorder.auth.actor import Actor
 from workorder.auth.permissions import require_write
 from workorder.auth.visibility import visible_ticket
+from workorder.clock import now
 from workorder.errors import ErrorCode, FlowError, forbidden
-from workorder.flows.clock import now
 from workorder.flows.templates.config import Step, TemplateConfig
 from workorder.flows.tickets.rules import Standing, may, standing_of
 from workorder.flows.tickets.state_machine import Action, check_status

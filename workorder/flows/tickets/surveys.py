@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from workorder.auth.tokens import secret_hash
+from workorder.clock import now
 from workorder.errors import ErrorCode, FlowError, invalid
-from workorder.flows.clock import now
 from workorder.flows.tickets.opening import apply, record
 from workorder.flows.unit_of_work import Bus, unit_of_work
 from workorder.models import EventKind, SurveyInvitation, Ticket
