@@ -1,5 +1,5 @@
 """A filter naming another tenant's ids is refused where it is accepted, with NOT_FOUND and
-the path of the id (issue 12 §7): saved views, batch jobs, exports and plain lists alike,
+the path of the id: saved views, batch jobs, exports and plain lists alike,
 so nothing is stored that fails later."""
 
 from __future__ import annotations

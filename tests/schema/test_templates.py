@@ -22,7 +22,7 @@ CREATE = f"""mutation($input: CreateTemplateInput!) {{ createTemplate(input: $in
 
 @pytest.fixture
 async def shop(org: OrgBuilder) -> dict[str, str]:
-    """The e-commerce company of seed 000: four groups, and a Managers group for returns."""
+    """The e-commerce company of the order workflow: four groups, and a Managers group for returns."""
     ids = {}
     for name in ("Sales", "Finance", "Warehouse", "Logistics", "Managers"):
         ids[name] = gid("Group", (await org.group(name)).id)

@@ -1,4 +1,4 @@
-"""A READ-scoped API token reads but changes nothing, through every mutation (issue 12 §7).
+"""A READ-scoped API token reads but changes nothing, through every mutation.
 
 The mutations are taken from the schema itself, so one added later is covered here too.
 """

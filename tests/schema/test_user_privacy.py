@@ -1,4 +1,4 @@
-"""A colleague's private details (issue 12 §7): names, groups and department for everyone;
+"""A colleague's private details: names, groups and department for everyone;
 the rest only for admins, supervisors of one of the user's groups, the user's superiors (at
 any depth) and the user. Every path that returns a User obeys it: the fields guard
 themselves. The private fields are read from the schema, so one added later is covered."""

@@ -1,4 +1,4 @@
-"""Who reads a colleague's private details (issue 12 §7).
+"""Who reads a colleague's private details.
 
 Everyone signed in sees a colleague's names, groups and department: they are what picking an
 assignee or reading a ticket's history needs. The rest of a user (e-mail, roles, grants,

@@ -1,4 +1,4 @@
-"""Who sees a ticket (DESIGN §5): one query expression, reused by every path.
+"""Who sees a ticket: one query expression, reused by every path.
 
 Lists, `node`, search, subscriptions, exports and downloads all filter through
 `visible_tickets`; nothing else decides visibility.

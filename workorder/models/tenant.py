@@ -24,7 +24,7 @@ class Tenant(Model):
     customer_lookup_mode = fields.CharEnumField(
         CustomerLookupMode, default=CustomerLookupMode.FUZZY, db_default=CustomerLookupMode.FUZZY
     )
-    # The ticket sheet's columns of an export (seed 004: chosen in the ticket settings);
+    # The ticket sheet's columns of an export (chosen in the ticket settings);
     # NULL: every system column and every custom field.
     export_columns: list[str] | None = fields.JSONField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)

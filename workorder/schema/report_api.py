@@ -1,4 +1,4 @@
-"""Root field of the ticket report (seed 002, 工单报表)."""
+"""Root field of the ticket report (工单报表)."""
 
 from __future__ import annotations
 

@@ -50,7 +50,7 @@ def filter_json(spec: TicketFilter) -> dict[str, Any]:
 
 
 TicketViewEnum = strawberry.enum(
-    View, name="TicketView", description="The preset views of the ticket list (seed 003)."
+    View, name="TicketView", description="The preset views of the ticket list."
 )
 TicketSortFieldEnum = strawberry.enum(SortField, name="TicketSortField")
 FieldOperatorEnum = strawberry.enum(

@@ -1,4 +1,4 @@
-"""Assigning by quota (seed 004, 分配额度): the arithmetic, then the flow on the shop."""
+"""Assigning by quota (分配额度): the arithmetic, then the flow on the shop."""
 
 from __future__ import annotations
 

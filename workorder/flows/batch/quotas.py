@@ -1,4 +1,4 @@
-"""Assigning waiting tickets by quota (工单分配 · 分配额度, seed 004).
+"""Assigning waiting tickets by quota (工单分配 · 分配额度).
 
 Step 1 picks the agents (by department, group, role or name: `quota_candidates`). Step 2
 gives each a quota — typed in, or the total split evenly — out of what is left to assign:

@@ -1,6 +1,6 @@
 """Exporting tickets: a job that streams a workbook of every ticket a list query matches.
 
-The workbook (seed 004, 导出) has a ticket sheet — the columns the tenant's export settings
+The workbook (导出) has a ticket sheet — the columns the tenant's export settings
 choose (or the export's own), custom fields included — and record sheets built from the
 trace and the call log: urges, returns, notes, transfers and calls.
 

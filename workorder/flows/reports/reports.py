@@ -1,4 +1,4 @@
-"""The ticket report (seed 002, 工单报表): workload and service figures per agent, group,
+"""The ticket report (工单报表): workload and service figures per agent, group,
 template or period, computed by the database in three grouped queries.
 
 What is counted, for a range [from, to) — `from` included, `to` excluded, both in UTC (a time

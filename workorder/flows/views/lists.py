@@ -62,7 +62,7 @@ NOTHING = Q(id__in=[])
 
 
 def view_q(view: View, actor: Actor, reach: Reach) -> Q:
-    """The preset views of seed 003; each is further cut by the visibility rule."""
+    """The preset views; each is further cut by the visibility rule."""
     mine = Q(assignee_id=reach.me)
     if view == View.ALL:
         return Q()

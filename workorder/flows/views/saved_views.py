@@ -1,4 +1,4 @@
-"""Saved views ("custom menus", seed 004 自定义菜单): a preset view narrowed by a filter, with
+"""Saved views ("custom menus", 自定义菜单): a preset view narrowed by a filter, with
 the columns and sort a list shows. Anyone keeps personal ones; admins share them with the
 whole tenant. The filter is checked when saved, so a menu entry never fails to open."""
 
