@@ -722,7 +722,7 @@ async def test_bad_input_creates_no_ticket(shop: Shop):
 UPLOAD = """mutation($input: UploadAttachmentInput!) { uploadAttachment(input: $input) {
   attachment { id filename size downloadUrl uploadedBy { username } } errors { code } } }"""
 SCAN = b"%PDF-1.4 bank transfer receipt\n" + bytes(range(256)) * 8
-NO_FILE = b'{"error":"File not found"}'
+NO_FILE = b'{"errors":[{"message":"File not found","extensions":{"code":"NOT_FOUND"}}]}'
 
 
 async def upload(shop: Shop, user: str, data: bytes, filename: str) -> dict[str, Any]:
