@@ -6,6 +6,8 @@ hides must stay hidden on every path, not only in `Ticket.fields`: the trace's f
 live payloads, the files a hidden ATTACHMENT field refers to and their download, and filters
 (a hidden field must not match, or a count becomes an oracle for its value). This module is
 that one rule; every path asks it rather than deciding for itself. Administrators see all.
+A path added later that carries field values (full-text search over custom fields, webhook
+payloads, a sort on a custom field) goes through `Screen` / `shown_where` too.
 """
 
 from __future__ import annotations
