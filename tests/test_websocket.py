@@ -56,3 +56,20 @@ async def test_a_message_nested_too_deeply_closes_the_socket_as_malformed(org, s
             await asyncio.wait_for(socket.recv(), 5)
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4400
     assert (await client.get("/healthz")).status_code == 200
+
+
+async def test_a_socket_the_client_closed_lets_go_of_its_expiry_task(org, server_url, monkeypatch):
+    """The task that closes a socket at its token's expiry ends soon after the client left,
+    instead of holding the socket (and its context) until the token expires."""
+    from workorder import server
+
+    monkeypatch.setattr(server, "_EXPIRY_NAP", 0.05)
+    before = len(server._expiry_tasks)
+    _, reply, _ = await _init(server_url, {"authorization": f"Bearer {await org.token()}"})
+    assert reply == {"type": "connection_ack"}  # the socket is closed again on return
+
+    async def settled() -> None:
+        while len(server._expiry_tasks) > before:
+            await asyncio.sleep(0.05)
+
+    await asyncio.wait_for(settled(), 5)

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketState
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UNSET, UnsetType
@@ -159,7 +159,12 @@ def _close_at_expiry(socket: WebSocket, expires_at: datetime) -> None:
     with 4401, and the client reconnects with a fresh token (resuming with `after`)."""
 
     async def close_later() -> None:
-        await asyncio.sleep(max(0.0, (expires_at - datetime.now(UTC)).total_seconds()))
+        # In short naps: a socket the client closed first lets go of its task (and the
+        # socket's context) within one nap, not at the token's expiry.
+        while (left := (expires_at - datetime.now(UTC)).total_seconds()) > 0:
+            if WebSocketState.DISCONNECTED in (socket.client_state, socket.application_state):
+                return
+            await asyncio.sleep(min(left, _EXPIRY_NAP))
         with contextlib.suppress(Exception):  # already closed by the client: nothing to do
             await socket.close(code=TOKEN_EXPIRED, reason="Access token expired")
 
@@ -169,6 +174,7 @@ def _close_at_expiry(socket: WebSocket, expires_at: datetime) -> None:
 
 
 _expiry_tasks: set[asyncio.Task[None]] = set()
+_EXPIRY_NAP = 5.0  # seconds
 
 
 class RequestIdMiddleware:
