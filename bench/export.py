@@ -40,7 +40,7 @@ from bench.ticket_views import Bench, load_tickets, set_up
 from tests.services import start_postgres
 from workorder import db
 from workorder.auth.actor import Actor
-from workorder.flows.batch import jobs
+from workorder.flows.batch import runs
 from workorder.flows.exports import exports, files
 from workorder.flows.exports.exports import ExportRequest
 from workorder.models import JobStatus, User
@@ -162,9 +162,9 @@ async def _child(url: str, admin_id: int, fmt: str) -> dict[str, Any]:
             started = time.perf_counter()
             request = ExportRequest(format=SheetFormat(fmt), time_zone="Asia/Shanghai")
             job = await exports.start_export(actor, request, storage=storage)
-            claimed = await jobs.claim_job(job.id, "bench")
+            claimed = await runs.claim_job(job.id, "bench")
             assert claimed is not None
-            done = await jobs.execute(claimed, "bench", bus=None, storage=storage)
+            done = await runs.execute(claimed, "bench", bus=None, storage=storage)
             seconds = time.perf_counter() - started
             peak = sampler.stop()
             assert done is not None

@@ -20,7 +20,7 @@ from tests.flows.batch.test_jobs import closed_events, pause_runner, start_close
 from tests.services import stop_child
 from tests.shop import Shop
 from workorder.clock import now
-from workorder.flows.batch import batch, jobs
+from workorder.flows.batch import batch, runs
 from workorder.flows.exports import columns, exports, files
 from workorder.flows.exports.exports import ExportRequest
 from workorder.flows.tickets import closing
@@ -47,7 +47,7 @@ async def until(condition: Any, wait: float = 10) -> None:
 async def test_of_many_racing_claims_exactly_one_wins(shop: Shop):
     fay = await granted(shop, "fay", batch.BATCH)
     job = await start_close(fay)
-    won = await asyncio.gather(*(jobs.claim_job(job.id, f"runner-{n}") for n in range(6)))
+    won = await asyncio.gather(*(runs.claim_job(job.id, f"runner-{n}") for n in range(6)))
     owners = [j.lease_owner for j in won if j is not None]
     assert len(owners) == 1
     assert (await Job.get(id=job.id)).lease_owner == owners[0]
@@ -90,7 +90,7 @@ async def test_a_stopping_runner_hands_its_job_back_between_chunks(
 ):
     fay = await granted(shop, "fay", batch.BATCH)
     tickets = [await in_finance(shop, f"A-{n}") for n in range(3)]
-    monkeypatch.setattr(jobs, "CHUNK", 1)
+    monkeypatch.setattr(runs, "CHUNK", 1)
     stop = asyncio.Event()
     real_close = closing.close_ticket
 
@@ -114,11 +114,11 @@ async def test_due_jobs_are_the_queued_and_the_running_whose_lease_ran_out(shop:
     fay = await granted(shop, "fay", batch.BATCH)
     ticket = await in_finance(shop, "A-1")
     held = await start_close(fay)
-    assert await jobs.claim_job(held.id, "alive") is not None
-    assert await jobs.due_jobs() == []  # its lease runs: left alone
+    assert await runs.claim_job(held.id, "alive") is not None
+    assert await runs.due_jobs() == []  # its lease runs: left alone
     assert await run_due_jobs(None) == 0
     await Job.filter(id=held.id).update(lease_until=now() - timedelta(seconds=1))  # it died
-    assert await jobs.due_jobs() == [held.id]
+    assert await runs.due_jobs() == [held.id]
     assert await run_due_jobs(None) == 1
     assert await closed_events(ticket.id) == 1
 

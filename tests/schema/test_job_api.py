@@ -14,7 +14,7 @@ from tests.flows.batch.test_jobs import closed_events, pause_runner
 from tests.shop import Shop
 from tests.subscriptions.test_live import live, request
 from tests.support import gid
-from workorder.flows.batch import batch, jobs
+from workorder.flows.batch import batch, runs
 from workorder.flows.tickets import closing
 from workorder.models import EventKind, Job, JobStatus, Status, Ticket, TicketEvent
 
@@ -44,7 +44,7 @@ async def test_a_filter_based_close_job_is_followed_live_to_its_end(
     await granted(shop, "fay", batch.BATCH)
     tickets = [await in_finance(shop, f"A-{n}") for n in range(5)]
     elsewhere = await in_sales(shop, "S-1")  # not Fay's to see: never in the job
-    monkeypatch.setattr(jobs, "CHUNK", 2)
+    monkeypatch.setattr(runs, "CHUNK", 2)
     real_close = closing.close_ticket
 
     async def slow_close(*args: Any, **kwargs: Any) -> Ticket:

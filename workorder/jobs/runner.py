@@ -16,15 +16,8 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
-from workorder.flows.batch.jobs import (
-    DEFAULT_LEASE,
-    JobQueue,
-    OnProgress,
-    claim_job,
-    due_jobs,
-    execute,
-    runner_id,
-)
+from workorder.flows.batch.jobs import DEFAULT_LEASE, JobQueue
+from workorder.flows.batch.runs import OnProgress, claim_job, due_jobs, execute, runner_id
 from workorder.flows.unit_of_work import Bus
 from workorder.models import Job
 from workorder.storage import Storage

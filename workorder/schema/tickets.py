@@ -4,14 +4,14 @@ the caller may do to it now."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, cast
+from typing import cast
 
 import strawberry
 from strawberry.scalars import JSON
 
 from workorder.dataloaders.tickets import MAX_LAST_EVENTS
 from workorder.errors import invalid
-from workorder.flows.templates.config import FieldDefinition, FieldType, TemplateConfig
+from workorder.flows.templates.config import TemplateConfig
 from workorder.flows.tickets.available import Available, available_actions
 from workorder.flows.tickets.state_machine import Action
 from workorder.models import (
@@ -35,10 +35,11 @@ from workorder.models import (
 from workorder.schema.attachments import AttachmentType
 from workorder.schema.context import Info
 from workorder.schema.customers import ContactType, CustomerType
+from workorder.schema.field_values import FieldValue
 from workorder.schema.node import Node, to_global_id
 from workorder.schema.org import GroupType, UserType
 from workorder.schema.pagination import Connection, paginate
-from workorder.schema.templates import FieldTypeEnum, StepType, TemplateType, TemplateVersionType
+from workorder.schema.templates import StepType, TemplateType, TemplateVersionType
 
 TicketStatusEnum = strawberry.enum(Status, name="TicketStatus")
 PriorityEnum = strawberry.enum(Priority, name="Priority")
@@ -60,48 +61,6 @@ async def _user(info: Info, user_id: int | None, joined: object = None) -> UserT
         return UserType.of(joined)
     user = await info.context.org.user.load(user_id)
     return UserType.of(user) if user else None
-
-
-@strawberry.type(description="A custom field's value on a ticket, ready to show.")
-class FieldValue:
-    definition: strawberry.Private[FieldDefinition]
-    raw: strawberry.Private[Any]
-    key: str
-    type: FieldTypeEnum  # type: ignore[valid-type]
-
-    @strawberry.field
-    def label(self, info: Info) -> str:
-        actor = info.context.actor
-        return self.definition.label_for(actor.locale if actor else None)
-
-    @strawberry.field(description="The stored JSON value.")
-    def value(self) -> JSON | None:
-        return cast(JSON | None, self.raw)
-
-    @strawberry.field(description="The value as text for a person: option labels, Yes/No…")
-    async def display(self, info: Info) -> str:
-        raw, definition = self.raw, self.definition
-        if raw is None:
-            return ""
-        if definition.type == FieldType.CHECKBOX:
-            return "Yes" if raw else "No"
-        if definition.type in (FieldType.SELECT, FieldType.RADIO, FieldType.MULTI_SELECT):
-            labels = {o.value: o.label for o in definition.options}
-            items = raw if isinstance(raw, list) else [raw]
-            return ", ".join(labels.get(str(v), str(v)) for v in items)
-        if definition.type == FieldType.CASCADE and definition.dictionary_id is not None:
-            shown, parent = [], None
-            for value in raw if isinstance(raw, list) else []:
-                level = await info.context.templates.children.load(
-                    (definition.dictionary_id, parent)
-                )
-                item = next((i for i in level if i.value == value), None)
-                shown.append(item.label if item else str(value))
-                parent = item.id if item else None
-            return " / ".join(shown)
-        if definition.type == FieldType.ATTACHMENT and isinstance(raw, list):
-            return f"{len(raw)} file(s)"
-        return str(raw)
 
 
 @strawberry.type(name="TeamMember")

@@ -15,7 +15,7 @@ from tests.shop import Shop
 from workorder.auth.actor import Actor
 from workorder.clock import now
 from workorder.errors import ErrorCode, FlowError
-from workorder.flows.batch import batch, jobs
+from workorder.flows.batch import batch, jobs, runs
 from workorder.flows.tickets import closing
 from workorder.flows.views.filters import TicketFilter
 from workorder.flows.views.lists import ListSpec, View
@@ -42,7 +42,7 @@ async def closed_events(ticket_id: int) -> int:
 
 
 async def claimed(job: Job, owner: str = "test-runner") -> Job:
-    got = await jobs.claim_job(job.id, owner)
+    got = await runs.claim_job(job.id, owner)
     assert got is not None
     return got
 
@@ -107,7 +107,7 @@ async def test_the_job_closes_every_match_once_and_lists_each_refusal(shop: Shop
     hidden = await in_sales(shop, "A-3")  # Fay cannot see it: never selected
     cal = await granted(shop, "cal", batch.BATCH)
     job = await start_close(cal)  # Cal sees both in the pool but may close neither
-    refused = await jobs.execute(await claimed(job), "test-runner", bus=None)
+    refused = await runs.execute(await claimed(job), "test-runner", bus=None)
     assert refused is not None and refused.status == JobStatus.DONE
     assert (refused.total, refused.done, refused.failed) == (2, 0, 2)
     assert [(e["ticketId"], e["code"]) for e in refused.errors] == [
@@ -117,7 +117,7 @@ async def test_the_job_closes_every_match_once_and_lists_each_refusal(shop: Shop
 
     bus = Recorder()
     job = await start_close(fay, bus=bus)
-    done = await jobs.execute(await claimed(job), "test-runner", bus=bus)
+    done = await runs.execute(await claimed(job), "test-runner", bus=bus)
 
     assert done is not None and done.status == JobStatus.DONE
     assert (done.total, done.done, done.failed, done.errors) == (2, 2, 0, [])
@@ -138,13 +138,13 @@ async def test_the_selection_is_fixed_when_the_job_starts(shop: Shop):
     first = await in_finance(shop, "A-1")
     job = await start_close(fay)
     # Started (the list is fixed), then handed back at once: a server stopping.
-    handed_back = await jobs.execute(
+    handed_back = await runs.execute(
         await claimed(job), "test-runner", bus=None, stopping=lambda: True
     )
     assert handed_back is not None and handed_back.status == JobStatus.QUEUED
     assert (handed_back.result["ids"], handed_back.done) == ([first.id], 0)
     later = await in_finance(shop, "A-2")  # matches now, but came after the start
-    done = await jobs.execute(await claimed(job, "second"), "second", bus=None)
+    done = await runs.execute(await claimed(job, "second"), "second", bus=None)
     assert done is not None and done.result["ids"] == [first.id]
     assert (done.status, done.done) == (JobStatus.DONE, 1)
     assert (await Ticket.get(id=later.id)).status == Status.PENDING
@@ -174,7 +174,7 @@ async def test_a_job_killed_half_way_resumes_without_touching_a_ticket_twice(
 
     monkeypatch.setattr(closing, "close_ticket", close_then_die)
     running = await claimed(job, "doomed")
-    killed = asyncio.create_task(jobs.execute(running, "doomed", bus=None, chunk=2))
+    killed = asyncio.create_task(runs.execute(running, "doomed", bus=None, chunk=2))
     with pytest.raises(asyncio.CancelledError):
         await killed
     monkeypatch.setattr(closing, "close_ticket", real_close)
@@ -183,9 +183,9 @@ async def test_a_job_killed_half_way_resumes_without_touching_a_ticket_twice(
     assert (halfway.status, halfway.done, halfway.lease_owner) == (JobStatus.RUNNING, 2, "doomed")
     assert [await closed_events(t.id) for t in tickets] == [1, 1, 0, 0, 0]  # the 3rd rolled back
     # Nobody else may take it while the lease lasts; once it has run out, anyone resumes.
-    assert await jobs.claim_job(job.id, "early") is None
+    assert await runs.claim_job(job.id, "early") is None
     await Job.filter(id=job.id).update(lease_until=now() - timedelta(seconds=1))
-    resumed = await jobs.execute(await claimed(job, "heir"), "heir", bus=None, chunk=2)
+    resumed = await runs.execute(await claimed(job, "heir"), "heir", bus=None, chunk=2)
 
     assert resumed is not None and resumed.status == JobStatus.DONE
     assert (resumed.total, resumed.done, resumed.failed) == (5, 5, 0)
@@ -200,7 +200,7 @@ async def test_a_runner_that_lost_its_lease_applies_nothing_more(shop: Shop):
     # While "slow" stalled, its lease ran out and "fast" took the job over.
     await Job.filter(id=job.id).update(lease_owner="fast")
 
-    assert await jobs.execute(running, "slow", bus=None) is None
+    assert await runs.execute(running, "slow", bus=None) is None
     assert [await closed_events(t.id) for t in (first, second)] == [0, 0]
     assert (await Job.get(id=job.id)).done == 0
 
@@ -216,7 +216,7 @@ async def test_cancel_stops_the_job_between_chunks(shop: Shop):
         await jobs.cancel_job(fay, current.id)
 
     running = await claimed(job)
-    left = await jobs.execute(
+    left = await runs.execute(
         running, "test-runner", bus=None, chunk=2, on_progress=cancel_after_first_chunk
     )
 
@@ -241,7 +241,7 @@ async def test_only_the_starter_and_admins_see_and_cancel_a_job(shop: Shop):
     assert [j.id for j in await jobs.my_jobs(shop.actor("admin"))] == [job.id]
     cancelled = await jobs.cancel_job(shop.actor("admin"), job.id)
     assert cancelled.status == JobStatus.CANCELLED
-    assert await jobs.claim_job(job.id, "late") is None  # a cancelled job is never claimed
+    assert await runs.claim_job(job.id, "late") is None  # a cancelled job is never claimed
 
 
 async def test_an_unexpected_error_fails_one_item_not_the_job(
@@ -259,7 +259,7 @@ async def test_an_unexpected_error_fails_one_item_not_the_job(
 
     monkeypatch.setattr(closing, "close_ticket", broken_on_first)
     job = await start_close(fay)
-    done = await jobs.execute(await claimed(job), "test-runner", bus=None)
+    done = await runs.execute(await claimed(job), "test-runner", bus=None)
 
     assert done is not None and (done.status, done.done, done.failed) == (JobStatus.DONE, 1, 1)
     assert done.errors == [
@@ -274,7 +274,7 @@ async def test_a_starter_who_lost_the_grant_fails_the_job(shop: Shop):
     first = await in_finance(shop, "A-1")
     job = await start_close(fay)
     await granted(shop, "fay")  # the grant is taken away before the job starts
-    failed = await jobs.execute(await claimed(job), "test-runner", bus=None)
+    failed = await runs.execute(await claimed(job), "test-runner", bus=None)
     assert failed is not None and failed.status == JobStatus.FAILED
     assert failed.errors[0]["code"] == "FORBIDDEN"
     assert (await Ticket.get(id=first.id)).status == Status.PENDING
@@ -284,8 +284,8 @@ async def test_rows_not_enqueued_for_a_runner_are_never_claimed(shop: Shop):
     job = await Job.create(
         tenant_id=shop.org.tenant.id, created_by_id=shop.users["sam"].id, kind="batch.close"
     )
-    assert await jobs.due_jobs() == []
-    assert await jobs.claim_job(job.id, "any") is None
+    assert await runs.due_jobs() == []
+    assert await runs.claim_job(job.id, "any") is None
 
 
 @dataclass
@@ -315,11 +315,11 @@ async def test_a_whole_job_keeps_its_lease_while_it_works(
     monkeypatch.setitem(jobs.KINDS, "test.sleepy", Sleepy(2.5))
     job = await jobs.enqueue(shop.org.admin_actor, "test.sleepy", {})
     lease = timedelta(seconds=1)
-    running = await jobs.claim_job(job.id, "keeper", lease)
+    running = await runs.claim_job(job.id, "keeper", lease)
     assert running is not None
-    work = asyncio.create_task(jobs.execute(running, "keeper", bus=None, lease=lease))
+    work = asyncio.create_task(runs.execute(running, "keeper", bus=None, lease=lease))
     await asyncio.sleep(1.5)  # past the lease it was claimed with
-    assert await jobs.claim_job(job.id, "thief", lease) is None
+    assert await runs.claim_job(job.id, "thief", lease) is None
     done = await work
     assert done is not None and done.status == JobStatus.DONE
     assert (done.result, done.lease_owner) == ({"slept": 2.5}, "keeper")
@@ -331,9 +331,9 @@ async def test_a_whole_job_that_loses_its_lease_stops_working(
     monkeypatch.setitem(jobs.KINDS, "test.sleepy", Sleepy(30))
     job = await jobs.enqueue(shop.org.admin_actor, "test.sleepy", {})
     lease = timedelta(seconds=0.6)
-    running = await jobs.claim_job(job.id, "stale", lease)
+    running = await runs.claim_job(job.id, "stale", lease)
     assert running is not None
-    work = asyncio.create_task(jobs.execute(running, "stale", bus=None, lease=lease))
+    work = asyncio.create_task(runs.execute(running, "stale", bus=None, lease=lease))
     await asyncio.sleep(0.1)
     await Job.filter(id=job.id).update(lease_owner="other")  # taken over meanwhile
     assert await asyncio.wait_for(work, 10) is None  # stopped at its next renewal

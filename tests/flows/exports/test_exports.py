@@ -19,7 +19,7 @@ from tests.schema.test_ticket_list_statements import counting
 from tests.shop import Shop
 from workorder.auth.actor import Actor
 from workorder.errors import ErrorCode, FlowError
-from workorder.flows.batch import jobs
+from workorder.flows.batch import runs
 from workorder.flows.exports import exports, files
 from workorder.flows.exports.columns import EXPORT, RecordSheet, field_cell
 from workorder.flows.exports.exports import ExportRequest
@@ -42,7 +42,7 @@ def _quiet_runner(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
 
 async def run_export(actor: Actor, file_store: LocalStorage, **request: Any) -> tuple[Job, bytes]:
     job = await exports.start_export(actor, ExportRequest(**request), storage=file_store)
-    done = await jobs.execute(await claimed(job), "test-runner", bus=None, storage=file_store)
+    done = await runs.execute(await claimed(job), "test-runner", bus=None, storage=file_store)
     assert done is not None and done.status == JobStatus.DONE, done and done.errors
     found = files.export_file_of(done)
     assert found is not None
@@ -229,7 +229,7 @@ async def test_a_stopped_export_starts_again_and_finishes_whole(
         looks += 1
         return looks >= 2
 
-    handed_back = await jobs.execute(
+    handed_back = await runs.execute(
         await claimed(job, "first"),
         "first",
         bus=None,
@@ -239,7 +239,7 @@ async def test_a_stopped_export_starts_again_and_finishes_whole(
     assert handed_back is not None and handed_back.status == JobStatus.QUEUED
     assert files.export_file_of(handed_back) is None
 
-    done = await jobs.execute(await claimed(job, "second"), "second", bus=None, storage=file_store)
+    done = await runs.execute(await claimed(job, "second"), "second", bus=None, storage=file_store)
     assert done is not None and done.status == JobStatus.DONE and done.done == 5
     found = files.export_file_of(done)
     assert found is not None
@@ -254,7 +254,7 @@ async def test_only_a_finished_export_of_yours_can_be_fetched(shop: Shop, file_s
     with pytest.raises(FlowError) as unfinished:
         await files.export_file(fay, job.id)
     assert unfinished.value.code == ErrorCode.NOT_FOUND
-    await jobs.execute(await claimed(job), "test-runner", bus=None, storage=file_store)
+    await runs.execute(await claimed(job), "test-runner", bus=None, storage=file_store)
     assert (await files.export_file(fay, job.id)).filename.endswith(".xlsx")
     assert (await files.export_file(shop.org.admin_actor, job.id)).size > 0
     with pytest.raises(FlowError) as not_hers:
@@ -270,7 +270,7 @@ async def test_an_export_that_breaks_fails_instead_of_coming_back_forever(
 ):
     job = await exports.start_export(shop.org.admin_actor, ExportRequest(), storage=file_store)
     # A runner without a file store: the export cannot be written anywhere.
-    failed = await jobs.execute(await claimed(job), "test-runner", bus=None, storage=None)
+    failed = await runs.execute(await claimed(job), "test-runner", bus=None, storage=None)
     assert failed is not None and failed.status == JobStatus.FAILED
     assert failed.errors == [{"code": "INTERNAL", "message": "Unexpected error (logged)"}]
     assert failed.lease_until is None and files.export_file_of(failed) is None
@@ -291,7 +291,7 @@ async def test_an_export_reads_a_page_of_tickets_in_a_fixed_number_of_statements
         job = await exports.start_export(admin, ExportRequest(spec=spec), storage=file_store)
         running = await claimed(job)
         with counting() as sent:
-            done = await jobs.execute(running, "test-runner", bus=None, storage=file_store)
+            done = await runs.execute(running, "test-runner", bus=None, storage=file_store)
         assert done is not None and done.status == JobStatus.DONE
         return len(sent)
 

@@ -21,7 +21,7 @@ from tests.shop import Shop
 from workorder.auth.actor import Actor
 from workorder.clock import now
 from workorder.errors import ErrorCode, FlowError
-from workorder.flows.batch import jobs
+from workorder.flows.batch import runs
 from workorder.flows.exports import columns, imports
 from workorder.flows.exports.imports import ImportRequest
 from workorder.flows.templates import versions as templates
@@ -79,7 +79,7 @@ async def start(
 
 
 async def run(job: Job, file_store: LocalStorage, owner: str = "test-runner", **kw: Any) -> Job:
-    done = await jobs.execute(await claimed(job, owner), owner, bus=None, storage=file_store, **kw)
+    done = await runs.execute(await claimed(job, owner), owner, bus=None, storage=file_store, **kw)
     assert done is not None
     return done
 
@@ -250,7 +250,7 @@ async def test_an_import_killed_half_way_creates_no_ticket_twice(
     monkeypatch.setattr(ticket_create, "create_ticket", create_then_die)
     running = await claimed(job, "doomed")
     killed = asyncio.create_task(
-        jobs.execute(running, "doomed", bus=None, storage=file_store, chunk=2)
+        runs.execute(running, "doomed", bus=None, storage=file_store, chunk=2)
     )
     with pytest.raises(asyncio.CancelledError):
         await killed
@@ -301,7 +301,7 @@ async def test_an_import_that_cannot_read_its_file_fails_once(shop: Shop, file_s
     job = await start(ann, file_store, shop, "orders.csv", (HEADER + "Paper,P-1,1,,\n").encode())
     imports._PARSED.clear()  # as in another process, which has not read the file yet
     # A runner without the file store cannot read the rows: the job ends, it does not loop.
-    broken = await jobs.execute(await claimed(job), "test-runner", bus=None, storage=None)
+    broken = await runs.execute(await claimed(job), "test-runner", bus=None, storage=None)
     assert broken is not None and broken.status == JobStatus.FAILED
     assert broken.errors == [{"code": "INTERNAL", "message": "Unexpected error (logged)"}]
     assert broken.lease_until is None and await Ticket.all().count() == 0
