@@ -9,7 +9,6 @@ once for the session stays valid in every test.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
@@ -17,7 +16,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from tortoise import Tortoise
 from tortoise.connection import get_connection
@@ -149,23 +147,8 @@ async def shop(org: OrgBuilder) -> Shop:
 @pytest.fixture(scope="session")
 async def server_url(app) -> AsyncIterator[str]:
     """The session's app served by a real uvicorn on loopback (its lifespan is already open)."""
-    port = services.free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app,
-            host="127.0.0.1",
-            port=port,
-            lifespan="off",
-            log_config=None,
-            ws="websockets-sansio",
-        )
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.02)
-    yield f"ws://127.0.0.1:{port}/graphql"
-    server.should_exit = True
-    await task
+    async with services.serving(app) as url:
+        yield url
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 from graphql import GraphQLArgument, GraphQLSchema
 
+from tests.schema.test_export_api import fetch, finished
 from tests.schema_walk import Node, Walker, queries, split
 from tests.shop import Shop
 from tests.subscriptions.test_live import live, request
@@ -234,24 +235,9 @@ async def _export(shop: Shop, username: str) -> tuple[str, str]:
     )
     assert started["startExport"]["errors"] == [], started
     job_id = started["startExport"]["job"]["id"]
-
-    async def finished() -> dict[str, Any]:
-        while True:
-            found = await shop.gql(
-                username,
-                "query($id: ID!) { job(id: $id) { status file { downloadUrl } } }",
-                {"id": job_id},
-            )
-            if found["job"]["status"] in ("DONE", "FAILED", "CANCELLED"):
-                return dict(found["job"])
-            await asyncio.sleep(0.1)
-
-    job = await asyncio.wait_for(finished(), 30)
+    job = await finished(shop, username, job_id)
     assert job["status"] == "DONE", job
-    response = await shop.org.api.client.get(
-        job["file"]["downloadUrl"],
-        headers={"authorization": f"Bearer {await shop.token(username)}"},
-    )
+    response = await fetch(shop, job["file"]["downloadUrl"], await shop.token(username))
     assert response.status_code == 200
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         text = "\n".join(archive.read(n).decode("utf-8-sig") for n in archive.namelist())

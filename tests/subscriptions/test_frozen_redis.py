@@ -21,7 +21,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 
 from tests import services
@@ -93,29 +92,18 @@ async def own_redis_server(settings: Settings) -> AsyncIterator[Server]:
     await broker.start()
     app.state.broker = broker
     app.state.job_queue = Announce([queue])  # the session server's runner polls the same rows
-    port = services.free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app,
-            host="127.0.0.1",
-            port=port,
-            lifespan="off",
-            log_config=None,
-            ws="websockets-sansio",
-        )
-    )
-    serving = asyncio.create_task(server.serve())
     try:
-        while not server.started:
-            await asyncio.sleep(0.02)
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://test"
-        ) as http:
-            yield Server(app, redis, f"ws://127.0.0.1:{port}/graphql", http)
+        async with (
+            services.serving(app) as url,
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://test"
+            ) as http,
+        ):
+            try:
+                yield Server(app, redis, url, http)
+            finally:
+                os.kill(redis.process.pid, signal.SIGCONT)  # else the server's stop would hang
     finally:
-        os.kill(redis.process.pid, signal.SIGCONT)
-        server.should_exit = True
-        await serving
         await queue.close()
         await broker.close()
         redis.stop()

@@ -10,17 +10,14 @@ will refer to it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Final
 
 from tortoise.expressions import Subquery
 
 from workorder.auth.actor import Actor
-from workorder.auth.hidden_fields import hidden_fields, hides_files, screen_of
+from workorder.auth.hidden_fields import load_screen
 from workorder.auth.visibility import Reach, visible_tickets
-from workorder.flows.templates.config import TemplateConfig
-from workorder.models import Attachment, TemplateVersion, Ticket, TicketAttachment, TicketEvent
-
-_MAX_PK: Final = 2**31 - 1  # no larger id exists, and PostgreSQL refuses one as an int4
+from workorder.ids import MAX_PK
+from workorder.models import Attachment, TicketAttachment
 
 
 async def may_download(actor: Actor, attachment: Attachment, reach: Reach | None = None) -> bool:
@@ -36,30 +33,15 @@ async def may_download(actor: Actor, attachment: Attachment, reach: Reach | None
     visible = await visible_tickets(actor, reach)
     linked = Subquery(TicketAttachment.filter(attachment_id=attachment.id).values("ticket_id"))
     for ticket in await visible.filter(id__in=linked):
-        if await _shown_on(actor, ticket, attachment.id):
+        if (await load_screen(actor, ticket)).shows_file(attachment.id):
             return True
     return False
-
-
-async def _shown_on(actor: Actor, ticket: Ticket, attachment_id: int) -> bool:
-    """Whether the ticket shows this caller the file (the trace is read only when a hidden
-    field of the ticket's step could name it)."""
-    if actor.is_admin:
-        return True
-    version = await TemplateVersion.get_or_none(id=ticket.template_version_id)
-    if version is None:
-        return True
-    config = TemplateConfig.from_json(version.config)
-    if not hides_files(config, hidden_fields(actor, config, ticket.current_step)):
-        return True
-    events = await TicketEvent.filter(ticket_id=ticket.id).order_by("id")
-    return screen_of(actor, ticket, config, events).shows_file(attachment_id)
 
 
 async def downloadable(actor: Actor, attachment_id: int) -> Attachment | None:
     """The attachment, or None when it does not exist, is another tenant's or is not the
     caller's to download — alike, so that callers answer all three the same way."""
-    if not 0 < attachment_id <= _MAX_PK:
+    if not 0 < attachment_id <= MAX_PK:
         return None
     attachment = await Attachment.filter(id=attachment_id, tenant_id=actor.tenant_id).first()
     if attachment is None or not await may_download(actor, attachment):
@@ -71,7 +53,7 @@ async def may_link(actor: Actor, attachment_ids: Iterable[int]) -> bool:
     """A ticket refers to a file only if its writer may already download that file: since
     whoever sees a ticket may download its files, linking is otherwise a way to take a
     file one was never given."""
-    wanted = {i for i in attachment_ids if 0 < i <= _MAX_PK}
+    wanted = {i for i in attachment_ids if 0 < i <= MAX_PK}
     if not wanted:
         return True
     for attachment in await Attachment.filter(id__in=wanted, tenant_id=actor.tenant_id):

@@ -21,7 +21,7 @@ from tortoise.expressions import Q
 from workorder.auth.actor import Actor
 from workorder.flows.templates.config import FieldType, TemplateConfig
 from workorder.ids import pk_of
-from workorder.models import Ticket, TicketEvent
+from workorder.models import TemplateVersion, Ticket, TicketEvent
 
 FIELDS = "fields"
 """The key under which an event's data carries field values (CREATED) or their
@@ -112,6 +112,21 @@ def screen_of(
                 for value in _values_in(change):
                     take(key, value)
     return Screen(keys=keys, files=frozenset(hidden - shown))
+
+
+async def load_screen(actor: Actor, ticket: Ticket) -> Screen:
+    """The screen of one ticket, reading its configuration, and its trace only when a hidden
+    field could name a file. (GraphQL batches the same reads in its per-request loader.)"""
+    if actor.is_admin:
+        return OPEN
+    version = await TemplateVersion.get_or_none(id=ticket.template_version_id)
+    if version is None:
+        return OPEN
+    config = TemplateConfig.from_json(version.config)
+    if not hides_files(config, hidden_fields(actor, config, ticket.current_step)):
+        return screen_of(actor, ticket, config)
+    events = await TicketEvent.filter(ticket_id=ticket.id).order_by("id")
+    return screen_of(actor, ticket, config, events)
 
 
 def shown_where(actor: Actor, key: str, configs: Mapping[int, TemplateConfig]) -> Q:

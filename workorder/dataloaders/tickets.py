@@ -12,6 +12,7 @@ from pypika_tortoise.queries import Query, Table
 from strawberry.dataloader import DataLoader
 from tortoise.functions import Count
 
+from workorder.ids import MAX_PK
 from workorder.models import (
     Attachment,
     Interaction,
@@ -25,7 +26,6 @@ from workorder.models import (
     User,
 )
 
-_MAX_PK: Final = 2**31 - 1  # PostgreSQL refuses a larger literal for an int4 column
 MAX_LAST_EVENTS: Final = 50
 """The most `lastEvents` a ticket list may ask for: a preview, not the trace."""
 
@@ -182,7 +182,7 @@ class TicketLoaders:
     async def _attachment(self, ids: Sequence[int]) -> list[Attachment | None]:
         """Files by id, for the events that name them. Raw rows: callers reach them through a
         ticket the caller sees, and whoever sees a ticket may download its files."""
-        wanted = [i for i in ids if 0 < i <= _MAX_PK]
+        wanted = [i for i in ids if 0 < i <= MAX_PK]
         if not wanted:
             return [None for _ in ids]
         rows = {a.id: a for a in await Attachment.filter(tenant_id=self.tenant_id, id__in=wanted)}
