@@ -11,7 +11,8 @@ from tortoise.transactions import in_transaction
 from tests.support import Api, OrgBuilder, gid
 from workorder.auth.actor import Actor
 from workorder.errors import ErrorCode, FlowError
-from workorder.mail import enqueue, outbox_of
+from workorder.flows.org.outbox import outbox_of
+from workorder.mail import enqueue
 from workorder.models import MailOutbox, MailStatus
 
 

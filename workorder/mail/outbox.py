@@ -1,4 +1,4 @@
-"""Writing mail into the outbox, and reading it back per tenant.
+"""Writing mail into the outbox.
 
 Mail is never sent from inside a flow: a flow writes an outbox row in the same transaction
 as the change that caused it, so a rolled-back change never mails anyone and a committed one
@@ -15,10 +15,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from email_validator import EmailNotValidError, validate_email
-from tortoise.queryset import QuerySet
 
-from workorder.auth.actor import Actor
-from workorder.errors import forbidden
 from workorder.models import MailOutbox, MailStatus
 
 log = logging.getLogger(__name__)
@@ -89,16 +86,3 @@ async def enqueue(
         status=MailStatus.PENDING,
         next_attempt_at=datetime.now(UTC),
     )
-
-
-def outbox_of(actor: Actor, status: MailStatus | None = None) -> QuerySet[MailOutbox]:
-    """The actor's tenant's outbox, optionally of one status; administrators only.
-
-    Mail bodies quote tickets and customers, so only those who see everything may list them.
-    """
-    if not actor.is_admin:
-        raise forbidden("Only administrators may see the mail outbox")
-    query = MailOutbox.filter(tenant_id=actor.tenant_id)
-    if status is not None:
-        query = query.filter(status=status)
-    return query

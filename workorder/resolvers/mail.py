@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workorder.mail.outbox import outbox_of
+from workorder.flows.org.outbox import outbox_of
 from workorder.models import MailStatus
 from workorder.schema.context import Info
 from workorder.schema.mail import MailConnection, MailStatusEnum, MailType
