@@ -24,6 +24,7 @@ from tests import services
 from tests.shop import Shop, build_shop
 from tests.support import Api, OrgBuilder
 from workorder import db
+from workorder.jobs.registry import JobKinds, job_kinds
 from workorder.server import create_app
 from workorder.settings import Settings
 from workorder.storage import LocalStorage
@@ -156,3 +157,9 @@ def file_store(app: Starlette) -> LocalStorage:
     """The server's own file store (attachments, export files)."""
     store: LocalStorage = app.state.storage
     return store
+
+
+@pytest.fixture
+def kinds(settings: Settings) -> JobKinds:
+    """The kinds of job, built as the server and the worker build theirs."""
+    return job_kinds(settings)

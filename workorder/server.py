@@ -33,10 +33,11 @@ from workorder.auth.sessions import authenticate
 from workorder.auth.throttle import LoginThrottle
 from workorder.auth.tokens import TokenError
 from workorder.errors import ErrorCode
-from workorder.flows.batch.jobs import JobQueue
 from workorder.flows.sla.sla import run_sla_scheduler
 from workorder.http_errors import error_response
+from workorder.jobs.registry import job_kinds
 from workorder.jobs.runner import Announce, JobRunner
+from workorder.jobs.starting import JobQueue
 from workorder.logs import request_id
 from workorder.mail import make_sender
 from workorder.schema.context import Context
@@ -314,6 +315,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings.signing_key  # noqa: B018 - fail at start-up, not at the first login
     passwords.use_cost(HashCost(settings.password_hashing))
     sender = make_sender(settings)  # a bad SMTP_URL stops start-up too
+    # The kinds of job this server starts and runs: built here, as the worker builds its own.
+    kinds = job_kinds(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -336,7 +339,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             )
             # Every process may run jobs: the claim's conditional UPDATE gives each to one.
             runner = (
-                JobRunner(broker, poll=settings.job_poll_seconds, storage=app.state.storage)
+                JobRunner(kinds, broker, poll=settings.job_poll_seconds, storage=app.state.storage)
                 if settings.job_poll_seconds > 0
                 else None
             )
@@ -416,5 +419,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.storage = LocalStorage(settings.storage)
+    app.state.job_kinds = kinds
     app.state.login_throttle = LoginThrottle.of(settings)
     return app

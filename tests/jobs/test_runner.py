@@ -16,15 +16,17 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.flows.batch.test_batch import granted, in_finance
-from tests.flows.batch.test_jobs import closed_events, pause_runner, start_close
+from tests.jobs.test_executor import closed_events, pause_runner, start_close
 from tests.services import stop_child
 from tests.shop import Shop
 from workorder.clock import now
-from workorder.flows.batch import batch, runs
-from workorder.flows.exports import columns, exports, files
+from workorder.flows.batch import batch
+from workorder.flows.exports import columns, files
 from workorder.flows.exports.exports import ExportRequest
 from workorder.flows.tickets import closing
+from workorder.jobs import executor, leases, starting
 from workorder.jobs.queue import worker_functions
+from workorder.jobs.registry import JobKinds
 from workorder.jobs.runner import JobRunner, run_due_jobs, run_job
 from workorder.models import Job, JobStatus, Ticket
 from workorder.settings import Settings
@@ -44,37 +46,41 @@ async def until(condition: Any, wait: float = 10) -> None:
     await asyncio.wait_for(poll(), wait)
 
 
-async def test_of_many_racing_claims_exactly_one_wins(shop: Shop):
+async def test_of_many_racing_claims_exactly_one_wins(shop: Shop, kinds: JobKinds):
     fay = await granted(shop, "fay", batch.BATCH)
-    job = await start_close(fay)
-    won = await asyncio.gather(*(runs.claim_job(job.id, f"runner-{n}") for n in range(6)))
+    job = await start_close(kinds, fay)
+    won = await asyncio.gather(*(leases.claim_job(job.id, f"runner-{n}") for n in range(6)))
     owners = [j.lease_owner for j in won if j is not None]
     assert len(owners) == 1
     assert (await Job.get(id=job.id)).lease_owner == owners[0]
 
 
-async def test_two_runners_racing_run_a_job_once(shop: Shop):
+async def test_two_runners_racing_run_a_job_once(shop: Shop, kinds: JobKinds):
     fay = await granted(shop, "fay", batch.BATCH)
     tickets = [await in_finance(shop, f"A-{n}") for n in range(3)]
-    job = await start_close(fay)
+    job = await start_close(kinds, fay)
 
-    ran = await asyncio.gather(run_job(job.id, bus=None), run_job(job.id, bus=None))
+    ran = await asyncio.gather(
+        run_job(job.id, kinds=kinds, bus=None), run_job(job.id, kinds=kinds, bus=None)
+    )
 
     assert sorted(r is None for r in ran) == [False, True]
     after = await Job.get(id=job.id)
     assert (after.status, after.done, after.failed) == (JobStatus.DONE, 3, 0)
     assert [await closed_events(t.id) for t in tickets] == [1, 1, 1]
-    assert await run_job(job.id, bus=None) is None  # finished: nobody runs it again
+    assert await run_job(job.id, kinds=kinds, bus=None) is None  # finished: nobody runs it again
 
 
-async def test_the_in_process_runner_wakes_when_told_and_stops_when_asked(shop: Shop):
+async def test_the_in_process_runner_wakes_when_told_and_stops_when_asked(
+    shop: Shop, kinds: JobKinds
+):
     fay = await granted(shop, "fay", batch.BATCH)
     ticket = await in_finance(shop, "A-1")
-    runner = JobRunner(None, poll=30)  # only the wake-up can explain a quick run
+    runner = JobRunner(kinds, None, poll=30)  # only the wake-up can explain a quick run
     stop = asyncio.Event()
     task = asyncio.create_task(runner.run(stop))
     await asyncio.sleep(0.1)  # its first look found nothing; it sleeps now
-    job = await start_close(fay, queue=runner)
+    job = await start_close(kinds, fay, queue=runner)
 
     async def finished() -> bool:
         return (await Job.get(id=job.id)).status == JobStatus.DONE
@@ -86,11 +92,11 @@ async def test_the_in_process_runner_wakes_when_told_and_stops_when_asked(shop: 
 
 
 async def test_a_stopping_runner_hands_its_job_back_between_chunks(
-    shop: Shop, monkeypatch: pytest.MonkeyPatch
+    shop: Shop, monkeypatch: pytest.MonkeyPatch, kinds: JobKinds
 ):
     fay = await granted(shop, "fay", batch.BATCH)
     tickets = [await in_finance(shop, f"A-{n}") for n in range(3)]
-    monkeypatch.setattr(runs, "CHUNK", 1)
+    monkeypatch.setattr(executor, "CHUNK", 1)
     stop = asyncio.Event()
     real_close = closing.close_ticket
 
@@ -99,35 +105,39 @@ async def test_a_stopping_runner_hands_its_job_back_between_chunks(
         return await real_close(*args, **kwargs)
 
     monkeypatch.setattr(closing, "close_ticket", close_and_shut_down)
-    job = await start_close(fay)
-    await asyncio.wait_for(JobRunner(None, poll=30).run(stop), 5)
+    job = await start_close(kinds, fay)
+    await asyncio.wait_for(JobRunner(kinds, None, poll=30).run(stop), 5)
 
     handed_back = await Job.get(id=job.id)
     assert (handed_back.status, handed_back.done) == (JobStatus.QUEUED, 1)
     assert [await closed_events(t.id) for t in tickets] == [1, 0, 0]
     monkeypatch.setattr(closing, "close_ticket", real_close)
-    assert await run_due_jobs(None) == 1  # any runner takes it up where it was left
+    assert await run_due_jobs(kinds, None) == 1  # any runner takes it up where it was left
     assert [await closed_events(t.id) for t in tickets] == [1, 1, 1]
 
 
-async def test_due_jobs_are_the_queued_and_the_running_whose_lease_ran_out(shop: Shop):
+async def test_due_jobs_are_the_queued_and_the_running_whose_lease_ran_out(
+    shop: Shop, kinds: JobKinds
+):
     fay = await granted(shop, "fay", batch.BATCH)
     ticket = await in_finance(shop, "A-1")
-    held = await start_close(fay)
-    assert await runs.claim_job(held.id, "alive") is not None
-    assert await runs.due_jobs() == []  # its lease runs: left alone
-    assert await run_due_jobs(None) == 0
+    held = await start_close(kinds, fay)
+    assert await leases.claim_job(held.id, "alive") is not None
+    assert await leases.due_jobs() == []  # its lease runs: left alone
+    assert await run_due_jobs(kinds, None) == 0
     await Job.filter(id=held.id).update(lease_until=now() - timedelta(seconds=1))  # it died
-    assert await runs.due_jobs() == [held.id]
-    assert await run_due_jobs(None) == 1
+    assert await leases.due_jobs() == [held.id]
+    assert await run_due_jobs(kinds, None) == 1
     assert await closed_events(ticket.id) == 1
 
 
-async def test_the_workers_sweep_leaves_new_jobs_to_the_queue_and_takes_lost_ones(shop: Shop):
+async def test_the_workers_sweep_leaves_new_jobs_to_the_queue_and_takes_lost_ones(
+    shop: Shop, kinds: JobKinds
+):
     fay = await granted(shop, "fay", batch.BATCH)
     ticket = await in_finance(shop, "A-1")
-    job = await start_close(fay)
-    _, sweep = worker_functions(None)
+    job = await start_close(kinds, fay)
+    _, sweep = worker_functions(kinds, None)
     ctx: Any = {"worker": SimpleNamespace(event=asyncio.Event())}
     assert await sweep(ctx) == 0  # just queued: the queue delivers it
     await Job.filter(id=job.id).update(created_at=now() - timedelta(minutes=5))  # never came
@@ -136,7 +146,9 @@ async def test_the_workers_sweep_leaves_new_jobs_to_the_queue_and_takes_lost_one
 
 
 @pytest.mark.full_only
-async def test_workorder_worker_runs_a_job_pushed_to_redis(shop: Shop, settings: Settings):
+async def test_workorder_worker_runs_a_job_pushed_to_redis(
+    shop: Shop, settings: Settings, kinds: JobKinds
+):
     from workorder.jobs.queue import SaqJobQueue
 
     assert settings.redis_url is not None
@@ -145,9 +157,9 @@ async def test_workorder_worker_runs_a_job_pushed_to_redis(shop: Shop, settings:
     queue = SaqJobQueue(settings.redis_url)
     storage = LocalStorage(settings.storage)  # the server's: workers must share it
     try:
-        job = await start_close(fay, queue=queue)
-        export = await exports.start_export(
-            fay, ExportRequest(columns=("title",), sheets=()), queue=queue, storage=storage
+        job = await start_close(kinds, fay, queue=queue)
+        export = await starting.start_export(
+            kinds, fay, ExportRequest(columns=("title",), sheets=()), queue=queue, storage=storage
         )
         # One saq job per Job: its key is unique while it waits.
         assert (

@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 
 from tests.flows.batch.test_batch import granted, in_finance, in_sales
-from tests.flows.batch.test_jobs import closed_events, pause_runner
+from tests.jobs.test_executor import closed_events, pause_runner
 from tests.shop import Shop
 from tests.subscriptions.test_live import live, request
 from tests.support import gid
-from workorder.flows.batch import batch, runs
+from workorder.flows.batch import batch
 from workorder.flows.tickets import closing
+from workorder.jobs import executor
 from workorder.models import EventKind, Job, JobStatus, Status, Ticket, TicketEvent
 
 JOB = "id kind status total done failed errors result"
@@ -44,7 +45,7 @@ async def test_a_filter_based_close_job_is_followed_live_to_its_end(
     await granted(shop, "fay", batch.BATCH)
     tickets = [await in_finance(shop, f"A-{n}") for n in range(5)]
     elsewhere = await in_sales(shop, "S-1")  # not Fay's to see: never in the job
-    monkeypatch.setattr(runs, "CHUNK", 2)
+    monkeypatch.setattr(executor, "CHUNK", 2)
     real_close = closing.close_ticket
 
     async def slow_close(*args: Any, **kwargs: Any) -> Ticket:

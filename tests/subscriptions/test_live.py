@@ -13,9 +13,9 @@ from gql.transport.websockets import WebsocketsTransport
 
 from tests.shop import Shop
 from tests.support import gid, session_token
-from workorder.flows.batch import jobs
 from workorder.flows.tickets.create import NewTicket, create_ticket
 from workorder.flows.tickets.moves import forward_ticket
+from workorder.jobs.progress import report
 from workorder.models import Job, JobStatus, Notification
 
 
@@ -221,11 +221,11 @@ async def test_job_progress_until_it_finishes(shop: Shop, server_url: str, bus: 
         )
         got = asyncio.ensure_future(asyncio.wait_for(until_finished(stream), 10))
         await asyncio.sleep(0.3)
-        await jobs.report(job.id, bus=bus, status=JobStatus.RUNNING)
+        await report(job.id, bus=bus, status=JobStatus.RUNNING)
         for done in (1, 2, 3):
-            await jobs.report(job.id, bus=bus, done=done)
+            await report(job.id, bus=bus, done=done)
             await asyncio.sleep(0.05)  # each step is seen (states read together may merge)
-        await jobs.report(job.id, bus=bus, status=JobStatus.DONE)
+        await report(job.id, bus=bus, status=JobStatus.DONE)
         progress = await got
     assert progress[0] == {"status": "QUEUED", "done": 0, "total": 3}
     assert [p["done"] for p in progress if p["status"] == "RUNNING"][-3:] == [1, 2, 3]

@@ -30,8 +30,9 @@ from saq.types import Context
 
 from workorder import db
 from workorder.clock import now
-from workorder.flows.batch.jobs import DEFAULT_LEASE
 from workorder.flows.unit_of_work import Bus
+from workorder.jobs.leases import DEFAULT_LEASE
+from workorder.jobs.registry import JobKinds, job_kinds
 from workorder.jobs.runner import run_due_jobs, run_job
 from workorder.models import Job
 from workorder.settings import Settings
@@ -52,7 +53,7 @@ def job_key(job_id: int) -> str:
 
 
 class SaqJobQueue:
-    """`flows.batch.jobs.JobQueue` over saq: pushes `run_workorder_job(job_id)` once per job."""
+    """`jobs.starting.JobQueue` over saq: pushes `run_workorder_job(job_id)` once per job."""
 
     def __init__(self, redis_url: str, options: RedisOptions | None = None) -> None:
         self.options = options or RedisOptions()
@@ -74,9 +75,12 @@ class SaqJobQueue:
 
 
 def worker_functions(
-    bus: Bus | None, lease: timedelta = DEFAULT_LEASE, storage: Storage | None = None
+    kinds: JobKinds,
+    bus: Bus | None,
+    lease: timedelta = DEFAULT_LEASE,
+    storage: Storage | None = None,
 ) -> tuple[Any, Any]:
-    """The worker's job function and its sweep, bound to the process's broker."""
+    """The worker's job function and its sweep, bound to the process's kinds and broker."""
 
     async def run(ctx: Context, *, job_id: int) -> dict[str, Any] | None:
         saq_job = ctx.get("job")
@@ -88,6 +92,7 @@ def worker_functions(
         worker = ctx["worker"]
         done = await run_job(
             job_id,
+            kinds=kinds,
             bus=bus,
             storage=storage,
             role="worker",
@@ -102,6 +107,7 @@ def worker_functions(
     async def sweep(ctx: Context) -> int:
         worker = ctx["worker"]
         return await run_due_jobs(
+            kinds,
             bus,
             storage=storage,
             role="worker",
@@ -117,9 +123,14 @@ def worker_functions(
 
 
 def make_worker(
-    queue: Queue, bus: Bus | None, *, storage: Storage | None = None, concurrency: int = 4
+    queue: Queue,
+    kinds: JobKinds,
+    bus: Bus | None,
+    *,
+    storage: Storage | None = None,
+    concurrency: int = 4,
 ) -> Worker[Context]:
-    run, sweep = worker_functions(bus, storage=storage)
+    run, sweep = worker_functions(kinds, bus, storage=storage)
     return Worker(
         queue,
         functions=[run],
@@ -141,7 +152,9 @@ async def run_worker(settings: Settings) -> None:
         queue = RedisQueue(
             redis_client(settings.redis_url, options, socket_timeout=None), name=QUEUE_NAME
         )
-        worker = make_worker(queue, broker, storage=LocalStorage(settings.storage))
+        # The kinds this worker runs, built here as the server builds its own.
+        kinds = job_kinds(settings)
+        worker = make_worker(queue, kinds, broker, storage=LocalStorage(settings.storage))
         try:
             await queue.connect()
             log.info("workorder worker started", extra={"queue": QUEUE_NAME})

@@ -1,4 +1,4 @@
-"""The job runner: claims waiting jobs and runs them (see `workorder.flows.batch.jobs`).
+"""The job runner: claims waiting jobs and runs them (`leases`, `executor`).
 
 In the server it is one asyncio task of the lifespan (`JobRunner`): it looks for due jobs
 every `JOB_POLL_SECONDS`, and at once when a job is started in this process. Any number of
@@ -16,9 +16,11 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
-from workorder.flows.batch.jobs import DEFAULT_LEASE, JobQueue
-from workorder.flows.batch.runs import OnProgress, claim_job, due_jobs, execute, runner_id
 from workorder.flows.unit_of_work import Bus
+from workorder.jobs.executor import OnProgress, execute
+from workorder.jobs.leases import DEFAULT_LEASE, claim_job, due_jobs, runner_id
+from workorder.jobs.registry import JobKinds
+from workorder.jobs.starting import JobQueue
 from workorder.models import Job
 from workorder.storage import Storage
 
@@ -32,6 +34,7 @@ def _never() -> bool:
 async def run_job(
     job_id: int,
     *,
+    kinds: JobKinds,
     bus: Bus | None,
     storage: Storage | None = None,
     role: str = "runner",
@@ -49,6 +52,7 @@ async def run_job(
     return await execute(
         job,
         owner,
+        kinds=kinds,
         bus=bus,
         storage=storage,
         lease=lease,
@@ -58,6 +62,7 @@ async def run_job(
 
 
 async def run_due_jobs(
+    kinds: JobKinds,
     bus: Bus | None,
     *,
     storage: Storage | None = None,
@@ -75,7 +80,13 @@ async def run_due_jobs(
             if stopping():
                 break
             ran_job = await run_job(
-                job_id, bus=bus, storage=storage, role=role, lease=lease, stopping=stopping
+                job_id,
+                kinds=kinds,
+                bus=bus,
+                storage=storage,
+                role=role,
+                lease=lease,
+                stopping=stopping,
             )
             if ran_job:
                 claimed = True
@@ -90,12 +101,14 @@ class JobRunner:
 
     def __init__(
         self,
+        kinds: JobKinds,
         bus: Bus | None,
         *,
         poll: float,
         lease: timedelta = DEFAULT_LEASE,
         storage: Storage | None = None,
     ) -> None:
+        self.kinds = kinds
         self.bus = bus
         self.storage = storage
         self.poll = poll
@@ -113,6 +126,7 @@ class JobRunner:
             if not self.paused:
                 try:
                     await run_due_jobs(
+                        self.kinds,
                         self.bus,
                         storage=self.storage,
                         role="server",

@@ -48,7 +48,7 @@ class Job(Model):
     updated_at = fields.DatetimeField(auto_now=True)
     # Who runs it (after the end: who ran it last) and until when. `lease_until` is when a
     # runner may take the job: now for a new one, the lease's end while one runs (renewed by
-    # every committed item), NULL for rows no runner should take. See flows/batch/jobs.py.
+    # every committed item), NULL for rows no runner should take. See workorder/jobs/leases.py.
     lease_owner = fields.CharField(max_length=64, null=True)
     lease_until = fields.DatetimeField(null=True)
 

@@ -7,10 +7,12 @@ import strawberry
 from workorder.errors import FlowError, invalid
 from workorder.flows.batch import batch, jobs
 from workorder.flows.batch.batch import BatchAction, BatchKind
-from workorder.flows.batch.jobs import JobQueue
 from workorder.flows.exports import columns, exports, imports
 from workorder.flows.views import saved_views
 from workorder.flows.views.lists import ListSpec, View
+from workorder.jobs import starting
+from workorder.jobs.registry import JobKinds
+from workorder.jobs.starting import JobQueue
 from workorder.models import Job, JobStatus
 from workorder.resolvers.common import decode_id, decode_ids, decode_optional_id, mutate
 from workorder.schema.context import Info
@@ -29,13 +31,18 @@ from workorder.schema.jobs import (
 )
 from workorder.schema.pagination import paginate
 from workorder.schema.ticket_filter_input import to_filter
-from workorder.sheets import SheetFormat
+from workorder.sheets.cells import SheetFormat
 from workorder.storage import Storage
 
 
 def _queue(info: Info) -> JobQueue | None:
     queue: JobQueue | None = getattr(info.context.request.app.state, "job_queue", None)
     return queue
+
+
+def _kinds(info: Info) -> JobKinds:
+    kinds: JobKinds = info.context.request.app.state.job_kinds
+    return kinds
 
 
 async def jobs_query(
@@ -103,7 +110,8 @@ def _action(info: Info, given: StartBatchJobInput) -> BatchAction:
 async def start_batch_job(info: Info, input: StartBatchJobInput) -> StartBatchJobPayload:
     async def action() -> Job:
         actor = info.context.require_actor()
-        return await jobs.start_batch_job(
+        return await starting.start_batch_job(
+            _kinds(info),
             actor,
             _action(info, input),
             await _spec(info, input),
@@ -121,7 +129,7 @@ async def start_batch_job(info: Info, input: StartBatchJobInput) -> StartBatchJo
 async def cancel_job(info: Info, input: CancelJobInput) -> CancelJobPayload:
     async def action() -> Job:
         actor = info.context.require_actor()
-        return await jobs.cancel_job(
+        return await starting.cancel_job(
             actor, decode_id(input.id, "Job", ["id"]), bus=info.context.broker
         )
 
@@ -144,8 +152,13 @@ async def start_export(info: Info, input: StartExportInput) -> StartExportPayloa
             else tuple(columns.RecordSheet(s) for s in input.sheets),
             time_zone=input.time_zone,
         )
-        return await exports.start_export(
-            actor, request, bus=info.context.broker, queue=_queue(info), storage=_storage(info)
+        return await starting.start_export(
+            _kinds(info),
+            actor,
+            request,
+            bus=info.context.broker,
+            queue=_queue(info),
+            storage=_storage(info),
         )
 
     return await mutate(
@@ -163,7 +176,8 @@ async def start_import(info: Info, input: StartImportInput) -> StartImportPayloa
             attachment_id=decode_id(input.file_id, "Attachment", ["fileId"]),
             time_zone=input.time_zone,
         )
-        return await imports.start_import(
+        return await starting.start_import(
+            _kinds(info),
             actor,
             request,
             max_rows=info.context.settings.import_max_rows,

@@ -17,7 +17,7 @@ from workorder.schema.errors import UserError
 from workorder.schema.node import Node, to_global_id
 from workorder.schema.pagination import Connection
 from workorder.schema.ticket_views import TicketFilterInput, TicketViewEnum
-from workorder.sheets import SheetFormat
+from workorder.sheets.cells import SheetFormat
 
 JobStatusEnum = strawberry.enum(JobStatus, name="JobStatus")
 ExportFormatEnum = strawberry.enum(

@@ -14,12 +14,11 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.flows.batch.test_batch import granted, in_finance, in_sales
-from tests.flows.batch.test_jobs import claimed, pause_runner
+from tests.jobs.test_executor import claimed, pause_runner
 from tests.schema.test_ticket_list_statements import counting
 from tests.shop import Shop
 from workorder.auth.actor import Actor
 from workorder.errors import ErrorCode, FlowError
-from workorder.flows.batch import runs
 from workorder.flows.exports import exports, files
 from workorder.flows.exports.columns import EXPORT, RecordSheet, field_cell
 from workorder.flows.exports.exports import ExportRequest
@@ -30,8 +29,10 @@ from workorder.flows.tickets import handling, interactions, moves, notes, urging
 from workorder.flows.tickets.create import NewTicket, create_ticket
 from workorder.flows.views.filters import TicketFilter
 from workorder.flows.views.lists import ListSpec
+from workorder.jobs import executor, starting
+from workorder.jobs.registry import JobKinds
 from workorder.models import Channel, Customer, Direction, Job, JobStatus, Template, Ticket
-from workorder.sheets import Cell, SheetFormat, csv_safe
+from workorder.sheets.cells import Cell, SheetFormat, csv_safe
 from workorder.storage import LocalStorage
 
 
@@ -40,9 +41,13 @@ def _quiet_runner(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     pause_runner(app, monkeypatch)
 
 
-async def run_export(actor: Actor, file_store: LocalStorage, **request: Any) -> tuple[Job, bytes]:
-    job = await exports.start_export(actor, ExportRequest(**request), storage=file_store)
-    done = await runs.execute(await claimed(job), "test-runner", bus=None, storage=file_store)
+async def run_export(
+    kinds: JobKinds, actor: Actor, file_store: LocalStorage, **request: Any
+) -> tuple[Job, bytes]:
+    job = await starting.start_export(kinds, actor, ExportRequest(**request), storage=file_store)
+    done = await executor.execute(
+        await claimed(job), "test-runner", kinds=kinds, bus=None, storage=file_store
+    )
     assert done is not None and done.status == JobStatus.DONE, done and done.errors
     found = files.export_file_of(done)
     assert found is not None
@@ -81,9 +86,11 @@ async def order_story(shop: Shop) -> tuple[Ticket, Ticket, Ticket]:
     return first, second, hidden
 
 
-async def test_an_export_needs_the_grant_and_checks_its_input(shop: Shop, file_store: LocalStorage):
+async def test_an_export_needs_the_grant_and_checks_its_input(
+    shop: Shop, file_store: LocalStorage, kinds: JobKinds
+):
     with pytest.raises(FlowError) as refused:
-        await exports.start_export(shop.actor("cal"), ExportRequest(), storage=file_store)
+        await starting.start_export(kinds, shop.actor("cal"), ExportRequest(), storage=file_store)
     assert refused.value.code == ErrorCode.FORBIDDEN
     fay = await granted(shop, "fay", EXPORT)
     for request, field in [
@@ -93,18 +100,18 @@ async def test_an_export_needs_the_grant_and_checks_its_input(shop: Shop, file_s
         (ExportRequest(time_zone="Mars/Olympus"), ["timeZone"]),
     ]:
         with pytest.raises(FlowError) as bad:
-            await exports.start_export(fay, request, storage=file_store)
+            await starting.start_export(kinds, fay, request, storage=file_store)
         assert (bad.value.code, bad.value.field) == (ErrorCode.INVALID, field)
     assert await Job.all().count() == 0
 
 
 async def test_the_workbook_has_the_visible_tickets_and_their_records(
-    shop: Shop, file_store: LocalStorage
+    shop: Shop, file_store: LocalStorage, kinds: JobKinds
 ):
     first, second, _hidden = await order_story(shop)
     fay = await granted(shop, "fay", EXPORT)
 
-    job, data = await run_export(fay, file_store, time_zone="Asia/Shanghai")
+    job, data = await run_export(kinds, fay, file_store, time_zone="Asia/Shanghai")
 
     assert (job.total, job.done, job.result["rows"]) == (2, 2, 2)
     book = sheets_of(data)
@@ -151,12 +158,15 @@ async def test_the_workbook_has_the_visible_tickets_and_their_records(
     ]
 
 
-async def test_csv_is_a_zip_of_the_chosen_sheets_safe_to_open(shop: Shop, file_store: LocalStorage):
+async def test_csv_is_a_zip_of_the_chosen_sheets_safe_to_open(
+    shop: Shop, file_store: LocalStorage, kinds: JobKinds
+):
     first = await in_finance(shop, '=HYPERLINK("http://evil")')
     await urging.urge_ticket(shop.actor("ann"), first.id, comment="+1 please")
     fay = await granted(shop, "fay", EXPORT)
 
     job, data = await run_export(
+        kinds,
         fay,
         file_store,
         format=SheetFormat.CSV,
@@ -192,7 +202,9 @@ def test_csv_cells_never_start_a_formula():
     ]
 
 
-async def test_the_tenant_setting_chooses_the_default_columns(shop: Shop, file_store: LocalStorage):
+async def test_the_tenant_setting_chooses_the_default_columns(
+    shop: Shop, file_store: LocalStorage, kinds: JobKinds
+):
     await in_finance(shop, "A-1")
     admin = shop.org.admin_actor
     with pytest.raises(FlowError) as bad:
@@ -200,28 +212,30 @@ async def test_the_tenant_setting_chooses_the_default_columns(shop: Shop, file_s
     assert (bad.value.code, bad.value.field) == (ErrorCode.INVALID, ["exportColumns", "1"])
     await tenants.update_tenant_settings(admin, export_columns=["title", "field.order_no"])
 
-    _, data = await run_export(admin, file_store, sheets=())
+    _, data = await run_export(kinds, admin, file_store, sheets=())
 
     assert sheets_of(data) == {"Tickets": [["Title", "Order number"], ["A-1", "A-1"]]}
 
 
-async def test_a_filter_narrows_the_export(shop: Shop, file_store: LocalStorage):
+async def test_a_filter_narrows_the_export(shop: Shop, file_store: LocalStorage, kinds: JobKinds):
     await in_finance(shop, "A-1")
     await in_finance(shop, "B-2")
     admin = shop.org.admin_actor
     spec = ListSpec(filter=TicketFilter(template_ids=(shop.returns.id,)))
-    job, data = await run_export(admin, file_store, spec=spec, columns=("title",), sheets=())
+    job, data = await run_export(kinds, admin, file_store, spec=spec, columns=("title",), sheets=())
     assert job.total == 0 and sheets_of(data) == {"Tickets": [["Title"]]}
 
 
 async def test_a_stopped_export_starts_again_and_finishes_whole(
-    shop: Shop, file_store: LocalStorage, monkeypatch: pytest.MonkeyPatch
+    shop: Shop, file_store: LocalStorage, monkeypatch: pytest.MonkeyPatch, kinds: JobKinds
 ):
     for n in range(5):
         await in_finance(shop, f"A-{n}")
     admin = shop.org.admin_actor
     monkeypatch.setattr(exports, "CHUNK", 2)
-    job = await exports.start_export(admin, ExportRequest(columns=("title",)), storage=file_store)
+    job = await starting.start_export(
+        kinds, admin, ExportRequest(columns=("title",)), storage=file_store
+    )
     looks = 0
 
     def stop_on_the_second_look() -> bool:
@@ -229,9 +243,10 @@ async def test_a_stopped_export_starts_again_and_finishes_whole(
         looks += 1
         return looks >= 2
 
-    handed_back = await runs.execute(
+    handed_back = await executor.execute(
         await claimed(job, "first"),
         "first",
+        kinds=kinds,
         bus=None,
         storage=file_store,
         stopping=stop_on_the_second_look,
@@ -239,7 +254,9 @@ async def test_a_stopped_export_starts_again_and_finishes_whole(
     assert handed_back is not None and handed_back.status == JobStatus.QUEUED
     assert files.export_file_of(handed_back) is None
 
-    done = await runs.execute(await claimed(job, "second"), "second", bus=None, storage=file_store)
+    done = await executor.execute(
+        await claimed(job, "second"), "second", kinds=kinds, bus=None, storage=file_store
+    )
     assert done is not None and done.status == JobStatus.DONE and done.done == 5
     found = files.export_file_of(done)
     assert found is not None
@@ -247,14 +264,18 @@ async def test_a_stopped_export_starts_again_and_finishes_whole(
     assert titles == [["Title"], *([f"A-{n}"] for n in range(5))]
 
 
-async def test_only_a_finished_export_of_yours_can_be_fetched(shop: Shop, file_store: LocalStorage):
+async def test_only_a_finished_export_of_yours_can_be_fetched(
+    shop: Shop, file_store: LocalStorage, kinds: JobKinds
+):
     fay = await granted(shop, "fay", EXPORT)
     cal = await granted(shop, "cal", EXPORT)
-    job = await exports.start_export(fay, ExportRequest(), storage=file_store)
+    job = await starting.start_export(kinds, fay, ExportRequest(), storage=file_store)
     with pytest.raises(FlowError) as unfinished:
         await files.export_file(fay, job.id)
     assert unfinished.value.code == ErrorCode.NOT_FOUND
-    await runs.execute(await claimed(job), "test-runner", bus=None, storage=file_store)
+    await executor.execute(
+        await claimed(job), "test-runner", kinds=kinds, bus=None, storage=file_store
+    )
     assert (await files.export_file(fay, job.id)).filename.endswith(".xlsx")
     assert (await files.export_file(shop.org.admin_actor, job.id)).size > 0
     with pytest.raises(FlowError) as not_hers:
@@ -266,18 +287,22 @@ async def test_only_a_finished_export_of_yours_can_be_fetched(shop: Shop, file_s
 
 
 async def test_an_export_that_breaks_fails_instead_of_coming_back_forever(
-    shop: Shop, file_store: LocalStorage
+    shop: Shop, file_store: LocalStorage, kinds: JobKinds
 ):
-    job = await exports.start_export(shop.org.admin_actor, ExportRequest(), storage=file_store)
+    job = await starting.start_export(
+        kinds, shop.org.admin_actor, ExportRequest(), storage=file_store
+    )
     # A runner without a file store: the export cannot be written anywhere.
-    failed = await runs.execute(await claimed(job), "test-runner", bus=None, storage=None)
+    failed = await executor.execute(
+        await claimed(job), "test-runner", kinds=kinds, bus=None, storage=None
+    )
     assert failed is not None and failed.status == JobStatus.FAILED
     assert failed.errors == [{"code": "INTERNAL", "message": "Unexpected error (logged)"}]
     assert failed.lease_until is None and files.export_file_of(failed) is None
 
 
 async def test_an_export_reads_a_page_of_tickets_in_a_fixed_number_of_statements(
-    shop: Shop, file_store: LocalStorage, monkeypatch: pytest.MonkeyPatch
+    shop: Shop, file_store: LocalStorage, monkeypatch: pytest.MonkeyPatch, kinds: JobKinds
 ):
     """Whatever a page holds (tickets, urges, people), it costs the same statements: no
     look-up per ticket or per record."""
@@ -288,10 +313,14 @@ async def test_an_export_reads_a_page_of_tickets_in_a_fixed_number_of_statements
 
     async def statements(chunk: int, spec: ListSpec) -> int:
         monkeypatch.setattr(exports, "CHUNK", chunk)
-        job = await exports.start_export(admin, ExportRequest(spec=spec), storage=file_store)
+        job = await starting.start_export(
+            kinds, admin, ExportRequest(spec=spec), storage=file_store
+        )
         running = await claimed(job)
         with counting() as sent:
-            done = await runs.execute(running, "test-runner", bus=None, storage=file_store)
+            done = await executor.execute(
+                running, "test-runner", kinds=kinds, bus=None, storage=file_store
+            )
         assert done is not None and done.status == JobStatus.DONE
         return len(sent)
 
@@ -336,16 +365,16 @@ async def complaint_under_review(shop: Shop) -> tuple[Template, Ticket]:
 
 
 async def test_a_field_the_current_step_hides_stays_blank_in_the_export(
-    shop: Shop, file_store: LocalStorage
+    shop: Shop, file_store: LocalStorage, kinds: JobKinds
 ):
     template, _ = await complaint_under_review(shop)
     fay = await granted(shop, "fay", EXPORT)
     spec = ListSpec(filter=TicketFilter(template_ids=(template.id,)))
     columns = ("title", "field.summary", "field.salary")
 
-    _, hers = await run_export(fay, file_store, spec=spec, columns=columns, sheets=())
+    _, hers = await run_export(kinds, fay, file_store, spec=spec, columns=columns, sheets=())
     _, admins = await run_export(
-        shop.org.admin_actor, file_store, spec=spec, columns=columns, sheets=()
+        kinds, shop.org.admin_actor, file_store, spec=spec, columns=columns, sheets=()
     )
 
     assert sheets_of(hers)["Tickets"] == [["Title", "Summary", "Salary"], ["C-1", "late", None]]
@@ -353,17 +382,21 @@ async def test_a_field_the_current_step_hides_stays_blank_in_the_export(
 
 
 async def test_repeated_sheets_are_one_and_a_folder_is_no_time_zone(
-    shop: Shop, file_store: LocalStorage
+    shop: Shop, file_store: LocalStorage, kinds: JobKinds
 ):
     admin = shop.org.admin_actor
     sheets = (RecordSheet.URGES, RecordSheet.URGES)
-    _, data = await run_export(admin, file_store, columns=("title",), sheets=sheets)
+    _, data = await run_export(kinds, admin, file_store, columns=("title",), sheets=sheets)
     assert list(sheets_of(data)) == ["Tickets", "Urges"]
     with pytest.raises(FlowError) as folder:
-        await exports.start_export(admin, ExportRequest(time_zone="Asia"), storage=file_store)
+        await starting.start_export(
+            kinds, admin, ExportRequest(time_zone="Asia"), storage=file_store
+        )
     assert (folder.value.code, folder.value.field) == (ErrorCode.INVALID, ["timeZone"])
     with pytest.raises(FlowError) as long:
-        await exports.start_export(admin, ExportRequest(time_zone="x" * 500), storage=file_store)
+        await starting.start_export(
+            kinds, admin, ExportRequest(time_zone="x" * 500), storage=file_store
+        )
     assert long.value.field == ["timeZone"]
 
 

@@ -15,19 +15,20 @@ import pytest
 import xlsxwriter
 
 from tests.flows.batch.test_batch import granted, in_finance
-from tests.flows.batch.test_jobs import claimed, pause_runner
 from tests.flows.exports.test_exports import run_export
+from tests.jobs.test_executor import claimed, pause_runner
 from tests.shop import Shop
 from workorder.auth.actor import Actor
 from workorder.clock import now
 from workorder.errors import ErrorCode, FlowError
-from workorder.flows.batch import runs
 from workorder.flows.exports import columns, imports
 from workorder.flows.exports.imports import ImportRequest
 from workorder.flows.templates import versions as templates
 from workorder.flows.templates.config import FieldDefinition, FieldType
 from workorder.flows.tickets import create as ticket_create
 from workorder.flows.tickets.attachments import store_upload
+from workorder.jobs import executor, starting
+from workorder.jobs.registry import JobKinds, job_kinds
 from workorder.models import (
     Customer,
     EventKind,
@@ -40,6 +41,7 @@ from workorder.models import (
     Ticket,
     TicketEvent,
 )
+from workorder.settings import Settings
 from workorder.storage import LocalStorage
 
 HEADER = "Title,Order number,Amount,Priority,Customer\n"
@@ -71,21 +73,31 @@ def xlsx(rows: list[list[Any]]) -> bytes:
 
 
 async def start(
-    actor: Actor, file_store: LocalStorage, shop: Shop, name: str, data: bytes, **kw: Any
+    kinds: JobKinds,
+    actor: Actor,
+    file_store: LocalStorage,
+    shop: Shop,
+    name: str,
+    data: bytes,
+    **kw: Any,
 ) -> Job:
     file_id = await upload(actor, file_store, name, data)
     request = ImportRequest(template_id=shop.order.id, attachment_id=file_id, **kw)
-    return await imports.start_import(actor, request, max_rows=100, storage=file_store)
+    return await starting.start_import(kinds, actor, request, max_rows=100, storage=file_store)
 
 
-async def run(job: Job, file_store: LocalStorage, owner: str = "test-runner", **kw: Any) -> Job:
-    done = await runs.execute(await claimed(job, owner), owner, bus=None, storage=file_store, **kw)
+async def run(
+    kinds: JobKinds, job: Job, file_store: LocalStorage, owner: str = "test-runner", **kw: Any
+) -> Job:
+    done = await executor.execute(
+        await claimed(job, owner), owner, kinds=kinds, bus=None, storage=file_store, **kw
+    )
     assert done is not None
     return done
 
 
 async def test_good_rows_become_tickets_and_bad_rows_are_reported(
-    shop: Shop, file_store: LocalStorage
+    shop: Shop, file_store: LocalStorage, kinds: JobKinds
 ):
     await Customer.create(tenant_id=shop.org.tenant.id, name="Li Lei", phone="13800000000")
     ann = await granted(shop, "ann", imports.IMPORT)
@@ -99,10 +111,10 @@ async def test_good_rows_become_tickets_and_bad_rows_are_reported(
         + "Lamp,P-6,40,LOW,Li Lei\n"  # row 7: good, customer by name
         + "Chair,P-7,,,Nobody\n"  # row 8: unknown customer
     ).encode()
-    job = await start(ann, file_store, shop, "orders.csv", data)
+    job = await start(kinds, ann, file_store, shop, "orders.csv", data)
     assert (job.kind, job.total, job.result["ignoredColumns"]) == ("import.tickets", 6, [])
 
-    done = await run(job, file_store)
+    done = await run(kinds, job, file_store)
 
     assert (done.status, done.done, done.failed) == (JobStatus.DONE, 2, 4), done.errors
     assert [(e["row"], e["code"], e.get("field")) for e in done.errors] == [
@@ -129,7 +141,7 @@ async def test_good_rows_become_tickets_and_bad_rows_are_reported(
 
 
 async def test_an_xlsx_file_imports_with_typed_cells_and_labels_or_keys(
-    shop: Shop, file_store: LocalStorage
+    shop: Shop, file_store: LocalStorage, kinds: JobKinds
 ):
     ann = await granted(shop, "ann", imports.IMPORT)
     data = xlsx(
@@ -140,10 +152,10 @@ async def test_an_xlsx_file_imports_with_typed_cells_and_labels_or_keys(
             ["Ink", 1002, 7.25, "blue"],
         ]
     )
-    job = await start(ann, file_store, shop, "Orders.XLSX", data)
+    job = await start(kinds, ann, file_store, shop, "Orders.XLSX", data)
     assert job.total == 2 and job.result["ignoredColumns"] == ["Colour"]
 
-    done = await run(job, file_store)
+    done = await run(kinds, job, file_store)
 
     assert (done.done, done.failed) == (2, 0)
     made = await Ticket.filter(tenant_id=shop.org.tenant.id).order_by("id")
@@ -154,10 +166,10 @@ async def test_an_xlsx_file_imports_with_typed_cells_and_labels_or_keys(
 
 
 async def test_a_file_that_cannot_be_imported_is_refused_before_anything_starts(
-    shop: Shop, file_store: LocalStorage
+    shop: Shop, file_store: LocalStorage, kinds: JobKinds
 ):
     with pytest.raises(FlowError) as refused:
-        await start(shop.actor("ann"), file_store, shop, "a.csv", HEADER.encode())
+        await start(kinds, shop.actor("ann"), file_store, shop, "a.csv", HEADER.encode())
     assert refused.value.code == ErrorCode.FORBIDDEN  # no ticket.import grant
     ann = await granted(shop, "ann", imports.IMPORT)
     cases = [
@@ -174,7 +186,7 @@ async def test_a_file_that_cannot_be_imported_is_refused_before_anything_starts(
     ]
     for name, data, says in cases:
         with pytest.raises(FlowError) as bad:
-            await start(ann, file_store, shop, name, data)
+            await start(kinds, ann, file_store, shop, name, data)
         assert bad.value.code == ErrorCode.INVALID, name
         assert says in bad.value.message, (name, bad.value.message)
         assert bad.value.field == ["fileId"]
@@ -183,7 +195,7 @@ async def test_a_file_that_cannot_be_imported_is_refused_before_anything_starts(
 
 
 async def test_a_field_the_first_step_hides_is_neither_asked_for_nor_named(
-    shop: Shop, file_store: LocalStorage
+    shop: Shop, file_store: LocalStorage, kinds: JobKinds
 ):
     """The Order's `order_no` is required; once its first step hides it, an import neither
     demands the column nor names the field (creating a ticket does not ask for it either)."""
@@ -191,48 +203,52 @@ async def test_a_field_the_first_step_hides_is_neither_asked_for_nor_named(
     steps = (await templates.current_config(shop.order)).to_json()["steps"]
     steps[0]["visible_fields"] = ["amount"]
     await templates.set_workflow(shop.org.admin_actor, shop.order.id, steps)
-    job = await start(ann, file_store, shop, "a.csv", b"Title,Amount\nPaper,1\n")
-    done = await run(job, file_store)
+    job = await start(kinds, ann, file_store, shop, "a.csv", b"Title,Amount\nPaper,1\n")
+    done = await run(kinds, job, file_store)
     assert (done.status, done.done, done.failed) == (JobStatus.DONE, 1, 0)
     assert "order_no" not in str(done.errors) + str(done.result)
 
 
-async def test_an_archived_template_takes_no_import(shop: Shop, file_store: LocalStorage):
+async def test_an_archived_template_takes_no_import(
+    shop: Shop, file_store: LocalStorage, kinds: JobKinds
+):
     ann = await granted(shop, "ann", imports.IMPORT)
     await Template.filter(id=shop.order.id).update(active=False)
     with pytest.raises(FlowError) as refused:
-        await start(ann, file_store, shop, "a.csv", (HEADER + "Paper,P-1,1,,\n").encode())
+        await start(kinds, ann, file_store, shop, "a.csv", (HEADER + "Paper,P-1,1,,\n").encode())
     assert (refused.value.code, refused.value.field) == (ErrorCode.INVALID, ["templateId"])
 
 
-async def test_someone_elses_file_cannot_be_imported(shop: Shop, file_store: LocalStorage):
+async def test_someone_elses_file_cannot_be_imported(
+    shop: Shop, file_store: LocalStorage, kinds: JobKinds
+):
     bob = await granted(shop, "bob", imports.IMPORT)
     file_id = await upload(shop.actor("ann"), file_store, "a.csv", b"Title,Order number\nx,1\n")
     with pytest.raises(FlowError) as refused:
-        await imports.start_import(
-            bob, ImportRequest(shop.order.id, file_id), max_rows=100, storage=file_store
+        await starting.start_import(
+            kinds, bob, ImportRequest(shop.order.id, file_id), max_rows=100, storage=file_store
         )
     assert (refused.value.code, refused.value.field) == (ErrorCode.NOT_FOUND, ["fileId"])
 
 
-async def test_an_export_imports_back(shop: Shop, file_store: LocalStorage):
+async def test_an_export_imports_back(shop: Shop, file_store: LocalStorage, kinds: JobKinds):
     await in_finance(shop, "A-1")
     admin = shop.org.admin_actor
-    _, data = await run_export(admin, file_store, sheets=())
-    job = await start(admin, file_store, shop, "export.xlsx", data)
+    _, data = await run_export(kinds, admin, file_store, sheets=())
+    job = await start(kinds, admin, file_store, shop, "export.xlsx", data)
     assert {"Number", "Status", "Template"} <= set(job.result["ignoredColumns"])
-    done = await run(job, file_store)
+    done = await run(kinds, job, file_store)
     assert (done.done, done.failed) == (1, 0)
     copy = await Ticket.filter(source=Source.IMPORT).get()
     assert (copy.title, copy.field_values["order_no"]) == ("A-1", "A-1")
 
 
 async def test_an_import_killed_half_way_creates_no_ticket_twice(
-    shop: Shop, file_store: LocalStorage, monkeypatch: pytest.MonkeyPatch
+    shop: Shop, file_store: LocalStorage, monkeypatch: pytest.MonkeyPatch, kinds: JobKinds
 ):
     ann = await granted(shop, "ann", imports.IMPORT)
     data = (HEADER + "".join(f"T-{n},P-{n},1,,\n" for n in range(5))).encode()
-    job = await start(ann, file_store, shop, "orders.csv", data)
+    job = await start(kinds, ann, file_store, shop, "orders.csv", data)
     real_create = ticket_create.create_ticket
     calls = 0
 
@@ -250,7 +266,7 @@ async def test_an_import_killed_half_way_creates_no_ticket_twice(
     monkeypatch.setattr(ticket_create, "create_ticket", create_then_die)
     running = await claimed(job, "doomed")
     killed = asyncio.create_task(
-        runs.execute(running, "doomed", bus=None, storage=file_store, chunk=2)
+        executor.execute(running, "doomed", kinds=kinds, bus=None, storage=file_store, chunk=2)
     )
     with pytest.raises(asyncio.CancelledError):
         await killed
@@ -258,16 +274,18 @@ async def test_an_import_killed_half_way_creates_no_ticket_twice(
     assert [t.title for t in await Ticket.all().order_by("id")] == ["T-0", "T-1"]
 
     await Job.filter(id=job.id).update(lease_until=now() - timedelta(seconds=1))
-    done = await run(job, file_store, owner="heir", chunk=2)
+    done = await run(kinds, job, file_store, owner="heir", chunk=2)
 
     assert (done.status, done.done, done.failed) == (JobStatus.DONE, 5, 0)
     assert [t.title for t in await Ticket.all().order_by("id")] == [f"T-{n}" for n in range(5)]
 
 
-async def test_exports_and_imports_are_different_grants(shop: Shop, file_store: LocalStorage):
+async def test_exports_and_imports_are_different_grants(
+    shop: Shop, file_store: LocalStorage, kinds: JobKinds
+):
     exporter = await granted(shop, "ann", columns.EXPORT)
     with pytest.raises(FlowError) as refused:
-        await start(exporter, file_store, shop, "a.csv", HEADER.encode())
+        await start(kinds, exporter, file_store, shop, "a.csv", HEADER.encode())
     assert refused.value.code == ErrorCode.FORBIDDEN
 
 
@@ -296,12 +314,19 @@ def test_cells_are_read_as_an_agent_types_them():
     assert read("TEXT", 1002.0) == "1002"
 
 
-async def test_an_import_that_cannot_read_its_file_fails_once(shop: Shop, file_store: LocalStorage):
+async def test_an_import_that_cannot_read_its_file_fails_once(
+    shop: Shop, file_store: LocalStorage, settings: Settings, kinds: JobKinds
+):
     ann = await granted(shop, "ann", imports.IMPORT)
-    job = await start(ann, file_store, shop, "orders.csv", (HEADER + "Paper,P-1,1,,\n").encode())
-    imports._PARSED.clear()  # as in another process, which has not read the file yet
-    # A runner without the file store cannot read the rows: the job ends, it does not loop.
-    broken = await runs.execute(await claimed(job), "test-runner", bus=None, storage=None)
+    job = await start(
+        kinds, ann, file_store, shop, "orders.csv", (HEADER + "Paper,P-1,1,,\n").encode()
+    )
+    # Run by another process (its own kinds, which have not read the file yet) that has no
+    # file store: it cannot read the rows, so the job ends, it does not loop.
+    elsewhere = job_kinds(settings)
+    broken = await executor.execute(
+        await claimed(job), "test-runner", kinds=elsewhere, bus=None, storage=None
+    )
     assert broken is not None and broken.status == JobStatus.FAILED
     assert broken.errors == [{"code": "INTERNAL", "message": "Unexpected error (logged)"}]
     assert broken.lease_until is None and await Ticket.all().count() == 0

@@ -15,7 +15,7 @@ from workorder.auth.actor import Actor
 from workorder.errors import forbidden, invalid
 from workorder.flows.templates.config import FieldDefinition, FieldType, TemplateConfig
 from workorder.models import EventKind, Template, TemplateVersion, Tenant
-from workorder.sheets import Cell
+from workorder.sheets.cells import Cell
 
 EXPORT: Final = "ticket.export"
 FIELD_PREFIX: Final = "field."

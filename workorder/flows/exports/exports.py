@@ -13,16 +13,17 @@ download it, and only while they still hold `ticket.export`.
 
 Constant memory: tickets are read in keyset pages by id (CHUNK at a time), each page's
 people, groups and customers are looked up in one statement each, its rows are written and
-forgotten; the workbook itself streams to disk (see workorder.sheets). An export has no
+forgotten; the workbook itself streams to disk (see workorder.sheets.writing). An export has no
 side effect until its file is recorded, so a crashed or handed-back export simply starts
-again from the first ticket (a WholeJobKind of flows/batch/jobs.py).
+again from the first ticket (a WholeJobKind of workorder/jobs/kinds.py). It is started by
+`workorder.jobs.starting.start_export`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -34,16 +35,7 @@ from workorder.auth.hidden_fields import hidden_fields
 from workorder.auth.visibility import reach_of
 from workorder.clock import now
 from workorder.errors import invalid
-from workorder.flows.batch.jobs import (
-    Checked,
-    JobEnv,
-    JobQueue,
-    Progress,
-    enqueue,
-    register,
-    spec_from_json,
-    spec_json,
-)
+from workorder.flows.batch.jobs import Checked, JobEnv, Progress, spec_from_json, spec_json
 from workorder.flows.exports.columns import (
     CALL_HEADERS,
     EVENT_HEADERS,
@@ -58,7 +50,6 @@ from workorder.flows.exports.columns import (
     resolve_columns,
 )
 from workorder.flows.templates.config import TemplateConfig
-from workorder.flows.unit_of_work import Bus
 from workorder.flows.views.lists import ListSpec, matching
 from workorder.models import (
     Contact,
@@ -73,17 +64,20 @@ from workorder.models import (
     TicketEvent,
     User,
 )
-from workorder.sheets import Book, Cell, Sheet, SheetFormat, open_book
-from workorder.storage import Blob, Storage
+from workorder.sheets.cells import Cell, SheetFormat
+from workorder.sheets.writing import (
+    CONTENT_TYPES,
+    EXTENSIONS,
+    Book,
+    Sheet,
+    file_chunks,
+    open_book,
+    write_rows,
+)
+from workorder.storage import Blob
 
 KIND: Final = "export.tickets"
 CHUNK: Final = 500  # tickets per page: one round of look-ups, one progress report
-
-CONTENT_TYPES: Final = {
-    SheetFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    SheetFormat.CSV: "application/zip",
-}
-EXTENSIONS: Final = {SheetFormat.XLSX: "xlsx", SheetFormat.CSV: "zip"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,18 +110,6 @@ class ExportRequest:
             )
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise invalid(f"Bad export parameters: {exc}") from exc
-
-
-async def start_export(
-    actor: Actor,
-    request: ExportRequest,
-    *,
-    bus: Bus | None = None,
-    queue: JobQueue | None = None,
-    storage: Storage | None = None,
-) -> Job:
-    """Check everything the export will need, then queue it."""
-    return await enqueue(actor, KIND, request.to_json(), bus=bus, queue=queue, storage=storage)
 
 
 # --- the job --------------------------------------------------------------------------------
@@ -386,17 +368,6 @@ async def _names(
     return {pk: name for pk, name in found}
 
 
-def _write(rows: list[tuple[Sheet, list[Cell]]]) -> None:
-    for sheet, cells in rows:
-        sheet.write(cells)
-
-
-async def _file_chunks(path: Path, size: int = 1024 * 1024) -> AsyncIterator[bytes]:
-    with path.open("rb") as file:
-        while chunk := await asyncio.to_thread(file.read, size):
-            yield chunk
-
-
 def file_name(job_id: int, fmt: SheetFormat, at: datetime) -> str:
     return f"tickets-{job_id}-{at:%Y%m%d-%H%M}.{EXTENSIONS[fmt]}"
 
@@ -453,13 +424,13 @@ class ExportJob:
                     )
                     if not rows:
                         break
-                    await asyncio.to_thread(_write, await writer.page(rows))
+                    await asyncio.to_thread(write_rows, await writer.page(rows))
                     done += len(rows)
                     last = rows[-1]["id"]
                     await progress(done, max(total, done))
             finally:
                 await asyncio.to_thread(book.close)
-            blob = await storage.save(_file_chunks(path))
+            blob = await storage.save(file_chunks(path))
         name = file_name(job.id, request.format, now())
         return {"file": file_record(blob, request.format, name), "rows": done}
 
@@ -471,6 +442,3 @@ def file_record(blob: Blob, fmt: SheetFormat, name: str) -> dict[str, Any]:
         "filename": name,
         "contentType": CONTENT_TYPES[fmt],
     }
-
-
-register(KIND, ExportJob())

@@ -5,8 +5,8 @@ size-limited and hashed like any other upload. Starting an import reads the file
 refuse, before anything is stored, what cannot work at all: a file that is not the format
 its name says, an empty one, one with too many rows, one without a column a ticket of the
 template cannot be created without. Then each row is one item of an ItemJobKind job (see
-flows/batch/jobs.py): it goes through `create_ticket`, the very function a single create uses,
-inside the item's transaction with the job's progress marker, so:
+workorder/jobs/kinds.py and executor.py): it goes through `create_ticket`, the very function
+a single create uses, inside the item's transaction with the job's progress marker, so:
 - a bad row is refused whole, with the create's own error, its row number and its column,
   and leaves no half-made ticket (the item's savepoint is rolled back);
 - a crashed import resumes at the first row whose ticket was not committed, and creates no
@@ -28,7 +28,7 @@ import asyncio
 import math
 import re
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, Final
 from zoneinfo import ZoneInfo
@@ -37,23 +37,22 @@ from workorder.auth.actor import Actor
 from workorder.auth.attachments import downloadable
 from workorder.auth.permissions import require_write
 from workorder.errors import FlowError, forbidden, invalid, not_found
-from workorder.flows.batch.jobs import Checked, JobEnv, JobQueue, enqueue, register
+from workorder.flows.batch.jobs import Checked, JobEnv
 from workorder.flows.exports.columns import SYSTEM_COLUMNS, check_time_zone
 from workorder.flows.templates.config import FieldDefinition, FieldType, TemplateConfig
 from workorder.flows.tickets import create as ticket_create
 from workorder.flows.tickets.create import NewTicket
-from workorder.flows.unit_of_work import Bus
 from workorder.models import (
     Customer,
     Group,
-    Job,
     Priority,
     Source,
     Template,
     TemplateVersion,
 )
-from workorder.sheets import Cell, SheetError, SheetFormat, read_rows
-from workorder.storage import BlobNotFound, Storage
+from workorder.sheets.cells import Cell, SheetFormat
+from workorder.sheets.reading import SheetError, read_rows
+from workorder.storage import BlobNotFound
 
 IMPORT: Final = "ticket.import"
 KIND: Final = "import.tickets"
@@ -281,34 +280,37 @@ class ImportRequest:
             raise invalid(f"Bad import parameters: {exc}") from exc
 
 
-# The last files read, by content hash: starting an import checks the file, and its job's
-# first run reads it again for its rows; a file is parsed once for both.
-_PARSED: OrderedDict[tuple[str, SheetFormat, int], tuple[list[str], list[tuple[int, list[Cell]]]]]
-_PARSED = OrderedDict()
-_PARSED_KEPT: Final = 2
+Parsed = tuple[list[str], list[tuple[int, list[Cell]]]]  # the header row and the data rows
 
 
-async def _parsed(
-    env: JobEnv, sha256: str, fmt: SheetFormat, max_rows: int
-) -> tuple[list[str], list[tuple[int, list[Cell]]]]:
-    """The file's header and rows, parsed in a worker thread (a large file must not hold up
-    the event loop of the server that runs the job)."""
-    key = (sha256, fmt, max_rows)
-    if key in _PARSED:
-        _PARSED.move_to_end(key)
-        return _PARSED[key]
-    try:
-        data = b"".join([c async for c in await env.require_storage().open(sha256)])
-    except BlobNotFound:
-        raise not_found("Attachment", ["fileId"]) from None
-    try:
-        found = await asyncio.to_thread(read_rows, data, fmt, max_rows=max_rows)
-    except SheetError as exc:
-        raise invalid(str(exc), ["fileId"]) from None
-    _PARSED[key] = found
-    while len(_PARSED) > _PARSED_KEPT:
-        _PARSED.popitem(last=False)
-    return found
+class ParsedFiles:
+    """The last files read, by content hash: starting an import checks the file, and its
+    job's first run reads it again for its rows; a file is parsed once for both. One per
+    `ImportJob`, so per process (the kinds are built once where the app or worker is)."""
+
+    def __init__(self, kept: int = 2) -> None:
+        self.kept = kept
+        self._found: OrderedDict[tuple[str, SheetFormat, int], Parsed] = OrderedDict()
+
+    async def parsed(self, env: JobEnv, sha256: str, fmt: SheetFormat, max_rows: int) -> Parsed:
+        """The file's header and rows, parsed in a worker thread (a large file must not hold
+        up the event loop of the server that runs the job)."""
+        key = (sha256, fmt, max_rows)
+        if key in self._found:
+            self._found.move_to_end(key)
+            return self._found[key]
+        try:
+            data = b"".join([c async for c in await env.require_storage().open(sha256)])
+        except BlobNotFound:
+            raise not_found("Attachment", ["fileId"]) from None
+        try:
+            found = await asyncio.to_thread(read_rows, data, fmt, max_rows=max_rows)
+        except SheetError as exc:
+            raise invalid(str(exc), ["fileId"]) from None
+        self._found[key] = found
+        while len(self._found) > self.kept:
+            self._found.popitem(last=False)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,6 +328,7 @@ class ImportJob:
 
     max_rows: int = 10_000
     item_key: str = "row"
+    files: ParsedFiles = field(default_factory=ParsedFiles, compare=False)
 
     def check(self, actor: Actor) -> None:
         require_import(actor)
@@ -347,7 +350,7 @@ class ImportJob:
             raise not_found("Attachment", ["fileId"])
         fmt = format_of(attachment.filename)
         max_rows = int(params.get("maxRows", self.max_rows))
-        headers, body = await _parsed(env, attachment.sha256, fmt, max_rows)
+        headers, body = await self.files.parsed(env, attachment.sha256, fmt, max_rows)
         if not body:
             raise invalid("The file has a header row but no rows to import", ["fileId"])
         mapping = map_columns(headers, config, actor.locale)
@@ -449,19 +452,6 @@ async def _group(actor: Actor, value: Cell, mapping: Mapping) -> int | None:
     return int(str(found[0]))
 
 
-async def start_import(
-    actor: Actor,
-    request: ImportRequest,
-    *,
-    max_rows: int,
-    bus: Bus | None = None,
-    queue: JobQueue | None = None,
-    storage: Storage | None = None,
-) -> Job:
-    """Refuse a file that cannot be imported at all (INVALID, nothing stored), else queue
-    the import; `total` is the number of rows."""
-    params = {**request.to_json(), "maxRows": max_rows}
-    return await enqueue(actor, KIND, params, bus=bus, queue=queue, storage=storage)
-
-
-register(KIND, ImportJob())
+def import_params(request: ImportRequest, *, max_rows: int) -> dict[str, Any]:
+    """The stored parameters of an import job (started by `jobs.starting.start_import`)."""
+    return {**request.to_json(), "maxRows": max_rows}

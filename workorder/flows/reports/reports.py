@@ -42,20 +42,17 @@ Totals add the rows up (means weighted by what each row measured); their `openAt
 backlog at `to`.
 
 Dialects: bucketing and durations are small expressions resolved for the connection at query
-time — SQLite `date(…)` and `julianday` differences, PostgreSQL `date_trunc` and
-`EXTRACT(EPOCH …)`; everything else is plain Tortoise aggregates with CASE filters.
+time (`workorder.sql.periods`); everything else is plain Tortoise aggregates with CASE filters.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from pypika_tortoise.functions import Cast, Extract
-from pypika_tortoise.terms import AtTimezone, Field, Function, LiteralValue, Term
-from tortoise.expressions import Expression, F, Q, ResolveContext, ResolveResult, Subquery
+from tortoise.expressions import F, Q, Subquery
 from tortoise.functions import Count, Sum
 
 from workorder.auth.actor import Actor
@@ -72,6 +69,8 @@ from workorder.flows.reports.spec import (
     TimeBasis,
 )
 from workorder.models import EventKind, Role, Status, Ticket, TicketEvent, User
+from workorder.sql.dialect import AsText, Dialected
+from workorder.sql.periods import Period, PeriodStart, Seconds
 
 MAX_PERIODS = 366
 MAX_LISTED = 100
@@ -97,64 +96,6 @@ EVENT_KEYS = {
     GroupBy.GROUP: "ticket__current_group_id",
     GroupBy.TEMPLATE: "ticket__template_id",
 }
-
-
-# --- dialect-aware terms -------------------------------------------------------------------
-
-Column = Callable[[str], Field]  # a model field name → its column in the query
-
-
-class _Dialected(Expression):
-    """A term over the queried model's columns, written for the connection's dialect."""
-
-    def resolve(self, resolve_context: ResolveContext) -> ResolveResult:
-        dialect = resolve_context.model._meta.db.capabilities.dialect
-        projection = resolve_context.model._meta.fields_db_projection
-
-        def column(name: str) -> Field:
-            return resolve_context.table[projection[name]]
-
-        return ResolveResult(term=self.build(column, dialect))
-
-    def build(self, column: Column, dialect: str) -> Term:
-        raise NotImplementedError
-
-
-class Seconds(_Dialected):
-    """`later - earlier` in seconds (null when either is null)."""
-
-    def __init__(self, later: str, earlier: str = "created_at") -> None:
-        self.later, self.earlier = later, earlier
-
-    def build(self, column: Column, dialect: str) -> Term:
-        later, earlier = column(self.later), column(self.earlier)
-        if dialect == "postgres":
-            return Extract(LiteralValue("EPOCH"), later - earlier)
-        return (Function("julianday", later) - Function("julianday", earlier)) * 86400
-
-
-# SQLite date() modifiers and PostgreSQL date_trunc units, per period.
-_SQLITE_PERIOD = {
-    GroupBy.DAY: (),
-    GroupBy.WEEK: ("'weekday 0'", "'-6 days'"),  # the Sunday ending the week, back to Monday
-    GroupBy.MONTH: ("'start of month'",),
-}
-_POSTGRES_PERIOD = {GroupBy.DAY: "'day'", GroupBy.WEEK: "'week'", GroupBy.MONTH: "'month'"}
-
-
-class PeriodStart(_Dialected):
-    """The first day (UTC) of the period holding a timestamp column, as a date."""
-
-    def __init__(self, column: str, period: GroupBy) -> None:
-        self.column, self.period = column, period
-
-    def build(self, column: Column, dialect: str) -> Term:
-        moment = column(self.column)
-        if dialect == "postgres":
-            unit = LiteralValue(_POSTGRES_PERIOD[self.period])
-            return Cast(Function("date_trunc", unit, AtTimezone(moment, "UTC")), "DATE")
-        modifiers = [LiteralValue(m) for m in _SQLITE_PERIOD[self.period]]
-        return Function("date", moment, *modifiers)
 
 
 # --- periods -------------------------------------------------------------------------------
@@ -226,13 +167,6 @@ def checked(spec: ReportSpec) -> ReportSpec:
     return ReportSpec(start, end, TimeBasis(spec.basis), GroupBy(spec.group_by), spec.filter)
 
 
-class _RolesText(_Dialected):
-    """The user's role list as text, e.g. '["AGENT", "SUPERVISOR"]' (JSON on both)."""
-
-    def build(self, column: Column, dialect: str) -> Term:
-        return Cast(column("roles"), "TEXT")
-
-
 def _agents(actor: Actor, given: ReportFilter, column: str) -> Q:
     """The agent part of the filter, on the assignee or actor column."""
     found = Q()
@@ -241,7 +175,7 @@ def _agents(actor: Actor, given: ReportFilter, column: str) -> Q:
     if given.role is not None:
         holders = (
             User.filter(tenant_id=actor.tenant_id)
-            .annotate(roles_text=_RolesText())
+            .annotate(roles_text=AsText("roles"))  # JSON on both
             .filter(roles_text__contains=f'"{Role(given.role)}"')
             .values("id")
         )
@@ -262,7 +196,7 @@ def _tickets(given: ReportFilter) -> Q:
 # --- the three queries ---------------------------------------------------------------------
 
 
-def _sum(term: _Dialected, only: Q | None = None) -> Sum:
+def _sum(term: Dialected, only: Q | None = None) -> Sum:
     """SUM over a dialect-aware term (Tortoise resolves any Expression; its hint names F)."""
     return Sum(cast(F, term), _filter=only)
 
@@ -287,7 +221,7 @@ async def _ticket_figures(spec: ReportSpec, base: Q) -> dict[Any, Figures]:
     created = Q(created_at__gte=spec.start, created_at__lt=spec.end)
     done = Q(status=Status.DONE, done_at__gte=spec.start, done_at__lt=spec.end)
     key = (
-        PeriodStart(moment, spec.group_by)
+        PeriodStart(moment, Period(spec.group_by))
         if spec.group_by.is_period
         else F(TICKET_KEYS[spec.group_by])
     )
@@ -344,7 +278,7 @@ async def _action_figures(
     )
     where &= _agents(actor, spec.filter, "actor_id")
     key = (
-        PeriodStart("created_at", spec.group_by)
+        PeriodStart("created_at", Period(spec.group_by))
         if spec.group_by.is_period
         else F(EVENT_KEYS[spec.group_by])
     )

@@ -11,7 +11,8 @@ from collections.abc import Callable
 import pytest
 import xlsxwriter
 
-from workorder.sheets import SheetError, SheetFormat, csv_safe, csv_unescape, read_rows
+from workorder.sheets.cells import SheetFormat, csv_safe, csv_unescape
+from workorder.sheets.reading import SheetError, read_rows
 
 
 def _xlsx(rows: int) -> dict[str, bytes]:

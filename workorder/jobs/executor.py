@@ -1,85 +1,56 @@
-"""Running jobs: claiming one under a lease, finding those due, and executing a job's items
-(or its whole work) exactly once across crashes. What a job is, its kinds and how it is
-started are in `flows.batch.jobs`; the rules of both are described there.
+"""Executing a claimed job: its items exactly once across crashes, or its whole work.
+
+Exactly once, across crashes. Each item is ONE transaction holding both the change and the
+job's progress marker: the kind's `run_item` (for a batch, the single action's flow function)
+runs inside the item's unit of work, and the same transaction advances `done` (or `failed`,
+with the error) with an UPDATE guarded by the runner's lease
+(`WHERE id = ? AND status = RUNNING AND lease_owner = ?`). The list is ordered, so
+`done + failed` is the position of the next item: a runner that dies mid-item loses that
+item's change together with its marker, and whoever resumes starts exactly there. A runner
+that lost its lease (it stalled, another runner took over) or whose job was cancelled finds
+the guard matching no row and rolls the item back, so two runners never both apply one
+item. We chose this over checking each ticket's event trail for a job marker because it
+needs nothing from the flows (no job id threaded through every action, no trail lookups),
+holds for every kind of item, and also covers the refusals: a refused item is recorded once.
+
+Items are read in chunks (CHUNK); between chunks the runner looks for a cancel (or a
+server stop) and publishes progress to `jobProgress`. A cancel also stops the item in
+flight: its guarded commit finds the job no longer RUNNING and rolls back.
+
+A whole job (an export) starts over each time it is claimed, renews its lease on a timer
+while it works (`leases.holding_lease`) and records its result once, as the lease holder.
+The kind of a job is looked up in the `JobKinds` the runner was built with.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import socket
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from datetime import timedelta
+from typing import Any
 
-from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from workorder.auth.actor import Actor, Scope
 from workorder.clock import now
 from workorder.errors import ErrorCode, FlowError, forbidden
-from workorder.flows.batch.jobs import (
-    DEFAULT_LEASE,
-    KINDS,
-    ItemJobKind,
-    JobEnv,
-    LeaseLost,
-    WholeJobKind,
-    job_message,
-    report,
-)
+from workorder.flows.batch.jobs import JobEnv
 from workorder.flows.unit_of_work import Bus, unit_of_work
+from workorder.jobs.kinds import ItemJobKind, WholeJobKind
+from workorder.jobs.leases import DEFAULT_LEASE, LeaseLost, holding_lease
+from workorder.jobs.progress import job_message, report
+from workorder.jobs.registry import JobKinds
 from workorder.models import Job, JobStatus, User
 from workorder.storage import Storage
 from workorder.subscriptions.channels import job_channel
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
 CHUNK = 50  # items between two looks at the job (cancel, stop) and two progress pushes
 MAX_ERRORS = 1000  # per-item errors kept; `failed` counts them all
 STALE_TRIES = 3  # a ticket changed under an item is read again and retried this often
 INTERNAL = "INTERNAL"  # the error code of an item that failed unexpectedly (logged)
-
-
-def runner_id(role: str) -> str:
-    """A lease owner's name: unique per runner, and says where it runs."""
-    return f"{role}:{socket.gethostname()}:{uuid.uuid4().hex[:12]}"
-
-
-def _claimable(at: datetime) -> Q:
-    """Queued and due, or running on a lease that ran out."""
-    return Q(status__in=[JobStatus.QUEUED, JobStatus.RUNNING], lease_until__lt=at)
-
-
-async def claim_job(job_id: int, owner: str, lease: timedelta = DEFAULT_LEASE) -> Job | None:
-    """Take the job if nobody holds it: one conditional UPDATE, its row count decides."""
-    at = now()
-    taken = await Job.filter(Q(id=job_id) & _claimable(at)).update(
-        status=JobStatus.RUNNING, lease_owner=owner, lease_until=at + lease, updated_at=at
-    )
-    if not taken:
-        return None
-    job = await Job.get(id=job_id)
-    if job.started_at is None:
-        await Job.filter(id=job_id, lease_owner=owner).update(started_at=at)
-        job.started_at = at
-    return job
-
-
-async def due_jobs(limit: int = 10, *, queued_before: datetime | None = None) -> list[int]:
-    """Jobs a runner could claim now, oldest first (`queued_before`: only new jobs created
-    before then — for sweepers that leave fresh ones to the queue)."""
-    at = now()
-    where = _claimable(at)
-    if queued_before is not None:
-        where &= Q(status=JobStatus.RUNNING) | Q(created_at__lt=queued_before)
-    query = Job.filter(where).order_by("id").limit(limit)
-    ids: list[int] = await query.values_list("id", flat=True)  # type: ignore[assignment]
-    return ids
 
 
 async def _actor_of(job: Job) -> Actor:
@@ -211,6 +182,7 @@ async def execute(
     job: Job,
     owner: str,
     *,
+    kinds: JobKinds,
     bus: Bus | None,
     storage: Storage | None = None,
     lease: timedelta = DEFAULT_LEASE,
@@ -222,7 +194,7 @@ async def execute(
     `stopping()`. Returns the job as it was left, or None when it was not ours any more."""
     env = JobEnv(bus, storage)
     progress = _Progress(job.id, owner, lease, job.done, job.failed, list(job.errors or []))
-    kind = KINDS.get(job.kind)
+    kind = kinds.get(job.kind)
     if kind is None:
         error = {"code": ErrorCode.INVALID.value, "message": f"Unknown kind of job: {job.kind}"}
         return await _finish(progress, JobStatus.FAILED, bus, errors=[*progress.errors, error])
@@ -317,7 +289,8 @@ async def _execute_whole(
 
     await step(0, job.total)
     try:
-        result = await _holding_lease(progress, kind.run(actor, job, env, step, stopping))
+        work = kind.run(actor, job, env, step, stopping)
+        result = await holding_lease(job.id, progress.owner, progress.lease, work)
     except (FlowError, LeaseLost):
         raise
     except Exception:
@@ -336,37 +309,3 @@ async def _failed_unexpectedly(job: Job, progress: _Progress, env: JobEnv) -> Jo
     log.exception("job %s (%s) failed unexpectedly", job.id, job.kind)
     error = {"code": INTERNAL, "message": "Unexpected error (logged)"}
     return await _finish(progress, JobStatus.FAILED, env.bus, errors=[*progress.errors, error])
-
-
-async def _holding_lease(progress: _Progress, work: Awaitable[T]) -> T:
-    """Run `work` while renewing the lease every third of it: a whole job may spend long
-    stretches between two progress reports (finishing and storing a large file), and a lease
-    that ran out meanwhile would hand the job to another runner, to start over. Should the
-    lease be lost all the same (cancelled, taken over), the work is stopped: LeaseLost."""
-    task = asyncio.ensure_future(work)
-    lost = False
-
-    async def renew() -> None:
-        nonlocal lost
-        while True:
-            await asyncio.sleep(progress.lease.total_seconds() / 3)
-            at = now()
-            kept = await Job.filter(
-                id=progress.job_id, status=JobStatus.RUNNING, lease_owner=progress.owner
-            ).update(lease_until=at + progress.lease, updated_at=at)
-            if not kept:
-                lost = True
-                task.cancel()
-                return
-
-    keeper = asyncio.create_task(renew())
-    try:
-        return await task
-    except asyncio.CancelledError:
-        if lost:
-            raise LeaseLost(progress.job_id) from None
-        raise
-    finally:
-        keeper.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await keeper

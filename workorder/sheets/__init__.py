@@ -1,0 +1,1 @@
+"""Spreadsheets in and out: cells and formats, streamed workbook writing, upload reading."""
