@@ -1,1 +1,1 @@
-"""SQL the ORM does not write for us: dialect-specific expressions (JSON conditions, report periods)."""
+"""SQL the ORM does not write: dialect-specific expressions (JSON conditions, periods)."""
