@@ -42,8 +42,8 @@ from workorder import db
 from workorder.auth.actor import Actor
 from workorder.auth.visibility import Reach, reach_of
 from workorder.flows.org.tenants import create_tenant
+from workorder.flows.templates.field_kinds.filtering import Operator
 from workorder.flows.templates.versions import create_template
-from workorder.flows.views.field_conditions import Operator
 from workorder.flows.views.filters import FieldCondition, TicketFilter
 from workorder.flows.views.lists import ListSpec, Page, View, encode_cursor, ticket_page
 from workorder.models import Role, Template, User

@@ -8,7 +8,8 @@ from typing import Any, cast
 import strawberry
 from strawberry.scalars import JSON
 
-from workorder.flows.templates.config import FieldDefinition, FieldType
+from workorder.flows.templates.config import FieldDefinition
+from workorder.flows.templates.field_kinds.table import display_value
 from workorder.schema.context import Info
 from workorder.schema.templates import FieldTypeEnum
 
@@ -31,25 +32,9 @@ class FieldValue:
 
     @strawberry.field(description="The value as text for a person: option labels, Yes/No…")
     async def display(self, info: Info) -> str:
-        raw, definition = self.raw, self.definition
-        if raw is None:
-            return ""
-        if definition.type == FieldType.CHECKBOX:
-            return "Yes" if raw else "No"
-        if definition.type in (FieldType.SELECT, FieldType.RADIO, FieldType.MULTI_SELECT):
-            labels = {o.value: o.label for o in definition.options}
-            items = raw if isinstance(raw, list) else [raw]
-            return ", ".join(labels.get(str(v), str(v)) for v in items)
-        if definition.type == FieldType.CASCADE and definition.dictionary_id is not None:
-            shown, parent = [], None
-            for value in raw if isinstance(raw, list) else []:
-                level = await info.context.templates.children.load(
-                    (definition.dictionary_id, parent)
-                )
-                item = next((i for i in level if i.value == value), None)
-                shown.append(item.label if item else str(value))
-                parent = item.id if item else None
-            return " / ".join(shown)
-        if definition.type == FieldType.ATTACHMENT and isinstance(raw, list):
-            return f"{len(raw)} file(s)"
-        return str(raw)
+        children = info.context.templates.children
+        return await display_value(
+            self.definition,
+            self.raw,
+            lambda dictionary, parent: children.load((dictionary, parent)),
+        )

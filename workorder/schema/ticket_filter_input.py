@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from workorder.errors import not_found
-from workorder.flows.views.field_conditions import Operator
+from workorder.flows.templates.field_kinds.filtering import Operator
 from workorder.flows.views.filters import FieldCondition, Range, TicketFilter
 from workorder.models import Priority, Source, Status
 from workorder.schema.node import pk_of

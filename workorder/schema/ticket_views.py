@@ -8,7 +8,7 @@ from typing import Any, cast
 import strawberry
 from strawberry.scalars import JSON
 
-from workorder.flows.views.field_conditions import Operator
+from workorder.flows.templates.field_kinds.filtering import Operator
 from workorder.flows.views.filters import TicketFilter
 from workorder.flows.views.lists import SortField, View
 from workorder.models import SavedView

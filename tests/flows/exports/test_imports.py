@@ -25,6 +25,7 @@ from workorder.flows.exports import columns, imports
 from workorder.flows.exports.imports import ImportRequest
 from workorder.flows.templates import versions as templates
 from workorder.flows.templates.config import FieldDefinition, FieldType
+from workorder.flows.templates.field_kinds.cells import CellError
 from workorder.flows.tickets import create as ticket_create
 from workorder.flows.tickets.attachments import store_upload
 from workorder.jobs import executor, starting
@@ -303,7 +304,7 @@ def test_cells_are_read_as_an_agent_types_them():
         False,
         True,
     ]
-    with pytest.raises(imports.CellError):
+    with pytest.raises(CellError):
         read("CHECKBOX", "maybe")
     assert read("NUMBER", "1,250") == 1250 and read("NUMBER", 2.5) == 2.5
     assert read("MULTI_SELECT", "red; blue ;") == ["red", "blue"]

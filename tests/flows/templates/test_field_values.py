@@ -20,8 +20,8 @@ from tortoise.connection import get_connection
 from tests.support import OrgBuilder
 from workorder.errors import ErrorCode
 from workorder.flows.templates.config import TemplateConfig, parse_config
+from workorder.flows.templates.field_kinds.values import NAIVE_DATETIME
 from workorder.flows.templates.field_values import (
-    NAIVE_DATETIME,
     NOT_AN_OBJECT,
     NOT_EDITABLE,
     REQUIRED,

@@ -6,14 +6,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from workorder.auth.actor import Actor
 from workorder.errors import forbidden, invalid
-from workorder.flows.templates.config import FieldDefinition, FieldType, TemplateConfig
+from workorder.flows.templates.config import FieldDefinition, TemplateConfig
+from workorder.flows.templates.field_kinds.cells import write_plain
+from workorder.flows.templates.field_kinds.table import KINDS
 from workorder.models import EventKind, Template, TemplateVersion, Tenant
 from workorder.sheets.cells import Cell
 
@@ -142,7 +143,7 @@ async def _field_definitions(
     found: dict[str, FieldDefinition] = {}
     for version_id in version_ids:
         for definition in configs[version_id].live_fields():  # type: ignore[index]
-            if definition.type != FieldType.ATTACHMENT:
+            if KINDS[definition.type].in_sheets:
                 found.setdefault(definition.key, definition)
     return found
 
@@ -200,19 +201,9 @@ def check_time_zone(name: str) -> ZoneInfo:
 
 
 def field_cell(definition: FieldDefinition | None, value: Any, zone: ZoneInfo) -> Cell:
-    """A custom field's value as one cell: dates and times as date cells (times in the
-    export's zone, like the system columns), lists as the text an import reads back."""
-    kind = definition.type if definition is not None else None
-    if isinstance(value, str) and kind in (FieldType.DATE, FieldType.DATETIME):
-        try:
-            if kind == FieldType.DATE:
-                return date.fromisoformat(value)
-            return datetime.fromisoformat(value).astimezone(zone)
-        except ValueError:
-            return value  # stored before validation was this strict: shown as it is
-    if value is None or isinstance(value, str | bool | int | float):
-        return value
-    if isinstance(value, list):
-        joiner = " / " if definition is not None and definition.type == FieldType.CASCADE else "; "
-        return joiner.join(str(v) for v in value)
-    return str(value)
+    """A custom field's value as one cell, written as its kind says (dates and times as date
+    cells in the export's zone, lists as the text an import reads back); a field no template
+    has any more as plain text."""
+    if definition is None:
+        return write_plain(value)
+    return KINDS[definition.type].write_cell(value, zone)

@@ -16,20 +16,16 @@ Columns are matched by name, ignoring case and surrounding spaces: a system colu
 key or its export header (`title` / `Title`), a custom field by its key, `field.<key>`, or
 its label; so an export's ticket sheet imports back. Columns that match nothing are listed
 in the job's result and ignored (an export carries many, such as Number and Status, that a
-new ticket cannot take). Cells are read as an agent would type them: lists (multi-select)
-separated by `;`, cascades by `/`, checkboxes as true/false, yes/no, 1/0 or 是/否, dates and
-times as the spreadsheet stores them, or as ISO text; a time without a zone is taken in the
-import's time zone.
+new ticket cannot take). Cells are read as an agent would type them, each kind of field
+its own way (see field_kinds/cells.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import math
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -39,7 +35,9 @@ from workorder.auth.permissions import require_write
 from workorder.errors import FlowError, forbidden, invalid, not_found
 from workorder.flows.batch.jobs import Checked, JobEnv
 from workorder.flows.exports.columns import SYSTEM_COLUMNS, check_time_zone
-from workorder.flows.templates.config import FieldDefinition, FieldType, TemplateConfig
+from workorder.flows.templates.config import FieldDefinition, TemplateConfig
+from workorder.flows.templates.field_kinds.cells import CellError, read_text, show
+from workorder.flows.templates.field_kinds.table import KINDS
 from workorder.flows.tickets import create as ticket_create
 from workorder.flows.tickets.create import NewTicket
 from workorder.models import (
@@ -56,8 +54,6 @@ from workorder.storage import BlobNotFound
 
 IMPORT: Final = "ticket.import"
 KIND: Final = "import.tickets"
-_TRUE: Final = frozenset({"true", "yes", "y", "1", "是", "x", "✓"})
-_FALSE: Final = frozenset({"false", "no", "n", "0", "否"})
 _EXTENSIONS: Final = {".csv": SheetFormat.CSV, ".xlsx": SheetFormat.XLSX}
 
 # The system columns an import reads (the others, such as Number or Status, are the
@@ -112,7 +108,7 @@ def map_columns(headers: list[str], config: TemplateConfig, locale: str) -> Mapp
         header = SYSTEM_COLUMNS.get(key, _GROUP_HEADER if key == "group" else key)
         names.setdefault(_norm(key), ("system", key))
         names.setdefault(_norm(header), ("system", key))
-    importable = [f for f in config.live_fields() if f.type != FieldType.ATTACHMENT]
+    importable = [f for f in config.live_fields() if KINDS[f.type].in_sheets]
     for definition in importable:
         for name in (definition.key, f"field.{definition.key}"):
             names.setdefault(_norm(name), ("field", definition.key))
@@ -154,100 +150,9 @@ def map_columns(headers: list[str], config: TemplateConfig, locale: str) -> Mapp
 # --- cells to values ------------------------------------------------------------------------
 
 
-class CellError(ValueError):
-    """A cell that cannot be read as its column's type (the row fails with this message)."""
-
-    def __init__(self, message: str, column: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.column = column
-
-
-def _text(value: Cell) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _number(value: Cell) -> int | float:
-    if isinstance(value, bool):
-        raise CellError("Expected a number")
-    if isinstance(value, int | float):
-        number = value
-    else:
-        try:
-            number = float(str(value).strip().replace(",", ""))
-        except ValueError:
-            raise CellError(f"Expected a number, got {_show(value)}") from None
-    if isinstance(number, float) and number.is_integer() and math.isfinite(number):
-        return int(number)
-    return number
-
-
-def _bool(value: Cell) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = _text(value).casefold()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise CellError(f"Expected yes or no, got {_show(value)}")
-
-
-def _date(value: Cell) -> str:
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return _text(value)
-
-
-def _datetime(value: Cell, zone: ZoneInfo) -> str:
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, date):
-        moment = datetime.combine(value, time())
-    else:
-        text = _text(value)
-        try:
-            moment = datetime.fromisoformat(text.replace(" ", "T", 1))
-        except ValueError:
-            return text  # the create's own check says what it expected
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
-    return moment.isoformat()
-
-
-def _split(value: Cell, separator: str) -> list[str]:
-    return [part.strip() for part in _text(value).split(separator) if part.strip()]
-
-
 def field_value(definition: FieldDefinition, value: Cell, zone: ZoneInfo) -> Any:
     """A cell as the JSON value a create takes for this field (checked there, as always)."""
-    kind = definition.type
-    if kind == FieldType.NUMBER:
-        return _number(value)
-    if kind == FieldType.CHECKBOX:
-        return _bool(value)
-    if kind == FieldType.DATE:
-        return _date(value)
-    if kind == FieldType.DATETIME:
-        return _datetime(value, zone)
-    if kind == FieldType.MULTI_SELECT:
-        return _split(value, ";")
-    if kind == FieldType.CASCADE:
-        return _split(value, "/")
-    return _text(value)
-
-
-def _show(value: object, limit: int = 40) -> str:
-    text = str(value)
-    return repr(text if len(text) <= limit else text[:limit] + "…")
+    return KINDS[definition.type].read_cell(value, zone)
 
 
 def _blank(value: Cell) -> bool:
@@ -407,16 +312,16 @@ async def _new_ticket(actor: Actor, ready: _Prepared, row: list[Cell]) -> NewTic
     priority = Priority.NORMAL
     if not _blank(raw_priority := system("priority")):
         try:
-            priority = Priority(_text(raw_priority).upper())
+            priority = Priority(read_text(raw_priority).upper())
         except ValueError:
             header = mapping.headers[mapping.system["priority"]]
             raise CellError(
-                f"{header}: one of {', '.join(Priority)}, got {_show(raw_priority)}", header
+                f"{header}: one of {', '.join(Priority)}, got {show(raw_priority)}", header
             ) from None
     return NewTicket(
         template_id=ready.request.template_id,
-        title="" if _blank(title := system("title")) else _text(title),
-        description="" if _blank(text := system("description")) else _text(text),
+        title="" if _blank(title := system("title")) else read_text(title),
+        description="" if _blank(text := system("description")) else read_text(text),
         priority=priority,
         source=Source.IMPORT,
         customer_id=await _customer(actor, system("customer"), mapping),
@@ -429,26 +334,26 @@ async def _customer(actor: Actor, value: Cell, mapping: Mapping) -> int | None:
     """A customer by exact phone or exact name; a name several customers share is refused."""
     if _blank(value):
         return None
-    text = _text(value)
+    text = read_text(value)
     header = mapping.headers[mapping.system["customer"]]
     found = await Customer.filter(tenant_id=actor.tenant_id, phone=text).values_list(
         "id", flat=True
     ) or await Customer.filter(tenant_id=actor.tenant_id, name=text).values_list("id", flat=True)
     if not found:
-        raise CellError(f"{header}: no customer with the phone or name {_show(text)}", header)
+        raise CellError(f"{header}: no customer with the phone or name {show(text)}", header)
     if len(found) > 1:
-        raise CellError(f"{header}: several customers match {_show(text)}", header)
+        raise CellError(f"{header}: several customers match {show(text)}", header)
     return int(str(found[0]))
 
 
 async def _group(actor: Actor, value: Cell, mapping: Mapping) -> int | None:
     if _blank(value):
         return None
-    text = _text(value)
+    text = read_text(value)
     header = mapping.headers[mapping.system["group"]]
     found = await Group.filter(tenant_id=actor.tenant_id, name=text).values_list("id", flat=True)
     if len(found) != 1:
-        raise CellError(f"{header}: no single group named {_show(text)}", header)
+        raise CellError(f"{header}: no single group named {show(text)}", header)
     return int(str(found[0]))
 
 

@@ -33,9 +33,6 @@ class FieldType(StrEnum):
     ATTACHMENT = "ATTACHMENT"
 
 
-CHOICE_TYPES = frozenset({FieldType.SELECT, FieldType.MULTI_SELECT, FieldType.RADIO})
-
-
 class InitialAssignment(StrEnum):
     CREATOR = "CREATOR"
     GROUP = "GROUP"
@@ -179,6 +176,10 @@ def check_config(config: TemplateConfig) -> None:
 
 
 def _check_fields(config: TemplateConfig) -> None:
+    # The field-kind table describes the FieldDefinition of this module, so it is read here,
+    # when a configuration is checked, rather than when this module loads.
+    from workorder.flows.templates.field_kinds.table import definition_problem
+
     seen: set[str] = set()
     for index, field in enumerate(config.fields):
         where = ["fields", str(index)]
@@ -192,13 +193,9 @@ def _check_fields(config: TemplateConfig) -> None:
         seen.add(field.key.lower())
         if not field.label.strip():
             raise invalid(f"Field {field.key!r} needs a label", [*where, "label"])
-        if field.type == FieldType.CASCADE and field.dictionary_id is None:
-            raise invalid(f"Cascade field {field.key!r} needs a dictionary", [*where, "dictionary"])
-        if field.type in CHOICE_TYPES and not field.options and field.dictionary_id is None:
-            raise invalid(
-                f"{field.type} field {field.key!r} needs options or a dictionary",
-                [*where, "options"],
-            )
+        problem, part = definition_problem(field)
+        if problem:
+            raise invalid(problem, [*where, part])
         values = [o.value for o in field.options]
         if len(values) != len(set(values)) or any(not v.strip() for v in values):
             raise invalid(

@@ -1,7 +1,8 @@
 """Checking a work order's custom field values against its template version.
 
 One pure, synchronous function (`validate_values`) holds every rule, so the create, save
-and forward flows cannot drift apart and property tests can run it thousands of times.
+and forward flows cannot drift apart and property tests can run it thousands of times; what
+a value of each kind of field may be is the field-kind table's (field_kinds/table.py).
 What it needs from the database (dictionary items, attachments) is read beforehand, in a
 couple of queries, by `load_lookups`. Every problem is reported at once so a form can mark
 all of its bad inputs in one round trip; nothing a client sends can make it raise.
@@ -9,46 +10,33 @@ all of its bad inputs in one round trip; nothing a client sends can make it rais
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from enum import StrEnum
-from typing import Final, Protocol
+from typing import Final
 
 from tortoise.expressions import Q
 
 from workorder import ids
 from workorder.errors import FlowError, invalid
-from workorder.flows.templates.config import FieldDefinition, FieldType, Step, TemplateConfig
+from workorder.flows.templates.config import FieldDefinition, Step, TemplateConfig
+from workorder.flows.templates.field_kinds.table import KINDS, Refers
+from workorder.flows.templates.field_kinds.values import (
+    ATTACHMENTS_MAX,
+    CASCADE_DEPTH_MAX,
+    Lookups,
+)
 from workorder.models import Attachment, DictionaryItem
 
-TEXT_MAX: Final = 1000
-TEXTAREA_MAX: Final = 20000
-CUSTOM_VALUE_MAX: Final = 1000
-# Whole numbers beyond this lose digits in JavaScript clients, so they are refused outright.
-SAFE_INTEGER_MAX: Final = 2**53 - 1
-# Bounds what one request can make load_lookups put into an IN (...) list.
-ATTACHMENTS_MAX: Final = 50
-CASCADE_DEPTH_MAX: Final = 20
 # Columns the lookups compare against; longer strings cannot match, so are never sent.
 _DICTIONARY_VALUE_MAX: Final = 200
 _INT4_MAX: Final = 2**31 - 1
-
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_DATETIME = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?"
-    r"(?P<offset>[Zz]|[+-][0-9]{2}:[0-9]{2})?"
-)
-_SINGLE_CHOICE: Final = frozenset({FieldType.SELECT, FieldType.RADIO})
 
 NOT_AN_OBJECT: Final = "Expected an object keyed by field key"
 UNKNOWN: Final = "Unknown field"
 NOT_EDITABLE: Final = "Not editable at this step"
 REQUIRED: Final = "Required"
 REQUIRED_TO_LEAVE: Final = "Required before leaving this step"
-NAIVE_DATETIME: Final = "Give a date and time with a UTC offset"
 
 
 class Mode(StrEnum):
@@ -63,16 +51,6 @@ class Mode(StrEnum):
 class FieldError:
     key: str
     message: str
-
-
-class Lookups(Protocol):
-    """The database facts a check needs, asked synchronously so the check stays pure."""
-
-    def cascade_path_exists(self, dictionary_id: int, path: Sequence[str]) -> bool: ...
-
-    def dictionary_values(self, dictionary_id: int) -> frozenset[str]: ...
-
-    def attachment_exists(self, attachment_id: int) -> bool: ...
 
 
 # ---- the check ---------------------------------------------------------------------------
@@ -166,145 +144,7 @@ def _required_message(definition: FieldDefinition, mode: Mode, step_required: se
 
 def _type_error(definition: FieldDefinition, value: object, lookups: Lookups) -> str:
     """What is wrong with a non-null value for this field, or "" when nothing is."""
-    kind = definition.type
-    if kind in (FieldType.TEXT, FieldType.TEXTAREA):
-        return _text_error(value, TEXT_MAX if kind == FieldType.TEXT else TEXTAREA_MAX)
-    if kind == FieldType.NUMBER:
-        return number_problem(value)
-    if kind == FieldType.DATE:
-        return _date_error(value)
-    if kind == FieldType.DATETIME:
-        return _datetime_error(value)
-    if kind == FieldType.CHECKBOX:
-        return "" if isinstance(value, bool) else f"Expected true or false, got {_kind(value)}"
-    if kind in _SINGLE_CHOICE:
-        if not isinstance(value, str):
-            return f"Expected one of the options as text, got {_kind(value)}"
-        return _choice_error(definition, value, _allowed(definition, lookups))
-    if not isinstance(value, list):
-        return f"Expected a list, got {_kind(value)}"
-    if kind == FieldType.MULTI_SELECT:
-        return _multi_select_error(definition, value, lookups)
-    if kind == FieldType.CASCADE:
-        return _cascade_error(definition, value, lookups)
-    return _attachment_error(value, lookups)
-
-
-def _text_error(value: object, limit: int) -> str:
-    if not isinstance(value, str):
-        return f"Expected text, got {_kind(value)}"
-    return "" if len(value) <= limit else f"At most {limit} characters"
-
-
-def number_problem(value: object) -> str:
-    """What keeps `value` from being a NUMBER field's value (or a filter's bound on one)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return f"Expected a number, got {_kind(value)}"
-    if isinstance(value, float) and not math.isfinite(value):
-        return "Expected a finite number"
-    if isinstance(value, int) and abs(value) > SAFE_INTEGER_MAX:
-        return f"Whole numbers must be between -{SAFE_INTEGER_MAX} and {SAFE_INTEGER_MAX}"
-    return ""
-
-
-def _date_error(value: object) -> str:
-    expected = "Expected a date such as 2026-11-23"
-    if not isinstance(value, str) or not _DATE.fullmatch(value):
-        return expected
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return "Not a real date"
-    return ""
-
-
-def _datetime_error(value: object) -> str:
-    expected = "Expected a date and time such as 2026-11-23T10:00:00+08:00"
-    if not isinstance(value, str):
-        return expected
-    match = _DATETIME.fullmatch(value)
-    if match is None:
-        return expected
-    try:
-        datetime.fromisoformat(value.replace("z", "Z"))
-    except ValueError:
-        return "Not a real date and time"
-    return "" if match.group("offset") else NAIVE_DATETIME
-
-
-def _allowed(definition: FieldDefinition, lookups: Lookups) -> frozenset[str]:
-    """The values a choice field accepts: its own options, else its dictionary's roots."""
-    if definition.options or definition.dictionary_id is None:
-        return definition.option_values()
-    return lookups.dictionary_values(definition.dictionary_id)
-
-
-def _choice_error(definition: FieldDefinition, value: str, allowed: frozenset[str]) -> str:
-    if definition.allow_custom_value:
-        if not value.strip():
-            return "Must not be blank"
-        return "" if len(value) <= CUSTOM_VALUE_MAX else f"At most {CUSTOM_VALUE_MAX} characters"
-    return "" if value in allowed else f"Not an option: {_show(value)}"
-
-
-def _multi_select_error(definition: FieldDefinition, value: list[object], lookups: Lookups) -> str:
-    if not all(isinstance(v, str) for v in value):
-        return "Expected a list of texts"
-    texts = [v for v in value if isinstance(v, str)]
-    if len(set(texts)) != len(texts):
-        return "The same option is chosen twice"
-    allowed = _allowed(definition, lookups)
-    problems = (_choice_error(definition, v, allowed) for v in texts)
-    return next((p for p in problems if p), "")
-
-
-def _cascade_error(definition: FieldDefinition, value: list[object], lookups: Lookups) -> str:
-    if not value or not all(isinstance(v, str) for v in value):
-        return "Expected a non-empty list of texts, from the top level down"
-    if definition.dictionary_id is None:
-        return "This field has no dictionary to choose from"
-    if len(value) > CASCADE_DEPTH_MAX:
-        return f"At most {CASCADE_DEPTH_MAX} levels"
-    path = [v for v in value if isinstance(v, str)]
-    if not lookups.cascade_path_exists(definition.dictionary_id, path):
-        return "Not a choice in the dictionary: " + " / ".join(_show(v) for v in path[:5])
-    return ""
-
-
-def _attachment_error(value: list[object], lookups: Lookups) -> str:
-    if len(value) > ATTACHMENTS_MAX:
-        return f"At most {ATTACHMENTS_MAX} attachments"
-    if not all(isinstance(v, str) for v in value):
-        return "Expected a list of attachment ids"
-    refs = [v for v in value if isinstance(v, str)]
-    if len(set(refs)) != len(refs):
-        return "The same attachment is given twice"
-    for ref in refs:
-        pk = ids.pk_of(ref, "Attachment")
-        if pk is None or not lookups.attachment_exists(pk):
-            return f"Attachment not found: {_show(ref)}"
-    return ""
-
-
-def _kind(value: object) -> str:
-    """Names a JSON type without rendering the value, which could be huge or deeply nested."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list | tuple):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "an object"
-    return type(value).__name__
-
-
-def _show(text: str, limit: int = 40) -> str:
-    return repr(text if len(text) <= limit else text[:limit] + "…")
+    return KINDS[definition.type].check(definition, value, lookups)
 
 
 def errors_to_flow_error(errors: list[FieldError]) -> FlowError:
@@ -367,18 +207,18 @@ async def load_lookups(
         definition = live.get(key) if isinstance(key, str) else None
         if definition is None or not isinstance(value, list):
             continue
-        kind, dictionary_id = definition.type, definition.dictionary_id
-        if kind == FieldType.CASCADE and dictionary_id is not None:
+        refers, dictionary_id = KINDS[definition.type].refers, definition.dictionary_id
+        if refers == Refers.DICTIONARY_PATH and dictionary_id is not None:
             texts = [v for v in value if isinstance(v, str) and _queryable(v)]
             if texts and len(value) <= CASCADE_DEPTH_MAX:
                 cascade_dictionaries.add(dictionary_id)
                 path_values.update(texts)
-        elif kind == FieldType.ATTACHMENT and len(value) <= ATTACHMENTS_MAX:
+        elif refers == Refers.ATTACHMENTS and len(value) <= ATTACHMENTS_MAX:
             pks = (ids.pk_of(v, "Attachment") for v in value if isinstance(v, str))
             attachment_pks.update(pk for pk in pks if pk is not None and pk <= _INT4_MAX)
     for definition in live.values():
         if (
-            definition.type in _SINGLE_CHOICE | {FieldType.MULTI_SELECT}
+            KINDS[definition.type].refers == Refers.DICTIONARY_ROOTS
             and not definition.options
             and definition.dictionary_id is not None
             and isinstance(values.get(definition.key), str | list)

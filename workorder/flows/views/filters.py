@@ -7,9 +7,8 @@ rule. A bad filter fails as a whole with the path of the offending part.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, cast
 
 from tortoise.expressions import Q, Subquery
@@ -18,8 +17,8 @@ from workorder.auth.actor import Actor
 from workorder.auth.hidden_fields import shown_where
 from workorder.errors import invalid, not_found
 from workorder.flows.templates.config import FieldType, TemplateConfig
-from workorder.flows.templates.field_values import number_problem
-from workorder.flows.views.field_conditions import OPERATORS, Operator, condition
+from workorder.flows.templates.field_kinds.filtering import MAX_LISTED, Operator
+from workorder.flows.templates.field_kinds.table import KINDS
 from workorder.models import (
     Customer,
     Group,
@@ -31,7 +30,6 @@ from workorder.models import (
     User,
 )
 
-MAX_LISTED = 100  # values in one IN list or id list
 MAX_CONDITIONS = 20
 MAX_SEARCH = 200
 
@@ -225,66 +223,19 @@ async def _fields_q(
                 "filter by one template",
                 [*path, "key"],
             )
-        if cond.op not in OPERATORS[kind]:
-            fits = ", ".join(OPERATORS[kind]) or "none"
+        filtering = KINDS[kind].filtering
+        if cond.op not in filtering.operators:
+            fits = ", ".join(filtering.operators) or "none"
             raise invalid(
                 f"{cond.op} does not fit a {kind} field (operators that do: {fits})",
                 [*path, "op"],
             )
-        problem = value_problem(kind, cond.op, cond.value)
+        problem = filtering.problem(cond.op, cond.value)
         if problem:
             raise invalid(problem, [*path, "value"])
-        found &= condition(cond.key, kind, cond.op, cond.value)
+        found &= filtering.where(cond.key, cond.op, cond.value)
         found &= shown_where(actor, cond.key, fields.configs)
     return found
-
-
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _scalar_problem(kind: FieldType, value: Any) -> str:
-    if kind == FieldType.NUMBER:
-        return number_problem(value)  # 10**400 would overflow the database's integers
-    if kind == FieldType.CHECKBOX:
-        return "" if isinstance(value, bool) else "Expected true or false"
-    if not isinstance(value, str):
-        return "Expected text"
-    if kind == FieldType.DATE:
-        try:
-            if _DATE.fullmatch(value):
-                date.fromisoformat(value)
-                return ""
-        except ValueError:
-            pass
-        return "Expected a date such as 2026-11-23"
-    if kind == FieldType.DATETIME:
-        try:
-            if datetime.fromisoformat(value.replace("z", "Z")).tzinfo is not None:
-                return ""
-        except ValueError:
-            pass
-        return "Expected a date and time with a UTC offset, such as 2026-11-23T10:00:00+08:00"
-    return ""
-
-
-def value_problem(kind: FieldType, op: Operator, value: Any) -> str:
-    """What is wrong with a condition's value for this field type and operator, or ""."""
-    if op == Operator.IS_EMPTY:
-        return "" if value is None or isinstance(value, bool) else "Expected true, false or null"
-    if op == Operator.IN:
-        if not isinstance(value, list) or not value:
-            return "Expected a non-empty list"
-        if len(value) > MAX_LISTED:
-            return f"At most {MAX_LISTED} values"
-        return next((p for p in (_scalar_problem(kind, v) for v in value) if p), "")
-    if kind == FieldType.CASCADE and op in (Operator.EQ, Operator.NE):
-        ok = isinstance(value, list) and value and all(isinstance(v, str) for v in value)
-        return "" if ok else "Expected a path: a list of item values"
-    if kind in (FieldType.CASCADE, FieldType.MULTI_SELECT):
-        return "" if isinstance(value, str) else "Expected one value as text"
-    if op == Operator.CONTAINS:
-        return "" if isinstance(value, str) and value else "Expected some text"
-    return _scalar_problem(kind, value)
 
 
 # The filter's id lists: what they name, and the name of the input field they came in.

@@ -1,10 +1,11 @@
-"""Conditions on custom field values, read straight from the ticket's JSON column.
+"""Conditions on the values of a JSON object column (a ticket's `field_values`), per dialect.
 
 SQLite answers through JSON1 (`json_extract`, `json_each`); PostgreSQL through JSONB operators,
 with equality and membership written as containment (`@>`) so the GIN index on
 `ticket.field_values` serves them. Tortoise has no JSON filters on SQLite, so each condition is
 a `Where`: a Q node that renders its own criterion for the connection's dialect, with every
-value sent as a bound parameter.
+value sent as a bound parameter. What a condition means for a kind of custom field is decided
+in flows/templates/field_kinds; this module only knows how to say it in SQL.
 """
 
 from __future__ import annotations
@@ -22,40 +23,24 @@ from tortoise.expressions import Q, ResolveContext
 from tortoise.filters import insensitive_contains, is_in
 from tortoise.query_utils import QueryModifier
 
-from workorder.flows.templates.config import FieldType
-
 COLUMN = "field_values"
 
 
-class Operator(StrEnum):
-    EQ = "EQ"
-    NE = "NE"
-    IN = "IN"
-    CONTAINS = "CONTAINS"
+class Read(StrEnum):
+    """How a stored JSON scalar is compared."""
+
+    TEXT = "TEXT"  # as SQL text (also ISO dates, which order as text)
+    NUMBER = "NUMBER"
+    BOOLEAN = "BOOLEAN"
+    MOMENT = "MOMENT"  # an ISO date and time with an offset: compared as a point in time
+
+
+class Order(StrEnum):
     GT = "GT"
     GTE = "GTE"
     LT = "LT"
     LTE = "LTE"
-    IS_EMPTY = "IS_EMPTY"
 
-
-ORDERING = (Operator.GT, Operator.GTE, Operator.LT, Operator.LTE)
-COMMON = (Operator.EQ, Operator.NE, Operator.IN, Operator.IS_EMPTY)
-
-# Which operators fit which field type: anything else is refused with a clear message.
-OPERATORS: dict[FieldType, tuple[Operator, ...]] = {
-    FieldType.TEXT: (*COMMON, Operator.CONTAINS),
-    FieldType.TEXTAREA: (*COMMON, Operator.CONTAINS),
-    FieldType.NUMBER: (*COMMON, *ORDERING),
-    FieldType.DATE: (*COMMON, *ORDERING),
-    FieldType.DATETIME: (Operator.EQ, Operator.NE, Operator.IS_EMPTY, *ORDERING),
-    FieldType.SELECT: COMMON,
-    FieldType.RADIO: COMMON,
-    FieldType.MULTI_SELECT: (Operator.CONTAINS, Operator.IN, Operator.NE, Operator.IS_EMPTY),
-    FieldType.CHECKBOX: (Operator.EQ, Operator.NE, Operator.IS_EMPTY),
-    FieldType.CASCADE: (Operator.EQ, Operator.NE, Operator.CONTAINS, Operator.IS_EMPTY),
-    FieldType.ATTACHMENT: (),
-}
 
 Make = Callable[[Term, str], Criterion]
 
@@ -130,80 +115,106 @@ class _Raw(Criterion):
         return str(self.term.get_sql(ctx))
 
 
-def _empty(key: str) -> Make:
+def is_empty(key: str) -> Where:
+    """No value at `key`: missing, null, blank text or an empty list."""
+
     def make(column: Term, dialect: str) -> Criterion:
         text = _text(column, dialect, key)
         return text.isnull() | is_in(text, ["", "[]"])
 
-    return make
+    return Where(make)
 
 
-def _scalar(key: str, kind: FieldType, op: Operator, value: Any) -> Make:
-    """EQ / IN / ordering on a field holding one value (text, number, date, choice, bool)."""
-
-    def make(column: Term, dialect: str) -> Criterion:
-        values = value if op == Operator.IN else [value]
-        indexed = op in (Operator.EQ, Operator.IN) and kind != FieldType.DATETIME
-        if dialect == "postgres" and indexed:
-            found = _contains(column, key, values[0])
-            for more in values[1:]:
-                found |= _contains(column, key, more)
-            return found
-        term: Term = _text(column, dialect, key)
-        bound = [_sql_value(kind, v, dialect) for v in values]
-        if kind == FieldType.NUMBER and dialect == "postgres":
-            term = Cast(term, "double precision")
-        elif kind == FieldType.DATETIME:
-            postgres = dialect == "postgres"
-            term = Cast(term, "timestamptz") if postgres else Function("datetime", term)
-        if op == Operator.IN:
-            return is_in(term, bound)
-        wrapped = ValueWrapper(bound[0])
-        compare = {
-            Operator.EQ: term == wrapped,
-            Operator.GT: term > wrapped,
-            Operator.GTE: term >= wrapped,
-            Operator.LT: term < wrapped,
-            Operator.LTE: term <= wrapped,
-        }
-        return compare[op]
-
-    return make
+def _typed(column: Term, dialect: str, key: str, read: Read) -> Term:
+    term = _text(column, dialect, key)
+    if read == Read.NUMBER and dialect == "postgres":
+        return Cast(term, "double precision")
+    if read == Read.MOMENT:
+        return Cast(term, "timestamptz") if dialect == "postgres" else Function("datetime", term)
+    return term
 
 
-def _sql_value(kind: FieldType, value: Any, dialect: str) -> Any:
-    if kind == FieldType.CHECKBOX and dialect != "postgres":
+def _bound(read: Read, value: Any, dialect: str) -> Any:
+    if read == Read.BOOLEAN and dialect != "postgres":
         return 1 if value else 0
-    if kind == FieldType.CHECKBOX:
+    if read == Read.BOOLEAN:
         return "true" if value else "false"
-    if kind == FieldType.DATETIME:
+    if read == Read.MOMENT:
         moment = datetime.fromisoformat(str(value).replace("z", "Z")).astimezone(UTC)
         return moment if dialect == "postgres" else moment.strftime("%Y-%m-%d %H:%M:%S")
     return value
 
 
-def _text_contains(key: str, value: str) -> Make:
+def _contains_any(column: Term, key: str, values: Sequence[Any]) -> Criterion:
+    found = _contains(column, key, values[0])
+    for more in values[1:]:
+        found |= _contains(column, key, more)
+    return found
+
+
+def equals(key: str, value: Any, read: Read) -> Where:
+    """The value at `key` is `value` (PostgreSQL: by containment, but for moments)."""
+
+    def make(column: Term, dialect: str) -> Criterion:
+        if dialect == "postgres" and read != Read.MOMENT:
+            return _contains_any(column, key, [value])
+        return _typed(column, dialect, key, read) == ValueWrapper(_bound(read, value, dialect))
+
+    return Where(make)
+
+
+def one_of(key: str, values: Sequence[Any], read: Read) -> Where:
+    """The value at `key` is one of `values` (PostgreSQL: by containment, but for moments)."""
+
+    def make(column: Term, dialect: str) -> Criterion:
+        if dialect == "postgres" and read != Read.MOMENT:
+            return _contains_any(column, key, values)
+        bound = [_bound(read, v, dialect) for v in values]
+        return is_in(_typed(column, dialect, key, read), bound)
+
+    return Where(make)
+
+
+def ordered(key: str, order: Order, value: Any, read: Read) -> Where:
+    """The value at `key` is above or below `value`."""
+
+    def make(column: Term, dialect: str) -> Criterion:
+        term = _typed(column, dialect, key, read)
+        wrapped = ValueWrapper(_bound(read, value, dialect))
+        compare = {
+            Order.GT: term > wrapped,
+            Order.GTE: term >= wrapped,
+            Order.LT: term < wrapped,
+            Order.LTE: term <= wrapped,
+        }
+        return compare[order]
+
+    return Where(make)
+
+
+def text_contains(key: str, value: str) -> Where:
+    """The value at `key`, as text, holds `value` (ignoring case)."""
+
     def make(column: Term, dialect: str) -> Criterion:
         return insensitive_contains(_text(column, dialect, key), value)
 
-    return make
+    return Where(make)
 
 
-def _list_has(key: str, values: Sequence[Any]) -> Make:
-    """A multi-select holding any of the values, or a cascade path passing through one."""
+def list_has_any(key: str, values: Sequence[Any]) -> Where:
+    """The JSON list at `key` holds any of the values."""
 
     def make(column: Term, dialect: str) -> Criterion:
         if dialect == "postgres":
-            found = _contains(column, key, [values[0]])
-            for more in values[1:]:
-                found |= _contains(column, key, [more])
-            return found
+            return _contains_any(column, key, [[v] for v in values])
         return _Raw(_ListHas(column, key, values))
 
-    return make
+    return Where(make)
 
 
-def _path_is(key: str, path: list[str]) -> Make:
+def path_is(key: str, path: list[str]) -> Where:
+    """The JSON list at `key` is exactly `path`."""
+
     def make(column: Term, dialect: str) -> Criterion:
         if dialect == "postgres":
             value = BasicCriterion(JSONOperators.GET_JSON_VALUE, column, ValueWrapper(key))
@@ -214,29 +225,4 @@ def _path_is(key: str, path: list[str]) -> Make:
             "json", ValueWrapper(json.dumps(path, separators=(",", ":")))
         )
 
-    return make
-
-
-def condition(key: str, kind: FieldType, op: Operator, value: Any) -> Q:
-    """The Q for one checked condition (see ticket_filters for the checks).
-
-    NE and a negated IS_EMPTY keep their intuitive meaning: "not red" includes tickets with no
-    colour at all, "not empty" excludes them.
-    """
-    if op == Operator.IS_EMPTY:
-        empty = Where(_empty(key))
-        return empty if value in (None, True) else ~empty
-    if op == Operator.NE:
-        if kind == FieldType.MULTI_SELECT:
-            return ~Where(_list_has(key, [value])) | Where(_empty(key))
-        same = condition(key, kind, Operator.EQ, value)
-        return ~same | Where(_empty(key))
-    if kind == FieldType.CASCADE:
-        if op == Operator.EQ:
-            return Where(_path_is(key, value))
-        return Where(_list_has(key, [value]))
-    if kind == FieldType.MULTI_SELECT:
-        return Where(_list_has(key, value if op == Operator.IN else [value]))
-    if op == Operator.CONTAINS:
-        return Where(_text_contains(key, value))
-    return Where(_scalar(key, kind, op, value))
+    return Where(make)

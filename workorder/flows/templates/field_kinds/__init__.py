@@ -1,0 +1,1 @@
+"""Custom field types, one table entry each: checking, filtering, spreadsheet cells, display."""
