@@ -7,7 +7,7 @@ import asyncio
 
 from tests.shop import Shop
 from tests.support import OrgBuilder
-from workorder.dataloaders.tickets import TicketLoaders
+from workorder.dataloaders.tickets.loaders import TicketLoaders
 from workorder.flows.tickets.create import NewTicket, create_ticket
 from workorder.flows.tickets.notes import note_ticket
 from workorder.flows.tickets.urging import urge_ticket

@@ -1,7 +1,7 @@
 """uploadAttachment over real HTTP, per the GraphQL multipart request spec, and the Attachment
 type (uploadedBy, downloadUrl, node loading).
 
-Until schema/root.py includes AttachmentMutation and create_app sets app.state.storage, most
+Until resolvers/root.py includes AttachmentMutation and create_app sets app.state.storage, most
 tests run the real resolvers in a small app built here: the real GraphQL view class (token
 authentication, typed Context) on a schema of just the attachment fields, next to the real
 /files routes. The last test goes through the service's own /graphql and runs once the wiring
@@ -22,12 +22,12 @@ from strawberry.asgi import GraphQL
 
 from workorder.downloads import routes
 from workorder.models import Attachment
-from workorder.schema.attachment_api import AttachmentMutation
-from workorder.schema.attachments import AttachmentType, attachment_node
+from workorder.resolvers.tickets.attachment_roots import AttachmentMutation
 from workorder.schema.context import Info
 from workorder.schema.node import Node, pk_of
-from workorder.schema.org import UserType
+from workorder.schema.org.types import UserType
 from workorder.schema.permissions import authenticated
+from workorder.schema.tickets.attachments import AttachmentType, attachment_node
 from workorder.server import WorkorderGraphQL
 from workorder.storage import LocalStorage
 
@@ -193,7 +193,7 @@ async def test_attachment_nodes_follow_the_download_rule(org, http):
 
 
 async def test_upload_through_the_service_graphql(org, app, client, tmp_path):
-    """The real /graphql of create_app. Runs once AttachmentMutation is in schema/root.py and
+    """The real /graphql of create_app. Runs once AttachmentMutation is in resolvers/root.py and
     create_app sets app.state.storage; until then it is skipped, saying why."""
 
     token = await org.token()

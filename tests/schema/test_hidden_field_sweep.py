@@ -36,7 +36,7 @@ from workorder.flows.tickets import handling, moves, notes
 from workorder.flows.tickets.attachments import store_upload
 from workorder.flows.tickets.create import NewTicket, create_ticket
 from workorder.models import Role, Template, Ticket, User
-from workorder.schema.root import build_schema
+from workorder.resolvers.root import build_schema
 from workorder.settings import Settings
 from workorder.storage import LocalStorage
 

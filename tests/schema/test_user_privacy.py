@@ -16,7 +16,7 @@ from tests.shop import Shop
 from tests.support import PASSWORD, gid
 from workorder.auth.directory import PRIVATE_NOTE
 from workorder.models import User
-from workorder.schema.root import build_schema
+from workorder.resolvers.root import build_schema
 
 PUBLIC = {"id", "username", "displayName", "department", "groups"}
 

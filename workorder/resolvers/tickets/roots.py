@@ -1,0 +1,121 @@
+"""Root fields of tickets and notifications."""
+
+from __future__ import annotations
+
+import strawberry
+
+from workorder.resolvers.tickets import tickets
+from workorder.schema.permissions import authenticated
+from workorder.schema.tickets.inputs import (
+    AddTicketNotePayload,
+    AddTicketTeamMemberPayload,
+    AssignTicketPayload,
+    ChangeTicketOwnerPayload,
+    ClaimTicketPayload,
+    CloseTicketPayload,
+    CreateTicketPayload,
+    DeleteTicketPayload,
+    FollowTicketPayload,
+    ForwardTicketPayload,
+    LogInteractionPayload,
+    MarkNotificationsReadPayload,
+    RemoveTicketTeamMemberPayload,
+    ReopenTicketPayload,
+    ReturnTicketPayload,
+    SaveTicketPayload,
+    SubmitSurveyPayload,
+    SubmitTicketPayload,
+    TransferTicketPayload,
+    UnfollowTicketPayload,
+    UrgeTicketPayload,
+    VoidTicketPayload,
+)
+from workorder.schema.tickets.types import NotificationConnection, TicketType
+
+
+@strawberry.type
+class TicketQuery:
+    ticket: TicketType | None = strawberry.field(
+        resolver=tickets.ticket_query,
+        extensions=authenticated(),
+        description="A ticket you may see; null otherwise (never a permission error).",
+    )
+    notifications: NotificationConnection = strawberry.field(
+        resolver=tickets.notifications_query,
+        extensions=authenticated(),
+        description="Yours, newest first.",
+    )
+    unread_notification_count: int = strawberry.field(
+        resolver=tickets.unread_notification_count, extensions=authenticated()
+    )
+
+
+@strawberry.type
+class TicketMutation:
+    create_ticket: CreateTicketPayload = strawberry.mutation(
+        resolver=tickets.create_ticket_mutation, extensions=authenticated()
+    )
+    submit_ticket: SubmitTicketPayload = strawberry.mutation(
+        resolver=tickets.submit_ticket_mutation, extensions=authenticated()
+    )
+    save_ticket: SaveTicketPayload = strawberry.mutation(
+        resolver=tickets.save_ticket, extensions=authenticated()
+    )
+    claim_ticket: ClaimTicketPayload = strawberry.mutation(
+        resolver=tickets.claim_ticket, extensions=authenticated()
+    )
+    assign_ticket: AssignTicketPayload = strawberry.mutation(
+        resolver=tickets.assign_ticket, extensions=authenticated()
+    )
+    forward_ticket: ForwardTicketPayload = strawberry.mutation(
+        resolver=tickets.forward_ticket, extensions=authenticated()
+    )
+    return_ticket: ReturnTicketPayload = strawberry.mutation(
+        resolver=tickets.return_ticket, extensions=authenticated()
+    )
+    transfer_ticket: TransferTicketPayload = strawberry.mutation(
+        resolver=tickets.transfer_ticket, extensions=authenticated()
+    )
+    urge_ticket: UrgeTicketPayload = strawberry.mutation(
+        resolver=tickets.urge_ticket, extensions=authenticated()
+    )
+    add_ticket_note: AddTicketNotePayload = strawberry.mutation(
+        resolver=tickets.add_ticket_note, extensions=authenticated()
+    )
+    close_ticket: CloseTicketPayload = strawberry.mutation(
+        resolver=tickets.close_ticket, extensions=authenticated()
+    )
+    reopen_ticket: ReopenTicketPayload = strawberry.mutation(
+        resolver=tickets.reopen_ticket, extensions=authenticated()
+    )
+    void_ticket: VoidTicketPayload = strawberry.mutation(
+        resolver=tickets.void_ticket, extensions=authenticated()
+    )
+    delete_ticket: DeleteTicketPayload = strawberry.mutation(
+        resolver=tickets.delete_ticket, extensions=authenticated()
+    )
+    change_ticket_owner: ChangeTicketOwnerPayload = strawberry.mutation(
+        resolver=tickets.change_ticket_owner, extensions=authenticated()
+    )
+    add_ticket_team_member: AddTicketTeamMemberPayload = strawberry.mutation(
+        resolver=tickets.add_ticket_team_member, extensions=authenticated()
+    )
+    remove_ticket_team_member: RemoveTicketTeamMemberPayload = strawberry.mutation(
+        resolver=tickets.remove_ticket_team_member, extensions=authenticated()
+    )
+    follow_ticket: FollowTicketPayload = strawberry.mutation(
+        resolver=tickets.follow_ticket, extensions=authenticated()
+    )
+    unfollow_ticket: UnfollowTicketPayload = strawberry.mutation(
+        resolver=tickets.unfollow_ticket, extensions=authenticated()
+    )
+    log_interaction: LogInteractionPayload = strawberry.mutation(
+        resolver=tickets.log_interaction, extensions=authenticated()
+    )
+    submit_survey: SubmitSurveyPayload = strawberry.mutation(
+        resolver=tickets.submit_survey,
+        description="Public: the token from the survey link is the credential.",
+    )
+    mark_notifications_read: MarkNotificationsReadPayload = strawberry.mutation(
+        resolver=tickets.mark_notifications_read, extensions=authenticated()
+    )
