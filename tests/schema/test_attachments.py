@@ -22,7 +22,7 @@ from strawberry.asgi import GraphQL
 
 from workorder.downloads import routes
 from workorder.models import Attachment
-from workorder.resolvers.tickets.attachment_roots import AttachmentMutation
+from workorder.resolvers.tickets.roots import AttachmentMutation
 from workorder.schema.context import Info
 from workorder.schema.node import Node, pk_of
 from workorder.schema.org.types import UserType

@@ -1,4 +1,6 @@
-"""The assembled schema: each domain contributes its own Query and Mutation fields."""
+"""The assembled schema: each domain contributes its own Query, Mutation and Subscription fields.
+
+The order of the bases is the order of the fields in schema.graphql; keep it."""
 
 from __future__ import annotations
 
@@ -6,19 +8,31 @@ import strawberry
 from graphql.error import GraphQLError
 from strawberry.types import ExecutionContext
 
-from workorder.resolvers.batch.job_roots import JobMutation, JobQuery
-from workorder.resolvers.batch.roots import BatchMutation, BatchQuery
+from workorder.resolvers.batch.roots import (
+    BatchMutation,
+    BatchQuery,
+    JobMutation,
+    JobQuery,
+    JobSubscription,
+)
 from workorder.resolvers.customers.roots import CustomerMutation, CustomerQuery
 from workorder.resolvers.org.roots import OrgMutation, OrgQuery
 from workorder.resolvers.reports.roots import ReportQuery
 from workorder.resolvers.sla.roots import SlaMutation, SlaQuery
 from workorder.resolvers.templates.roots import TemplateMutation, TemplateQuery
-from workorder.resolvers.tickets.attachment_roots import AttachmentMutation
-from workorder.resolvers.tickets.mail_roots import MailQuery
-from workorder.resolvers.tickets.roots import TicketMutation, TicketQuery
-from workorder.resolvers.tickets.subscription_roots import Subscription
-from workorder.resolvers.views.roots import TicketViewMutation, TicketViewQuery
-from workorder.resolvers.views.sharing_roots import SharingMutation, SharingQuery
+from workorder.resolvers.tickets.roots import (
+    AttachmentMutation,
+    MailQuery,
+    TicketMutation,
+    TicketQuery,
+    TicketSubscription,
+)
+from workorder.resolvers.views.roots import (
+    SharingMutation,
+    SharingQuery,
+    TicketViewMutation,
+    TicketViewQuery,
+)
 from workorder.schema.customers.types import ContactType, CustomerType
 from workorder.schema.extensions import expected, extensions
 from workorder.schema.org.types import DepartmentType, GroupType, UserType
@@ -67,6 +81,11 @@ class Mutation(
     BatchMutation,
     JobMutation,
 ):
+    pass
+
+
+@strawberry.type
+class Subscription(TicketSubscription, JobSubscription):
     pass
 
 

@@ -1,6 +1,9 @@
-"""Jobs: list and read them, start a batch job over a list query, cancel one."""
+"""Jobs: list and read them, start a batch job over a list query, cancel one, follow its
+progress."""
 
 from __future__ import annotations
+
+from collections.abc import AsyncGenerator
 
 import strawberry
 
@@ -31,6 +34,7 @@ from workorder.schema.pagination import paginate
 from workorder.schema.views.filters import to_filter
 from workorder.sheets import SheetFormat
 from workorder.storage import Storage
+from workorder.subscriptions import streams
 
 
 def _queue(info: Info) -> JobQueue | None:
@@ -177,3 +181,11 @@ async def start_import(info: Info, input: StartImportInput) -> StartImportPayloa
         lambda job: StartImportPayload(job=JobType.of(job)),
         lambda errors: StartImportPayload(errors=errors),
     )
+
+
+async def job_progress(info: Info, id: strawberry.ID) -> AsyncGenerator[JobType, None]:
+    actor = info.context.require_actor()
+    job_id = decode_id(id, "Job", ["id"])
+    async for job in streams.job_stream(actor, info.context.broker, job_id):
+        info.context.fresh()
+        yield JobType.of(job)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from workorder.resolvers import node as node_resolvers
-from workorder.resolvers.org import directory as org
-from workorder.resolvers.org import session, tenant_settings
+from workorder.resolvers.org import directory, session, tenant_settings
 from workorder.schema.node import Node
 from workorder.schema.org.inputs import (
     CreateApiTokenPayload,
@@ -44,12 +43,14 @@ class OrgQuery:
         extensions=authenticated(),
         description="Any object by global id; null when it does not exist or is not yours.",
     )
-    users: UserConnection = strawberry.field(resolver=org.users_query, extensions=authenticated())
+    users: UserConnection = strawberry.field(
+        resolver=directory.users_query, extensions=authenticated()
+    )
     groups: GroupConnection = strawberry.field(
-        resolver=org.groups_query, extensions=authenticated()
+        resolver=directory.groups_query, extensions=authenticated()
     )
     departments: DepartmentConnection = strawberry.field(
-        resolver=org.departments_query, extensions=authenticated()
+        resolver=directory.departments_query, extensions=authenticated()
     )
     api_tokens: ApiTokenConnection = strawberry.field(
         resolver=session.api_tokens, extensions=authenticated()
@@ -73,28 +74,28 @@ class OrgMutation:
         resolver=session.revoke_api_token, extensions=authenticated()
     )
     create_user: CreateUserPayload = strawberry.mutation(
-        resolver=org.create_user, extensions=authenticated()
+        resolver=directory.create_user, extensions=authenticated()
     )
     update_user: UpdateUserPayload = strawberry.mutation(
-        resolver=org.update_user, extensions=authenticated()
+        resolver=directory.update_user, extensions=authenticated()
     )
     deactivate_user: DeactivateUserPayload = strawberry.mutation(
-        resolver=org.deactivate_user, extensions=authenticated()
+        resolver=directory.deactivate_user, extensions=authenticated()
     )
     set_user_superior: SetUserSuperiorPayload = strawberry.mutation(
-        resolver=org.set_user_superior, extensions=authenticated()
+        resolver=directory.set_user_superior, extensions=authenticated()
     )
     create_department: CreateDepartmentPayload = strawberry.mutation(
-        resolver=org.create_department, extensions=authenticated()
+        resolver=directory.create_department, extensions=authenticated()
     )
     update_department: UpdateDepartmentPayload = strawberry.mutation(
-        resolver=org.update_department, extensions=authenticated()
+        resolver=directory.update_department, extensions=authenticated()
     )
     create_group: CreateGroupPayload = strawberry.mutation(
-        resolver=org.create_group, extensions=authenticated()
+        resolver=directory.create_group, extensions=authenticated()
     )
     update_group: UpdateGroupPayload = strawberry.mutation(
-        resolver=org.update_group, extensions=authenticated()
+        resolver=directory.update_group, extensions=authenticated()
     )
     update_tenant_settings: UpdateTenantSettingsPayload = strawberry.mutation(
         resolver=tenant_settings.update_tenant_settings,

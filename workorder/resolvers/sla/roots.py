@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from workorder.resolvers.sla import policies as sla
+from workorder.resolvers.sla import policies
 from workorder.schema.permissions import authenticated
 from workorder.schema.sla.types import RemoveSlaPolicyPayload, SetSlaPolicyPayload, SlaPolicyType
 
@@ -12,7 +12,7 @@ from workorder.schema.sla.types import RemoveSlaPolicyPayload, SetSlaPolicyPaylo
 @strawberry.type
 class SlaQuery:
     sla_policies: list[SlaPolicyType] = strawberry.field(
-        resolver=sla.sla_policies_query,
+        resolver=policies.sla_policies_query,
         extensions=authenticated(),
         description="A template's SLA policies, lowest priority first.",
     )
@@ -21,12 +21,12 @@ class SlaQuery:
 @strawberry.type
 class SlaMutation:
     set_sla_policy: SetSlaPolicyPayload = strawberry.mutation(
-        resolver=sla.set_sla_policy,
+        resolver=policies.set_sla_policy,
         extensions=authenticated(),
         description="Administrators only.",
     )
     remove_sla_policy: RemoveSlaPolicyPayload = strawberry.mutation(
-        resolver=sla.remove_sla_policy,
+        resolver=policies.remove_sla_policy,
         extensions=authenticated(),
         description="Administrators only.",
     )

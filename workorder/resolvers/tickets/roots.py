@@ -1,11 +1,16 @@
-"""Root fields of tickets and notifications."""
+"""Root fields of the tickets domain: tickets, notifications, attachments (downloads are plain
+HTTP, GET /files/{id}), the mail outbox, and the live pushes of tickets and queues."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
+
 import strawberry
 
-from workorder.resolvers.tickets import tickets
+from workorder.resolvers.tickets import attachments, subscriptions, tickets
+from workorder.resolvers.tickets import mail as mail_resolvers
 from workorder.schema.permissions import authenticated
+from workorder.schema.tickets.attachments import UploadAttachmentPayload
 from workorder.schema.tickets.inputs import (
     AddTicketNotePayload,
     AddTicketTeamMemberPayload,
@@ -30,7 +35,14 @@ from workorder.schema.tickets.inputs import (
     UrgeTicketPayload,
     VoidTicketPayload,
 )
-from workorder.schema.tickets.types import NotificationConnection, TicketType
+from workorder.schema.tickets.mail import MailConnection
+from workorder.schema.tickets.queues import QueueCountType
+from workorder.schema.tickets.types import (
+    NotificationConnection,
+    NotificationType,
+    TicketEventType,
+    TicketType,
+)
 
 
 @strawberry.type
@@ -118,4 +130,47 @@ class TicketMutation:
     )
     mark_notifications_read: MarkNotificationsReadPayload = strawberry.mutation(
         resolver=tickets.mark_notifications_read, extensions=authenticated()
+    )
+
+
+@strawberry.type
+class AttachmentMutation:
+    upload_attachment: UploadAttachmentPayload = strawberry.mutation(
+        resolver=attachments.upload_attachment,
+        extensions=authenticated(),
+        description="Upload one file (GraphQL multipart request); refer to it by its id from "
+        "a ticket's attachment fields or notes.",
+    )
+
+
+@strawberry.type
+class MailQuery:
+    mail_outbox: MailConnection = strawberry.field(
+        resolver=mail_resolvers.mail_outbox_query,
+        extensions=authenticated(),
+        description="The tenant's outgoing mail, oldest first. Administrators only.",
+    )
+
+
+@strawberry.type
+class TicketSubscription:
+    notifications: AsyncGenerator[NotificationType, None] = strawberry.subscription(
+        resolver=subscriptions.notifications,
+        extensions=authenticated(),
+        description="Your notifications: those after `after` first (resume), then live.",
+    )
+    unread_notification_count: AsyncGenerator[int, None] = strawberry.subscription(
+        resolver=subscriptions.unread_notification_count,
+        extensions=authenticated(),
+        description="The unread badge: now, then whenever it changes.",
+    )
+    ticket_changed: AsyncGenerator[TicketEventType, None] = strawberry.subscription(
+        resolver=subscriptions.ticket_changed,
+        extensions=authenticated(),
+        description="A ticket's events as they happen, while you may see it.",
+    )
+    queue_changed: AsyncGenerator[QueueCountType, None] = strawberry.subscription(
+        resolver=subscriptions.queue_changed,
+        extensions=authenticated(),
+        description="A group's queue, for its members and supervisors.",
     )

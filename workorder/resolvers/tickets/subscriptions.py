@@ -1,5 +1,5 @@
-"""Subscription resolvers: decode arguments, run a stream from `subscriptions.streams`, and
-map each item to its GraphQL type with fresh loaders."""
+"""Subscription resolvers of tickets, notifications and queues: decode arguments, run a
+stream from `subscriptions.streams`, and map each item to its GraphQL type with fresh loaders."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from collections.abc import AsyncGenerator
 import strawberry
 
 from workorder.resolvers.common import decode_id
-from workorder.schema.batch.jobs import JobType
 from workorder.schema.context import Info
 from workorder.schema.tickets.queues import QueueCountType
 from workorder.schema.tickets.types import NotificationType, TicketEventType
@@ -47,11 +46,3 @@ async def queue_changed(
     async for count in streams.queue_stream(actor, info.context.broker, group):
         info.context.fresh()
         yield QueueCountType.of(count)
-
-
-async def job_progress(info: Info, id: strawberry.ID) -> AsyncGenerator[JobType, None]:
-    actor = info.context.require_actor()
-    job_id = decode_id(id, "Job", ["id"])
-    async for job in streams.job_stream(actor, info.context.broker, job_id):
-        info.context.fresh()
-        yield JobType.of(job)
