@@ -4,15 +4,16 @@ one result per ticket."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import TypeAlias, TypeVar
 
 import strawberry
 
-from workorder.errors import FlowError, not_found
+from workorder.errors import not_found
 from workorder.flows.batch import batch, quotas
 from workorder.flows.batch.batch import BatchAction, Outcome
 from workorder.models import Role
-from workorder.resolvers.common import decode_id, decode_ids, decode_optional_id
+from workorder.resolvers.arguments import decode_id, decode_ids, decode_optional_id
+from workorder.resolvers.payloads import mutate
 from workorder.schema.batch.types import (
     AssignWithQuotaInput,
     AssignWithQuotaPayload,
@@ -50,40 +51,50 @@ def _result(given: strawberry.ID, outcome: Outcome | None) -> BatchTicketResult:
     return BatchTicketResult(id=given, ok=True, ticket=TicketType.of(outcome.ticket))
 
 
-def _selected(info: Info, ids: Sequence[strawberry.ID]) -> dict[strawberry.ID, int | None]:
+Selected: TypeAlias = dict[strawberry.ID, int | None]
+"""The ids as sent, each with the ticket it names (None: none at all)."""
+
+
+def _selected(info: Info, ids: Sequence[strawberry.ID]) -> Selected:
     """The distinct ids as sent (the limit counts them all) and the ticket each names."""
     given = batch.selection(ids, info.context.settings.batch_sync_limit)
     return {g: pk_of(g, "Ticket") for g in given}
 
 
-async def _run(
+async def _batch_mutation(
     info: Info,
     payload: type[P],
     ids: Sequence[strawberry.ID],
     action: Callable[[], BatchAction],
 ) -> P:
+    """Run a batch action on the selected tickets; the payload lists each ticket's outcome."""
     actor = info.context.require_actor()
-    try:
+
+    async def run() -> tuple[Selected, list[Outcome]]:
         selected = _selected(info, ids)
-        done = await batch.run_batch(
+        outcome = await batch.run_batch(
             actor,
             action(),
             [pk for pk in selected.values() if pk is not None],
             limit=info.context.settings.batch_sync_limit,
             bus=info.context.broker,
         )
-    except FlowError as error:
-        return payload(errors=[UserError.of(error)])
-    by_pk = {o.ticket_id: o for o in done}
-    results = [_result(g, by_pk.get(pk) if pk else None) for g, pk in selected.items()]
-    succeeded = sum(r.ok for r in results)
-    return payload(results=results, succeeded=succeeded, failed=len(results) - succeeded)
+        return selected, outcome
+
+    def done(ran: tuple[Selected, list[Outcome]]) -> P:
+        selected, outcomes = ran
+        by_pk = {o.ticket_id: o for o in outcomes}
+        results = [_result(g, by_pk.get(pk) if pk else None) for g, pk in selected.items()]
+        succeeded = sum(r.ok for r in results)
+        return payload(results=results, succeeded=succeeded, failed=len(results) - succeeded)
+
+    return await mutate(payload, run, done)
 
 
 async def batch_transfer_tickets(
     info: Info, input: BatchTransferTicketsInput
 ) -> BatchTransferTicketsPayload:
-    return await _run(
+    return await _batch_mutation(
         info,
         BatchTransferTicketsPayload,
         input.ids,
@@ -99,7 +110,7 @@ async def batch_transfer_tickets(
 async def batch_close_tickets(
     info: Info, input: BatchCloseTicketsInput
 ) -> BatchCloseTicketsPayload:
-    return await _run(
+    return await _batch_mutation(
         info,
         BatchCloseTicketsPayload,
         input.ids,
@@ -114,7 +125,7 @@ async def batch_close_tickets(
 async def batch_assign_tickets(
     info: Info, input: BatchAssignTicketsInput
 ) -> BatchAssignTicketsPayload:
-    return await _run(
+    return await _batch_mutation(
         info,
         BatchAssignTicketsPayload,
         input.ids,
@@ -127,24 +138,25 @@ async def batch_assign_tickets(
 async def batch_delete_tickets(
     info: Info, input: BatchDeleteTicketsInput
 ) -> BatchDeleteTicketsPayload:
-    return await _run(info, BatchDeleteTicketsPayload, input.ids, batch.Delete)
+    return await _batch_mutation(info, BatchDeleteTicketsPayload, input.ids, batch.Delete)
 
 
 async def batch_urge_tickets(info: Info, input: BatchUrgeTicketsInput) -> BatchUrgeTicketsPayload:
-    return await _run(
+    return await _batch_mutation(
         info, BatchUrgeTicketsPayload, input.ids, lambda: batch.Urge(comment=input.comment)
     )
 
 
 async def assign_with_quota(info: Info, input: AssignWithQuotaInput) -> AssignWithQuotaPayload:
     actor = info.context.require_actor()
-    try:
+
+    async def run() -> tuple[Selected, quotas.QuotaResult]:
         selected = _selected(info, input.ids)
         wanted = [
             quotas.Quota(decode_id(q.user_id, "User", ["quotas", str(n), "userId"]), q.amount)
             for n, q in enumerate(input.quotas)
         ]
-        done = await quotas.assign_with_quota(
+        outcome = await quotas.assign_with_quota(
             actor,
             ticket_ids=[pk for pk in selected.values() if pk is not None],
             quotas=wanted,
@@ -155,27 +167,31 @@ async def assign_with_quota(info: Info, input: AssignWithQuotaInput) -> AssignWi
             dry_run=input.dry_run,
             bus=info.context.broker,
         )
-    except FlowError as error:
-        return AssignWithQuotaPayload(errors=[UserError.of(error)])
-    by_pk = {o.ticket_id: o for o in done.outcomes}
-    # Listed in your order; the tickets no quota asked for have no outcome and are left out.
-    results = [
-        _result(g, by_pk.get(pk) if pk else None)
-        for g, pk in selected.items()
-        if pk is None or pk in by_pk
-    ]
-    return AssignWithQuotaPayload(
-        # Ids that name no ticket were selected too: as unknown as tickets you may not see.
-        selected=len(selected),
-        available=done.available,
-        assigned=done.assigned,
-        unassigned=done.unassigned,
-        shares=[
-            QuotaShare(user=UserType.of(s.user), quota=s.quota, assigned=s.assigned)
-            for s in done.shares
-        ],
-        results=results,
-    )
+        return selected, outcome
+
+    def done(ran: tuple[Selected, quotas.QuotaResult]) -> AssignWithQuotaPayload:
+        selected, result = ran
+        by_pk = {o.ticket_id: o for o in result.outcomes}
+        # Listed in your order; the tickets no quota asked for have no outcome and are left out.
+        results = [
+            _result(g, by_pk.get(pk) if pk else None)
+            for g, pk in selected.items()
+            if pk is None or pk in by_pk
+        ]
+        return AssignWithQuotaPayload(
+            # Ids that name no ticket were selected too: as unknown as tickets you may not see.
+            selected=len(selected),
+            available=result.available,
+            assigned=result.assigned,
+            unassigned=result.unassigned,
+            shares=[
+                QuotaShare(user=UserType.of(s.user), quota=s.quota, assigned=s.assigned)
+                for s in result.shares
+            ],
+            results=results,
+        )
+
+    return await mutate(AssignWithQuotaPayload, run, done)
 
 
 async def quota_candidates(

@@ -15,7 +15,8 @@ from workorder.flows.exports import columns, exports, imports
 from workorder.flows.views import saved_views
 from workorder.flows.views.lists import ListSpec, View
 from workorder.models import Job, JobStatus
-from workorder.resolvers.common import decode_id, decode_ids, decode_optional_id, mutate
+from workorder.resolvers.arguments import decode_id, decode_ids, decode_optional_id
+from workorder.resolvers.payloads import mutate
 from workorder.schema.batch.jobs import (
     CancelJobInput,
     CancelJobPayload,
@@ -116,9 +117,9 @@ async def start_batch_job(info: Info, input: StartBatchJobInput) -> StartBatchJo
         )
 
     return await mutate(
+        StartBatchJobPayload,
         action,
         lambda job: StartBatchJobPayload(job=JobType.of(job)),
-        lambda errors: StartBatchJobPayload(errors=errors),
     )
 
 
@@ -130,9 +131,9 @@ async def cancel_job(info: Info, input: CancelJobInput) -> CancelJobPayload:
         )
 
     return await mutate(
+        CancelJobPayload,
         action,
         lambda job: CancelJobPayload(job=JobType.of(job)),
-        lambda errors: CancelJobPayload(errors=errors),
     )
 
 
@@ -153,9 +154,9 @@ async def start_export(info: Info, input: StartExportInput) -> StartExportPayloa
         )
 
     return await mutate(
+        StartExportPayload,
         action,
         lambda job: StartExportPayload(job=JobType.of(job)),
-        lambda errors: StartExportPayload(errors=errors),
     )
 
 
@@ -177,9 +178,9 @@ async def start_import(info: Info, input: StartImportInput) -> StartImportPayloa
         )
 
     return await mutate(
+        StartImportPayload,
         action,
         lambda job: StartImportPayload(job=JobType.of(job)),
-        lambda errors: StartImportPayload(errors=errors),
     )
 
 

@@ -8,7 +8,8 @@ from tortoise.expressions import Q
 from workorder.flows.customers import accounts as customers
 from workorder.ids import pk_of
 from workorder.models import Contact, Customer
-from workorder.resolvers.common import decode_id, decode_optional_id, keep_or, mutate, not_null
+from workorder.resolvers.arguments import decode_id, decode_optional_id, keep_or, not_null
+from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Info
 from workorder.schema.customers.types import (
     ContactConnection,
@@ -74,6 +75,7 @@ async def contacts_query(
 async def create_customer(info: Info, input: CreateCustomerInput) -> CreateCustomerPayload:
     actor = info.context.require_actor()
     return await mutate(
+        CreateCustomerPayload,
         lambda: customers.create_customer(
             actor,
             input.kind,
@@ -84,7 +86,6 @@ async def create_customer(info: Info, input: CreateCustomerInput) -> CreateCusto
             notes=input.notes,
         ),
         lambda c: CreateCustomerPayload(customer=CustomerType.of(c)),
-        lambda errors: CreateCustomerPayload(errors=errors),
     )
 
 
@@ -104,9 +105,9 @@ async def update_customer(info: Info, input: UpdateCustomerInput) -> UpdateCusto
         )
 
     return await mutate(
+        UpdateCustomerPayload,
         action,
         lambda c: UpdateCustomerPayload(customer=CustomerType.of(c)),
-        lambda errors: UpdateCustomerPayload(errors=errors),
     )
 
 
@@ -123,9 +124,9 @@ async def create_contact(info: Info, input: CreateContactInput) -> CreateContact
         )
 
     return await mutate(
+        CreateContactPayload,
         action,
         lambda c: CreateContactPayload(contact=ContactType.of(c)),
-        lambda errors: CreateContactPayload(errors=errors),
     )
 
 
@@ -145,7 +146,7 @@ async def update_contact(info: Info, input: UpdateContactInput) -> UpdateContact
         )
 
     return await mutate(
+        UpdateContactPayload,
         action,
         lambda c: UpdateContactPayload(contact=ContactType.of(c)),
-        lambda errors: UpdateContactPayload(errors=errors),
     )

@@ -8,14 +8,14 @@ from tortoise.expressions import Q
 from workorder.flows.org import departments, groups, users
 from workorder.flows.org.cleaning import Keep
 from workorder.models import Department, Group, Role, User
-from workorder.resolvers.common import (
+from workorder.resolvers.arguments import (
     decode_id,
     decode_ids,
     decode_optional_id,
     keep_or,
-    mutate,
     not_null,
 )
+from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Info
 from workorder.schema.org.inputs import (
     CreateDepartmentInput,
@@ -124,9 +124,9 @@ async def create_user(info: Info, input: CreateUserInput) -> CreateUserPayload:
         )
 
     return await mutate(
+        CreateUserPayload,
         action,
         lambda u: CreateUserPayload(user=UserType.of(u)),
-        lambda errors: CreateUserPayload(errors=errors),
     )
 
 
@@ -157,9 +157,9 @@ async def update_user(info: Info, input: UpdateUserInput) -> UpdateUserPayload:
         return await users.update_user(actor, decode_id(input.id, "User", ["id"]), changes)
 
     return await mutate(
+        UpdateUserPayload,
         action,
         lambda u: UpdateUserPayload(user=UserType.of(u)),
-        lambda errors: UpdateUserPayload(errors=errors),
     )
 
 
@@ -170,9 +170,9 @@ async def deactivate_user(info: Info, input: DeactivateUserInput) -> DeactivateU
         return await users.deactivate_user(actor, decode_id(input.id, "User", ["id"]))
 
     return await mutate(
+        DeactivateUserPayload,
         action,
         lambda u: DeactivateUserPayload(user=UserType.of(u)),
-        lambda errors: DeactivateUserPayload(errors=errors),
     )
 
 
@@ -187,9 +187,9 @@ async def set_user_superior(info: Info, input: SetUserSuperiorInput) -> SetUserS
         )
 
     return await mutate(
+        SetUserSuperiorPayload,
         action,
         lambda u: SetUserSuperiorPayload(user=UserType.of(u)),
-        lambda errors: SetUserSuperiorPayload(errors=errors),
     )
 
 
@@ -205,9 +205,9 @@ async def create_department(info: Info, input: CreateDepartmentInput) -> CreateD
         )
 
     return await mutate(
+        CreateDepartmentPayload,
         action,
         lambda d: CreateDepartmentPayload(department=DepartmentType.of(d)),
-        lambda errors: CreateDepartmentPayload(errors=errors),
     )
 
 
@@ -224,9 +224,9 @@ async def update_department(info: Info, input: UpdateDepartmentInput) -> UpdateD
         )
 
     return await mutate(
+        UpdateDepartmentPayload,
         action,
         lambda d: UpdateDepartmentPayload(department=DepartmentType.of(d)),
-        lambda errors: UpdateDepartmentPayload(errors=errors),
     )
 
 
@@ -243,9 +243,9 @@ async def create_group(info: Info, input: CreateGroupInput) -> CreateGroupPayloa
         )
 
     return await mutate(
+        CreateGroupPayload,
         action,
         lambda g: CreateGroupPayload(group=GroupType.of(g)),
-        lambda errors: CreateGroupPayload(errors=errors),
     )
 
 
@@ -266,7 +266,7 @@ async def update_group(info: Info, input: UpdateGroupInput) -> UpdateGroupPayloa
         )
 
     return await mutate(
+        UpdateGroupPayload,
         action,
         lambda g: UpdateGroupPayload(group=GroupType.of(g)),
-        lambda errors: UpdateGroupPayload(errors=errors),
     )

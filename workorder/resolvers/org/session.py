@@ -6,12 +6,13 @@ from starlette.responses import Response
 
 from workorder.auth import sessions
 from workorder.auth.actor import Actor, Scope
+from workorder.auth.sessions import TokenSettings
 from workorder.auth.throttle import LoginThrottle, LoginThrottled
 from workorder.errors import FlowError, forbidden, invalid
 from workorder.models import ApiToken, Tenant, User
-from workorder.resolvers.common import decode_id, mutate, token_settings
+from workorder.resolvers.arguments import decode_id
+from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Info
-from workorder.schema.errors import UserError
 from workorder.schema.org.inputs import (
     CreateApiTokenInput,
     CreateApiTokenPayload,
@@ -41,6 +42,15 @@ def _session_fields(info: Info, session: sessions.Session) -> dict[str, object]:
     }
 
 
+def token_settings(info: Info) -> TokenSettings:
+    settings = info.context.settings
+    return TokenSettings(
+        key=settings.signing_key,
+        access_ttl=settings.access_token_ttl,
+        refresh_ttl=settings.refresh_token_ttl,
+    )
+
+
 def _fits(value: str, column: object, field: str) -> str:
     """A name longer than its column belongs to nobody, and the ORM refuses to look it up."""
     limit = getattr(column, "max_length", None)
@@ -53,8 +63,9 @@ async def login(info: Info, input: LoginInput) -> LoginPayload:
     request = info.context.request
     throttle: LoginThrottle = request.app.state.login_throttle
     address = request.client.host if request.client else None
-    try:
-        session = await sessions.login(
+
+    async def action() -> sessions.Session:
+        return await sessions.login(
             _fits(input.tenant, Tenant._meta.fields_map["slug"], "tenant"),
             _fits(input.username, User._meta.fields_map["username"], "username"),
             input.password,
@@ -62,35 +73,46 @@ async def login(info: Info, input: LoginInput) -> LoginPayload:
             throttle,
             address,
         )
-    except LoginThrottled as error:
+
+    def throttled(error: FlowError) -> dict[str, object]:
+        """A throttled login says when to try again, in the payload and as Retry-After."""
+        if not isinstance(error, LoginThrottled):
+            return {}
         if isinstance(info.context.response, Response):
             info.context.response.headers["Retry-After"] = str(error.retry_after)
-        return LoginPayload(errors=[UserError.of(error)], retry_after_seconds=error.retry_after)
-    except FlowError as error:
-        return LoginPayload(errors=[UserError.of(error)])
-    return LoginPayload(**_session_fields(info, session))  # type: ignore[arg-type]
+        return {"retry_after_seconds": error.retry_after}
+
+    return await mutate(
+        LoginPayload,
+        action,
+        lambda s: LoginPayload(**_session_fields(info, s)),  # type: ignore[arg-type]
+        refusal=throttled,
+    )
 
 
 async def refresh_token(info: Info, input: RefreshTokenInput) -> RefreshTokenPayload:
     return await mutate(
+        RefreshTokenPayload,
         lambda: sessions.refresh(input.refresh_token, token_settings(info)),
         lambda s: RefreshTokenPayload(**_session_fields(info, s)),  # type: ignore[arg-type]
-        lambda errors: RefreshTokenPayload(errors=errors),
     )
 
 
 async def logout(info: Info, input: LogoutInput) -> LogoutPayload:
     actor = info.context.require_actor()
-    await sessions.logout(input.refresh_token, actor)
-    return LogoutPayload(ok=True)
+    return await mutate(
+        LogoutPayload,
+        lambda: sessions.logout(input.refresh_token, actor),
+        lambda _: LogoutPayload(ok=True),
+    )
 
 
 async def create_api_token(info: Info, input: CreateApiTokenInput) -> CreateApiTokenPayload:
     actor = info.context.require_actor()
     return await mutate(
+        CreateApiTokenPayload,
         lambda: sessions.create_api_token(actor, input.name, [Scope(s) for s in input.scopes]),
         lambda made: CreateApiTokenPayload(api_token=ApiTokenType.of(made[0]), secret=made[1]),
-        lambda errors: CreateApiTokenPayload(errors=errors),
     )
 
 
@@ -101,9 +123,9 @@ async def revoke_api_token(info: Info, input: RevokeApiTokenInput) -> RevokeApiT
         return await sessions.revoke_api_token(actor, decode_id(input.id, "ApiToken", ["id"]))
 
     return await mutate(
+        RevokeApiTokenPayload,
         action,
         lambda token: RevokeApiTokenPayload(api_token=ApiTokenType.of(token)),
-        lambda errors: RevokeApiTokenPayload(errors=errors),
     )
 
 

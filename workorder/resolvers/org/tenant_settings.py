@@ -7,7 +7,8 @@ import strawberry
 from workorder.flows.org import tenants
 from workorder.flows.org.cleaning import KEEP
 from workorder.models import Tenant
-from workorder.resolvers.common import mutate, not_null
+from workorder.resolvers.arguments import not_null
+from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Info
 from workorder.schema.org.tenant_settings import (
     TenantSettingsType,
@@ -35,7 +36,7 @@ async def update_tenant_settings(
         )
 
     return await mutate(
+        UpdateTenantSettingsPayload,
         action,
         lambda t: UpdateTenantSettingsPayload(tenant_settings=TenantSettingsType.of(t)),
-        lambda errors: UpdateTenantSettingsPayload(errors=errors),
     )

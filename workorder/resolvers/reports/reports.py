@@ -10,7 +10,7 @@ import strawberry
 from workorder.flows.reports.reports import ticket_report
 from workorder.flows.reports.spec import GroupBy, ReportFilter, ReportSpec, TimeBasis
 from workorder.models import Role
-from workorder.resolvers.common import decode_ids
+from workorder.resolvers.arguments import decode_ids
 from workorder.schema.context import Info
 from workorder.schema.reports.types import (
     ReportGroupByEnum,

@@ -6,7 +6,8 @@ import strawberry
 
 from workorder.flows.sla import sla
 from workorder.models import Priority, SlaPolicy
-from workorder.resolvers.common import decode_id, mutate
+from workorder.resolvers.arguments import decode_id
+from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Info
 from workorder.schema.sla.types import (
     RemoveSlaPolicyInput,
@@ -37,9 +38,9 @@ async def set_sla_policy(info: Info, input: SetSlaPolicyInput) -> SetSlaPolicyPa
         )
 
     return await mutate(
+        SetSlaPolicyPayload,
         action,
         lambda p: SetSlaPolicyPayload(sla_policy=SlaPolicyType.of(p)),
-        lambda errors: SetSlaPolicyPayload(errors=errors),
     )
 
 
@@ -54,7 +55,7 @@ async def remove_sla_policy(info: Info, input: RemoveSlaPolicyInput) -> RemoveSl
         )
 
     return await mutate(
+        RemoveSlaPolicyPayload,
         action,
         lambda p: RemoveSlaPolicyPayload(sla_policy=SlaPolicyType.of(p)),
-        lambda errors: RemoveSlaPolicyPayload(errors=errors),
     )

@@ -8,7 +8,8 @@ from workorder.flows.templates import dictionaries
 from workorder.flows.templates.dictionaries import ItemDraft
 from workorder.ids import pk_of
 from workorder.models import Dictionary, DictionaryItem
-from workorder.resolvers.common import decode_id, decode_optional_id, mutate, not_null
+from workorder.resolvers.arguments import decode_id, decode_optional_id, not_null
+from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Info
 from workorder.schema.pagination import paginate
 from workorder.schema.templates.inputs import (
@@ -67,11 +68,11 @@ async def dictionary_query(info: Info, id: strawberry.ID) -> DictionaryType | No
 async def create_dictionary(info: Info, input: CreateDictionaryInput) -> CreateDictionaryPayload:
     actor = info.context.require_actor()
     return await mutate(
+        CreateDictionaryPayload,
         lambda: dictionaries.create_dictionary(
             actor, input.name, input.description, _drafts(input.items)
         ),
         lambda d: CreateDictionaryPayload(dictionary=DictionaryType.of(d)),
-        lambda errors: CreateDictionaryPayload(errors=errors),
     )
 
 
@@ -87,9 +88,9 @@ async def update_dictionary(info: Info, input: UpdateDictionaryInput) -> UpdateD
         )
 
     return await mutate(
+        UpdateDictionaryPayload,
         action,
         lambda d: UpdateDictionaryPayload(dictionary=DictionaryType.of(d)),
-        lambda errors: UpdateDictionaryPayload(errors=errors),
     )
 
 
@@ -108,9 +109,9 @@ async def load_dictionary_items(
         )
 
     return await mutate(
+        LoadDictionaryItemsPayload,
         action,
         lambda d: LoadDictionaryItemsPayload(dictionary=DictionaryType.of(d)),
-        lambda errors: LoadDictionaryItemsPayload(errors=errors),
     )
 
 
@@ -129,9 +130,9 @@ async def update_dictionary_item(
         )
 
     return await mutate(
+        UpdateDictionaryItemPayload,
         action,
         lambda i: UpdateDictionaryItemPayload(item=DictionaryItemType.of(i)),
-        lambda errors: UpdateDictionaryItemPayload(errors=errors),
     )
 
 
@@ -144,7 +145,7 @@ async def remove_dictionary_item(
         return await dictionaries.remove_item(actor, decode_id(input.id, "DictionaryItem", ["id"]))
 
     return await mutate(
+        RemoveDictionaryItemPayload,
         action,
         lambda d: RemoveDictionaryItemPayload(dictionary=DictionaryType.of(d)),
-        lambda errors: RemoveDictionaryItemPayload(errors=errors),
     )

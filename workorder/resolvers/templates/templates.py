@@ -7,13 +7,12 @@ from typing import Any, TypeVar
 
 import strawberry
 
-from workorder.errors import FlowError
 from workorder.flows.templates import versions as templates
 from workorder.ids import pk_of
 from workorder.models import Template
-from workorder.resolvers.common import decode_id
+from workorder.resolvers.arguments import decode_id
+from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Info
-from workorder.schema.errors import UserError
 from workorder.schema.pagination import paginate
 from workorder.schema.templates.inputs import (
     AddTemplateFieldInput,
@@ -114,12 +113,16 @@ def _follow_up(value: strawberry.ID | None) -> int | None:
     return None if value is None else decode_id(value, "Template", ["followUpTemplateId"])
 
 
-async def _run(info: Info, action: Callable[[], Awaitable[Template]], payload: type[P]) -> P:
+async def _template_mutation(
+    info: Info, action: Callable[[], Awaitable[Template]], payload: type[P]
+) -> P:
     """Run a template flow; the payload shows the template at its new version."""
-    try:
-        template = await action()
-    except FlowError as error:
-        return payload(errors=[UserError.of(error)])
+    return await mutate(
+        payload, action, lambda template: _template_payload(info, template, payload)
+    )
+
+
+async def _template_payload(info: Info, template: Template, payload: type[P]) -> P:
     return payload(template=await TemplateType.of_model(info, template))
 
 
@@ -182,7 +185,7 @@ async def create_template(info: Info, input: CreateTemplateInput) -> CreateTempl
         }
         return await templates.create_template(actor, data)
 
-    return await _run(info, action, CreateTemplatePayload)
+    return await _template_mutation(info, action, CreateTemplatePayload)
 
 
 async def update_template(info: Info, input: UpdateTemplateInput) -> UpdateTemplatePayload:
@@ -213,12 +216,12 @@ async def update_template(info: Info, input: UpdateTemplateInput) -> UpdateTempl
             actor, decode_id(input.id, "Template", ["id"]), changes, input.expected_version
         )
 
-    return await _run(info, action, UpdateTemplatePayload)
+    return await _template_mutation(info, action, UpdateTemplatePayload)
 
 
 async def archive_template(info: Info, input: ArchiveTemplateInput) -> ArchiveTemplatePayload:
     actor = info.context.require_actor()
-    return await _run(
+    return await _template_mutation(
         info,
         lambda: templates.archive_template(
             actor, decode_id(input.id, "Template", ["id"]), input.archived
@@ -229,7 +232,7 @@ async def archive_template(info: Info, input: ArchiveTemplateInput) -> ArchiveTe
 
 async def copy_template(info: Info, input: CopyTemplateInput) -> CopyTemplatePayload:
     actor = info.context.require_actor()
-    return await _run(
+    return await _template_mutation(
         info,
         lambda: templates.copy_template(actor, decode_id(input.id, "Template", ["id"]), input.name),
         CopyTemplatePayload,
@@ -238,7 +241,7 @@ async def copy_template(info: Info, input: CopyTemplateInput) -> CopyTemplatePay
 
 async def add_template_field(info: Info, input: AddTemplateFieldInput) -> AddTemplateFieldPayload:
     actor = info.context.require_actor()
-    return await _run(
+    return await _template_mutation(
         info,
         lambda: templates.add_field(
             actor,
@@ -254,7 +257,7 @@ async def update_template_field(
     info: Info, input: UpdateTemplateFieldInput
 ) -> UpdateTemplateFieldPayload:
     actor = info.context.require_actor()
-    return await _run(
+    return await _template_mutation(
         info,
         lambda: templates.update_field(
             actor,
@@ -271,7 +274,7 @@ async def reorder_template_fields(
     info: Info, input: ReorderTemplateFieldsInput
 ) -> ReorderTemplateFieldsPayload:
     actor = info.context.require_actor()
-    return await _run(
+    return await _template_mutation(
         info,
         lambda: templates.reorder_fields(
             actor,
@@ -287,7 +290,7 @@ async def remove_template_field(
     info: Info, input: RemoveTemplateFieldInput
 ) -> RemoveTemplateFieldPayload:
     actor = info.context.require_actor()
-    return await _run(
+    return await _template_mutation(
         info,
         lambda: templates.remove_field(
             actor,
@@ -303,7 +306,7 @@ async def set_template_workflow(
     info: Info, input: SetTemplateWorkflowInput
 ) -> SetTemplateWorkflowPayload:
     actor = info.context.require_actor()
-    return await _run(
+    return await _template_mutation(
         info,
         lambda: templates.set_workflow(
             actor,

@@ -11,7 +11,7 @@ from starlette.datastructures import UploadFile
 from workorder.errors import invalid
 from workorder.flows.tickets.attachments import store_upload
 from workorder.models import Attachment
-from workorder.resolvers.common import mutate
+from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Context, Info
 from workorder.schema.tickets.attachments import (
     AttachmentType,
@@ -55,7 +55,7 @@ async def upload_attachment(info: Info, input: UploadAttachmentInput) -> UploadA
             await upload.close()
 
     return await mutate(
+        UploadAttachmentPayload,
         action,
         lambda a: UploadAttachmentPayload(attachment=AttachmentType.of(a)),
-        lambda errors: UploadAttachmentPayload(errors=errors),
     )

@@ -7,7 +7,7 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
-from workorder.resolvers.common import decode_id
+from workorder.resolvers.arguments import decode_id
 from workorder.schema.context import Info
 from workorder.schema.tickets.queues import QueueCountType
 from workorder.schema.tickets.types import NotificationType, TicketEventType

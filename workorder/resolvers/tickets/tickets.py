@@ -9,7 +9,7 @@ import strawberry
 
 from workorder.auth.actor import Actor
 from workorder.auth.visibility import visible_tickets
-from workorder.errors import FlowError, invalid
+from workorder.errors import invalid
 from workorder.flows.tickets import (
     closing,
     handling,
@@ -24,9 +24,9 @@ from workorder.flows.tickets import (
 from workorder.flows.tickets.create import NewTicket, create_ticket, submit_ticket
 from workorder.ids import pk_of
 from workorder.models import Notification, Priority, Source, TeamAccess, Ticket
-from workorder.resolvers.common import decode_id, decode_ids, decode_optional_id
+from workorder.resolvers.arguments import decode_id, decode_ids, decode_optional_id
+from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Info
-from workorder.schema.errors import UserError
 from workorder.schema.pagination import paginate
 from workorder.schema.tickets.inputs import (
     AddTicketNoteInput,
@@ -97,14 +97,14 @@ def _fields(value: Any) -> dict[str, Any] | None:
     return value
 
 
-async def _run(info: Info, payload: type[P], action: Callable[[Actor], Awaitable[Ticket]]) -> P:
-    """Run a flow action as the caller; a FlowError becomes the payload's errors."""
+async def _ticket_mutation(
+    info: Info, payload: type[P], action: Callable[[Actor], Awaitable[Ticket]]
+) -> P:
+    """Run a ticket action as the caller; the payload shows the ticket as it now stands."""
     actor = info.context.require_actor()
-    try:
-        ticket = await action(actor)
-    except FlowError as error:
-        return payload(errors=[UserError.of(error)])
-    return payload(ticket=TicketType.of(ticket))
+    return await mutate(
+        payload, lambda: action(actor), lambda ticket: payload(ticket=TicketType.of(ticket))
+    )
 
 
 async def ticket_query(info: Info, id: strawberry.ID) -> TicketType | None:
@@ -164,11 +164,11 @@ async def create_ticket_mutation(info: Info, input: CreateTicketInput) -> Create
             bus=bus,
         )
 
-    return await _run(info, CreateTicketPayload, action)
+    return await _ticket_mutation(info, CreateTicketPayload, action)
 
 
 async def submit_ticket_mutation(info: Info, input: SubmitTicketInput) -> SubmitTicketPayload:
-    return await _run(
+    return await _ticket_mutation(
         info,
         SubmitTicketPayload,
         lambda actor: submit_ticket(
@@ -182,7 +182,7 @@ async def submit_ticket_mutation(info: Info, input: SubmitTicketInput) -> Submit
 
 
 async def save_ticket(info: Info, input: SaveTicketInput) -> SaveTicketPayload:
-    return await _run(
+    return await _ticket_mutation(
         info,
         SaveTicketPayload,
         lambda actor: handling.save_ticket(
@@ -200,7 +200,7 @@ async def save_ticket(info: Info, input: SaveTicketInput) -> SaveTicketPayload:
 
 
 async def claim_ticket(info: Info, input: ClaimTicketInput) -> ClaimTicketPayload:
-    return await _run(
+    return await _ticket_mutation(
         info,
         ClaimTicketPayload,
         lambda actor: handling.claim_ticket(
@@ -213,7 +213,7 @@ async def claim_ticket(info: Info, input: ClaimTicketInput) -> ClaimTicketPayloa
 
 
 async def assign_ticket(info: Info, input: AssignTicketInput) -> AssignTicketPayload:
-    return await _run(
+    return await _ticket_mutation(
         info,
         AssignTicketPayload,
         lambda actor: handling.assign_ticket(
@@ -228,7 +228,7 @@ async def assign_ticket(info: Info, input: AssignTicketInput) -> AssignTicketPay
 
 
 async def forward_ticket(info: Info, input: ForwardTicketInput) -> ForwardTicketPayload:
-    return await _run(
+    return await _ticket_mutation(
         info,
         ForwardTicketPayload,
         lambda actor: moves.forward_ticket(
@@ -247,7 +247,7 @@ async def forward_ticket(info: Info, input: ForwardTicketInput) -> ForwardTicket
 
 
 async def return_ticket(info: Info, input: ReturnTicketInput) -> ReturnTicketPayload:
-    return await _run(
+    return await _ticket_mutation(
         info,
         ReturnTicketPayload,
         lambda actor: moves.return_ticket(
@@ -262,7 +262,7 @@ async def return_ticket(info: Info, input: ReturnTicketInput) -> ReturnTicketPay
 
 
 async def transfer_ticket(info: Info, input: TransferTicketInput) -> TransferTicketPayload:
-    return await _run(
+    return await _ticket_mutation(
         info,
         TransferTicketPayload,
         lambda actor: moves.transfer_ticket(
@@ -279,7 +279,7 @@ async def transfer_ticket(info: Info, input: TransferTicketInput) -> TransferTic
 
 
 async def urge_ticket(info: Info, input: UrgeTicketInput) -> UrgeTicketPayload:
-    return await _run(
+    return await _ticket_mutation(
         info,
         UrgeTicketPayload,
         lambda actor: urging.urge_ticket(
@@ -292,7 +292,7 @@ async def urge_ticket(info: Info, input: UrgeTicketInput) -> UrgeTicketPayload:
 
 
 async def add_ticket_note(info: Info, input: AddTicketNoteInput) -> AddTicketNotePayload:
-    return await _run(
+    return await _ticket_mutation(
         info,
         AddTicketNotePayload,
         lambda actor: notes.note_ticket(
@@ -306,7 +306,7 @@ async def add_ticket_note(info: Info, input: AddTicketNoteInput) -> AddTicketNot
 
 
 async def close_ticket(info: Info, input: CloseTicketInput) -> CloseTicketPayload:
-    return await _run(
+    return await _ticket_mutation(
         info,
         CloseTicketPayload,
         lambda actor: closing.close_ticket(
@@ -322,7 +322,7 @@ async def close_ticket(info: Info, input: CloseTicketInput) -> CloseTicketPayloa
 
 
 async def reopen_ticket(info: Info, input: ReopenTicketInput) -> ReopenTicketPayload:
-    return await _run(
+    return await _ticket_mutation(
         info,
         ReopenTicketPayload,
         lambda actor: closing.reopen_ticket(
@@ -335,7 +335,7 @@ async def reopen_ticket(info: Info, input: ReopenTicketInput) -> ReopenTicketPay
 
 
 async def void_ticket(info: Info, input: VoidTicketInput) -> VoidTicketPayload:
-    return await _run(
+    return await _ticket_mutation(
         info,
         VoidTicketPayload,
         lambda actor: closing.void_ticket(
@@ -348,7 +348,7 @@ async def void_ticket(info: Info, input: VoidTicketInput) -> VoidTicketPayload:
 
 
 async def delete_ticket(info: Info, input: DeleteTicketInput) -> DeleteTicketPayload:
-    return await _run(
+    return await _ticket_mutation(
         info,
         DeleteTicketPayload,
         lambda actor: closing.delete_ticket(
@@ -362,7 +362,7 @@ async def delete_ticket(info: Info, input: DeleteTicketInput) -> DeleteTicketPay
 async def change_ticket_owner(
     info: Info, input: ChangeTicketOwnerInput
 ) -> ChangeTicketOwnerPayload:
-    return await _run(
+    return await _ticket_mutation(
         info,
         ChangeTicketOwnerPayload,
         lambda actor: team.change_owner(
@@ -378,7 +378,7 @@ async def change_ticket_owner(
 async def add_ticket_team_member(
     info: Info, input: AddTicketTeamMemberInput
 ) -> AddTicketTeamMemberPayload:
-    return await _run(
+    return await _ticket_mutation(
         info,
         AddTicketTeamMemberPayload,
         lambda actor: team.add_team_member(
@@ -394,7 +394,7 @@ async def add_ticket_team_member(
 async def remove_ticket_team_member(
     info: Info, input: RemoveTicketTeamMemberInput
 ) -> RemoveTicketTeamMemberPayload:
-    return await _run(
+    return await _ticket_mutation(
         info,
         RemoveTicketTeamMemberPayload,
         lambda actor: team.remove_team_member(
@@ -407,7 +407,7 @@ async def remove_ticket_team_member(
 
 
 async def follow_ticket(info: Info, input: FollowTicketInput) -> FollowTicketPayload:
-    return await _run(
+    return await _ticket_mutation(
         info,
         FollowTicketPayload,
         lambda actor: team.follow_ticket(
@@ -419,7 +419,7 @@ async def follow_ticket(info: Info, input: FollowTicketInput) -> FollowTicketPay
 
 
 async def unfollow_ticket(info: Info, input: UnfollowTicketInput) -> UnfollowTicketPayload:
-    return await _run(
+    return await _ticket_mutation(
         info,
         UnfollowTicketPayload,
         lambda actor: team.unfollow_ticket(
@@ -432,8 +432,9 @@ async def unfollow_ticket(info: Info, input: UnfollowTicketInput) -> UnfollowTic
 
 async def log_interaction(info: Info, input: LogInteractionInput) -> LogInteractionPayload:
     actor = info.context.require_actor()
-    try:
-        row = await interactions.log_interaction(
+    return await mutate(
+        LogInteractionPayload,
+        lambda: interactions.log_interaction(
             actor,
             decode_id(input.ticket_id, "Ticket", ["ticketId"]),
             channel=input.channel,
@@ -444,30 +445,34 @@ async def log_interaction(info: Info, input: LogInteractionInput) -> LogInteract
             recording_url=input.recording_url,
             external_id=input.external_id,
             bus=info.context.broker,
-        )
-    except FlowError as error:
-        return LogInteractionPayload(errors=[UserError.of(error)])
-    return LogInteractionPayload(interaction=InteractionType.of(row))
+        ),
+        lambda row: LogInteractionPayload(interaction=InteractionType.of(row)),
+    )
 
 
 async def submit_survey(info: Info, input: SubmitSurveyInput) -> SubmitSurveyPayload:
     """Public: the customer has a link, not a login."""
-    try:
-        await surveys.submit_survey(
+    return await mutate(
+        SubmitSurveyPayload,
+        lambda: surveys.submit_survey(
             input.token, input.score, input.comment, bus=info.context.broker
-        )
-    except FlowError as error:
-        return SubmitSurveyPayload(errors=[UserError.of(error)])
-    return SubmitSurveyPayload(ok=True)
+        ),
+        lambda _: SubmitSurveyPayload(ok=True),
+    )
 
 
 async def mark_notifications_read(
     info: Info, input: MarkNotificationsReadInput
 ) -> MarkNotificationsReadPayload:
     actor = info.context.require_actor()
-    try:
+
+    async def action() -> tuple[int, int]:
         ids = None if input.ids is None else decode_ids(input.ids, "Notification", ["ids"])
-    except FlowError as error:
-        return MarkNotificationsReadPayload(errors=[UserError.of(error)])
-    count = await notifications.mark_read(actor, ids, bus=info.context.broker)
-    return MarkNotificationsReadPayload(count=count, unread=await notifications.unread_count(actor))
+        count = await notifications.mark_read(actor, ids, bus=info.context.broker)
+        return count, await notifications.unread_count(actor)
+
+    return await mutate(
+        MarkNotificationsReadPayload,
+        action,
+        lambda counts: MarkNotificationsReadPayload(count=counts[0], unread=counts[1]),
+    )

@@ -9,7 +9,8 @@ from workorder.flows.views import saved_views
 from workorder.flows.views.lists import ListSpec, Order, SortField, View, count_views, ticket_page
 from workorder.flows.views.saved_views import ViewSettings
 from workorder.models import SavedView
-from workorder.resolvers.common import decode_id, decode_optional_id, mutate
+from workorder.resolvers.arguments import decode_id, decode_optional_id
+from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Info
 from workorder.schema.pagination import Edge, PageInfo
 from workorder.schema.tickets.types import TicketType
@@ -110,9 +111,9 @@ async def create_saved_view(info: Info, input: CreateSavedViewInput) -> CreateSa
         return await saved_views.create_view(actor, _settings(input, input.name, input.shared))
 
     return await mutate(
+        CreateSavedViewPayload,
         action,
         lambda v: CreateSavedViewPayload(saved_view=SavedViewType.from_model(v)),
-        lambda errors: CreateSavedViewPayload(errors=errors),
     )
 
 
@@ -129,9 +130,9 @@ async def update_saved_view(info: Info, input: UpdateSavedViewInput) -> UpdateSa
         return await saved_views.update_view(actor, view_id, settings, name=name)
 
     return await mutate(
+        UpdateSavedViewPayload,
         action,
         lambda v: UpdateSavedViewPayload(saved_view=SavedViewType.from_model(v)),
-        lambda errors: UpdateSavedViewPayload(errors=errors),
     )
 
 
@@ -142,7 +143,7 @@ async def delete_saved_view(info: Info, input: DeleteSavedViewInput) -> DeleteSa
         return input.id
 
     return await mutate(
+        DeleteSavedViewPayload,
         action,
         lambda deleted: DeleteSavedViewPayload(deleted_id=deleted),
-        lambda errors: DeleteSavedViewPayload(errors=errors),
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from workorder.flows.views import sharing
 from workorder.models import SharingRule, TeamAccess
-from workorder.resolvers.common import decode_id, decode_optional_id, mutate
+from workorder.resolvers.arguments import decode_id, decode_optional_id
+from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Info
 from workorder.schema.node import to_global_id
 from workorder.schema.views.sharing import (
@@ -46,9 +47,9 @@ async def create_sharing_rule(
         )
 
     return await mutate(
+        CreateSharingRulePayload,
         action,
         lambda r: CreateSharingRulePayload(sharing_rule=SharingRuleType.of(r)),
-        lambda errors: CreateSharingRulePayload(errors=errors),
     )
 
 
@@ -63,9 +64,9 @@ async def update_sharing_rule(
         )
 
     return await mutate(
+        UpdateSharingRulePayload,
         action,
         lambda r: UpdateSharingRulePayload(sharing_rule=SharingRuleType.of(r)),
-        lambda errors: UpdateSharingRulePayload(errors=errors),
     )
 
 
@@ -78,7 +79,7 @@ async def delete_sharing_rule(
         return await sharing.delete_sharing_rule(actor, decode_id(input.id, "SharingRule", ["id"]))
 
     return await mutate(
+        DeleteSharingRulePayload,
         action,
         lambda pk: DeleteSharingRulePayload(deleted_id=to_global_id("SharingRule", pk)),
-        lambda errors: DeleteSharingRulePayload(errors=errors),
     )

@@ -1,21 +1,18 @@
-"""What every resolver module shares: id decoding, UNSET → KEEP, and error capture."""
+"""Turning GraphQL arguments into flow arguments: global ids into primary keys, UNSET into the
+flows' KEEP."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import strawberry
 
-from workorder.auth.sessions import TokenSettings
-from workorder.errors import FlowError, invalid, not_found
+from workorder.errors import invalid, not_found
 from workorder.flows.org.cleaning import KEEP, Keep
-from workorder.schema.context import Info
-from workorder.schema.errors import UserError
 from workorder.schema.node import pk_of
 
 T = TypeVar("T")
-P = TypeVar("P")
 
 
 def decode_id(global_id: str, type_name: str, field: Sequence[str]) -> int:
@@ -51,25 +48,3 @@ def not_null(value: T | None, field: str) -> T | Keep:
     if value is None:
         raise invalid("May not be null", [field])
     return value
-
-
-async def mutate(
-    action: Callable[[], Awaitable[T]],
-    done: Callable[[T], P],
-    failed: Callable[[list[UserError]], P],
-) -> P:
-    """Run a flow; a FlowError becomes the payload's errors, never a top-level error."""
-    try:
-        result = await action()
-    except FlowError as error:
-        return failed([UserError.of(error)])
-    return done(result)
-
-
-def token_settings(info: Info) -> TokenSettings:
-    settings = info.context.settings
-    return TokenSettings(
-        key=settings.signing_key,
-        access_ttl=settings.access_token_ttl,
-        refresh_ttl=settings.refresh_token_ttl,
-    )
