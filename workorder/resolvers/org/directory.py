@@ -19,22 +19,24 @@ from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Info
 from workorder.schema.org.inputs import (
     CreateDepartmentInput,
-    CreateDepartmentPayload,
     CreateGroupInput,
-    CreateGroupPayload,
     CreateUserInput,
-    CreateUserPayload,
     DeactivateUserInput,
-    DeactivateUserPayload,
     SetUserSuperiorInput,
-    SetUserSuperiorPayload,
     UpdateDepartmentInput,
-    UpdateDepartmentPayload,
     UpdateGroupInput,
-    UpdateGroupPayload,
     UpdateUserInput,
-    UpdateUserPayload,
     UserFilter,
+)
+from workorder.schema.org.payloads import (
+    CreateDepartmentPayload,
+    CreateGroupPayload,
+    CreateUserPayload,
+    DeactivateUserPayload,
+    SetUserSuperiorPayload,
+    UpdateDepartmentPayload,
+    UpdateGroupPayload,
+    UpdateUserPayload,
 )
 from workorder.schema.org.types import (
     DepartmentConnection,

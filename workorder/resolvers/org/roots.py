@@ -7,7 +7,7 @@ import strawberry
 from workorder.resolvers import node as node_resolvers
 from workorder.resolvers.org import directory, session, tenant_settings
 from workorder.schema.node import Node
-from workorder.schema.org.inputs import (
+from workorder.schema.org.payloads import (
     CreateApiTokenPayload,
     CreateDepartmentPayload,
     CreateGroupPayload,

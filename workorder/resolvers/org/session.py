@@ -15,14 +15,16 @@ from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Info
 from workorder.schema.org.inputs import (
     CreateApiTokenInput,
-    CreateApiTokenPayload,
     LoginInput,
-    LoginPayload,
     LogoutInput,
-    LogoutPayload,
     RefreshTokenInput,
-    RefreshTokenPayload,
     RevokeApiTokenInput,
+)
+from workorder.schema.org.payloads import (
+    CreateApiTokenPayload,
+    LoginPayload,
+    LogoutPayload,
+    RefreshTokenPayload,
     RevokeApiTokenPayload,
 )
 from workorder.schema.org.types import ApiTokenConnection, ApiTokenType, UserType

@@ -14,14 +14,16 @@ from workorder.schema.context import Info
 from workorder.schema.pagination import paginate
 from workorder.schema.templates.inputs import (
     CreateDictionaryInput,
-    CreateDictionaryPayload,
     DictionaryItemInput,
     LoadDictionaryItemsInput,
-    LoadDictionaryItemsPayload,
     RemoveDictionaryItemInput,
-    RemoveDictionaryItemPayload,
     UpdateDictionaryInput,
     UpdateDictionaryItemInput,
+)
+from workorder.schema.templates.payloads import (
+    CreateDictionaryPayload,
+    LoadDictionaryItemsPayload,
+    RemoveDictionaryItemPayload,
     UpdateDictionaryItemPayload,
     UpdateDictionaryPayload,
 )

@@ -7,7 +7,7 @@ import strawberry
 from workorder.resolvers.templates import dictionaries as dictionary_resolvers
 from workorder.resolvers.templates import templates as template_resolvers
 from workorder.schema.permissions import authenticated
-from workorder.schema.templates.inputs import (
+from workorder.schema.templates.payloads import (
     AddTemplateFieldPayload,
     ArchiveTemplatePayload,
     CopyTemplatePayload,

@@ -11,7 +11,8 @@ from workorder.resolvers.tickets import attachments, subscriptions, tickets
 from workorder.resolvers.tickets import mail as mail_resolvers
 from workorder.schema.permissions import authenticated
 from workorder.schema.tickets.attachments import UploadAttachmentPayload
-from workorder.schema.tickets.inputs import (
+from workorder.schema.tickets.mail import MailConnection
+from workorder.schema.tickets.payloads import (
     AddTicketNotePayload,
     AddTicketTeamMemberPayload,
     AssignTicketPayload,
@@ -35,7 +36,6 @@ from workorder.schema.tickets.inputs import (
     UrgeTicketPayload,
     VoidTicketPayload,
 )
-from workorder.schema.tickets.mail import MailConnection
 from workorder.schema.tickets.queues import QueueCountType
 from workorder.schema.tickets.types import (
     NotificationConnection,

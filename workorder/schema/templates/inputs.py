@@ -1,20 +1,16 @@
-"""Inputs and payloads of the template and dictionary mutations."""
+"""Inputs of the template and dictionary mutations."""
 
 from __future__ import annotations
 
 import strawberry
 from strawberry.scalars import JSON
 
-from workorder.schema.errors import UserError
 from workorder.schema.templates.types import (
     AssignmentRuleEnum,
-    DictionaryItemType,
-    DictionaryType,
     EditLimitEnum,
     EndActionEnum,
     FieldTypeEnum,
     InitialAssignmentEnum,
-    TemplateType,
 )
 
 UNSET = strawberry.UNSET
@@ -172,57 +168,6 @@ class TemplateFilter:
     search: str | None = None
 
 
-@strawberry.type
-class TemplatePayload:
-    template: TemplateType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class CreateTemplatePayload(TemplatePayload):
-    pass
-
-
-@strawberry.type
-class UpdateTemplatePayload(TemplatePayload):
-    pass
-
-
-@strawberry.type
-class ArchiveTemplatePayload(TemplatePayload):
-    pass
-
-
-@strawberry.type
-class CopyTemplatePayload(TemplatePayload):
-    pass
-
-
-@strawberry.type
-class AddTemplateFieldPayload(TemplatePayload):
-    pass
-
-
-@strawberry.type
-class UpdateTemplateFieldPayload(TemplatePayload):
-    pass
-
-
-@strawberry.type
-class ReorderTemplateFieldsPayload(TemplatePayload):
-    pass
-
-
-@strawberry.type
-class RemoveTemplateFieldPayload(TemplatePayload):
-    pass
-
-
-@strawberry.type
-class SetTemplateWorkflowPayload(TemplatePayload):
-    pass
-
-
 @strawberry.input(description="An item and, optionally, the tree below it.")
 class DictionaryItemInput:
     value: str
@@ -265,35 +210,3 @@ class UpdateDictionaryItemInput:
 @strawberry.input
 class RemoveDictionaryItemInput:
     id: strawberry.ID
-
-
-@strawberry.type
-class DictionaryPayload:
-    dictionary: DictionaryType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class CreateDictionaryPayload(DictionaryPayload):
-    pass
-
-
-@strawberry.type
-class UpdateDictionaryPayload(DictionaryPayload):
-    pass
-
-
-@strawberry.type
-class LoadDictionaryItemsPayload(DictionaryPayload):
-    pass
-
-
-@strawberry.type
-class RemoveDictionaryItemPayload(DictionaryPayload):
-    pass
-
-
-@strawberry.type
-class UpdateDictionaryItemPayload:
-    item: DictionaryItemType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
