@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from graphql import GraphQLArgument, GraphQLSchema
 
-from tests.schema.test_export_api import fetch, finished
+from tests.schema.batch.test_export_api import fetch, finished
 from tests.schema_walk import Node, Walker, queries, split
 from tests.shop import Shop
 from tests.subscriptions.test_live import live, request

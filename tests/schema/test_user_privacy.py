@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType
 
-from tests.schema.test_ticket_list_statements import counting
+from tests.schema.views.test_ticket_list_statements import counting
 from tests.shop import Shop
 from tests.support import PASSWORD, gid
 from workorder.auth.directory import PRIVATE_NOTE
