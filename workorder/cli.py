@@ -73,7 +73,7 @@ async def _load_demo(settings: Settings) -> None:
 
 
 def export_schema_text(settings: Settings) -> str:
-    from workorder.schema.root import build_schema
+    from workorder.resolvers.root import build_schema
 
     return build_schema(settings).as_str() + "\n"
 

@@ -40,9 +40,9 @@ from workorder.jobs.runner import Announce, JobRunner
 from workorder.jobs.starting import JobQueue
 from workorder.logs import request_id
 from workorder.mail import make_sender
+from workorder.resolvers.root import build_schema
 from workorder.schema.context import Context
 from workorder.schema.extensions import PAYLOAD_TOO_LARGE
-from workorder.schema.root import build_schema
 from workorder.settings import Settings, load_settings
 from workorder.storage import LocalStorage
 from workorder.subscriptions.broker import Broker, RedisOptions, make_broker

@@ -108,7 +108,7 @@ async def test_outbox_of_is_for_the_tenants_admins_only(org: OrgBuilder, api: Ap
     assert refused.value.code == ErrorCode.FORBIDDEN
 
 
-# --- GraphQL: needs MailQuery in the root schema (workorder/schema/root.py) ------------------
+# --- GraphQL: needs MailQuery in the root schema (workorder/resolvers/root.py) ------------------
 
 OUTBOX = """query($status: MailStatus, $first: Int, $after: String) {
   mailOutbox(status: $status, first: $first, after: $after) {

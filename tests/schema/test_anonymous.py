@@ -12,7 +12,7 @@ from graphql import (
 )
 from strawberry.types.base import get_object_definition
 
-from workorder.schema.root import build_schema
+from workorder.resolvers.root import build_schema
 
 OPEN = {"login", "refreshToken", "submitSurvey"}
 
@@ -44,7 +44,7 @@ def _root_fields(settings):
 
 def test_every_root_field_is_guarded(settings):
     # A field added without the guard fails here before it reaches a client.
-    from workorder.schema import root
+    from workorder.resolvers import root
 
     for kind, name, _ in _root_fields(settings):
         cls = root.Query if kind == "query" else root.Mutation

@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from graphql import GraphQLArgument, GraphQLSchema
 
-from tests.schema.test_export_api import fetch, finished
+from tests.schema.batch.test_export_api import fetch, finished
 from tests.schema_walk import Node, Walker, queries, split
 from tests.shop import Shop
 from tests.subscriptions.test_live import live, request
@@ -36,7 +36,7 @@ from workorder.flows.tickets import handling, moves, notes
 from workorder.flows.tickets.attachments import store_upload
 from workorder.flows.tickets.create import NewTicket, create_ticket
 from workorder.models import Role, Template, Ticket, User
-from workorder.schema.root import build_schema
+from workorder.resolvers.root import build_schema
 from workorder.settings import Settings
 from workorder.storage import LocalStorage
 

@@ -22,8 +22,8 @@ from tests.shop import Shop
 from tests.support import Api, OrgBuilder, gid
 from workorder.flows.tickets.create import NewTicket, create_ticket
 from workorder.models import Priority, Ticket, TicketFollower
+from workorder.resolvers.root import build_schema
 from workorder.schema.permissions import READ_SCOPE_MUTATIONS
-from workorder.schema.root import build_schema
 from workorder.settings import Settings
 
 CREATE_TOKEN = """mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) {

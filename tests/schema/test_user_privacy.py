@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType
 
-from tests.schema.test_ticket_list_statements import counting
+from tests.schema.views.test_ticket_list_statements import counting
 from tests.shop import Shop
 from tests.support import PASSWORD, gid
 from workorder.auth.directory import PRIVATE_NOTE
 from workorder.models import User
-from workorder.schema.root import build_schema
+from workorder.resolvers.root import build_schema
 
 PUBLIC = {"id", "username", "displayName", "department", "groups"}
 

@@ -10,21 +10,21 @@ from workorder.auth.visibility import visible_tickets
 from workorder.flows.views.saved_views import visible_views
 from workorder.flows.views.sharing import readable_rule
 from workorder.models import ApiToken, MailOutbox, Notification, SavedView
-from workorder.schema.attachments import attachment_node
 from workorder.schema.context import Context, Info
-from workorder.schema.customers import ContactType, CustomerType
-from workorder.schema.mail import MailType
+from workorder.schema.customers.types import ContactType, CustomerType
 from workorder.schema.node import Node, from_global_id
-from workorder.schema.org import ApiTokenType, DepartmentType, GroupType, UserType
-from workorder.schema.sharing import SharingRuleType
-from workorder.schema.templates import (
+from workorder.schema.org.types import ApiTokenType, DepartmentType, GroupType, UserType
+from workorder.schema.templates.types import (
     DictionaryItemType,
     DictionaryType,
     TemplateType,
     TemplateVersionType,
 )
-from workorder.schema.ticket_views import SavedViewType
-from workorder.schema.tickets import NotificationType, TicketType
+from workorder.schema.tickets.attachments import attachment_node
+from workorder.schema.tickets.mail import MailType
+from workorder.schema.tickets.types import NotificationType, TicketType
+from workorder.schema.views.sharing import SharingRuleType
+from workorder.schema.views.types import SavedViewType
 
 
 async def _user(context: Context, pk: int) -> Node | None:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import strawberry
 
 from workorder.errors import ErrorCode, FlowError
+
+P = TypeVar("P")
 
 ErrorCodeEnum = strawberry.enum(ErrorCode, name="ErrorCode")
 
@@ -37,3 +41,9 @@ class UserError:
     @classmethod
     def of(cls, error: FlowError) -> UserError:
         return cls(code=error.code, message=error.message, field=error.field)
+
+
+def refused(payload: Callable[..., P], error: FlowError, **extra: Any) -> P:
+    """A mutation that changed nothing answers its payload with only the errors (and what the
+    refusal adds, e.g. a retry delay): every payload's other fields have defaults for this."""
+    return payload(errors=[UserError.of(error)], **extra)

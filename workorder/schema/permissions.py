@@ -17,7 +17,7 @@ from workorder.auth.directory import PRIVATE_NOTE
 from workorder.auth.permissions import require_write
 from workorder.errors import FlowError
 from workorder.schema.context import Info
-from workorder.schema.errors import UserError
+from workorder.schema.errors import refused
 
 UNAUTHENTICATED = {"code": "UNAUTHENTICATED"}
 
@@ -84,7 +84,7 @@ class RequiresWriteScope(FieldExtension):
             require_write(actor)
         except FlowError as error:
             assert self.payload is not None
-            return self.payload(errors=[UserError.of(error)])
+            return refused(self.payload, error)
         return None
 
     def resolve(self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any) -> Any:

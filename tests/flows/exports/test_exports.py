@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from tests.flows.batch.test_batch import granted, in_finance, in_sales
 from tests.jobs.test_executor import claimed, pause_runner
-from tests.schema.test_ticket_list_statements import counting
+from tests.schema.views.test_ticket_list_statements import counting
 from tests.shop import Shop
 from workorder.auth.actor import Actor
 from workorder.errors import ErrorCode, FlowError

@@ -1,0 +1,1 @@
+"""Per-request loaders of the customers domain: customers and their contacts."""

@@ -1,0 +1,1 @@
+"""Per-request loaders of the org domain: users, groups, departments, sessions, tenant settings."""

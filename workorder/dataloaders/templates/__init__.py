@@ -1,0 +1,1 @@
+"""Per-request loaders of the templates domain: templates, versions, fields, dictionaries."""

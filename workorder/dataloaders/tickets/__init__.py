@@ -1,0 +1,1 @@
+"""Per-request loaders of the tickets domain: tickets, attachments, notifications, mail, pushes."""

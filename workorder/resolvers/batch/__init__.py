@@ -1,0 +1,1 @@
+"""Resolvers and roots of the batch domain: batch actions, quotas, background jobs."""

@@ -1,0 +1,1 @@
+"""Resolvers and roots of the customers domain: customers and their contacts."""

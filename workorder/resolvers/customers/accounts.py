@@ -1,0 +1,152 @@
+"""Customers and contacts: queries, lookup and mutations, translated to flows/customers."""
+
+from __future__ import annotations
+
+import strawberry
+from tortoise.expressions import Q
+
+from workorder.flows.customers import accounts as customers
+from workorder.ids import pk_of
+from workorder.models import Contact, Customer
+from workorder.resolvers.arguments import decode_id, decode_optional_id, keep_or, not_null
+from workorder.resolvers.payloads import mutate
+from workorder.schema.context import Info
+from workorder.schema.customers.types import (
+    ContactConnection,
+    ContactType,
+    CreateContactInput,
+    CreateContactPayload,
+    CreateCustomerInput,
+    CreateCustomerPayload,
+    CustomerConnection,
+    CustomerLookupModeEnum,
+    CustomerType,
+    UpdateContactInput,
+    UpdateContactPayload,
+    UpdateCustomerInput,
+    UpdateCustomerPayload,
+)
+from workorder.schema.pagination import paginate
+
+
+def _matching(search: str | None) -> Q:
+    text = (search or "").strip()
+    if not text:
+        return Q()
+    return Q(name__icontains=text) | Q(phone__icontains=text) | Q(email__icontains=text)
+
+
+async def customers_query(
+    info: Info,
+    query: str | None = None,
+    mode: CustomerLookupModeEnum | None = None,  # type: ignore[valid-type]
+    first: int | None = None,
+    after: str | None = None,
+) -> CustomerConnection:
+    """A bad query (one letter, fuzzy) is a top-level INVALID error, like a bad cursor."""
+    found = await customers.find_customers(info.context.require_actor(), query, mode)
+    return await paginate(
+        found.rows,
+        CustomerType.of,
+        CustomerConnection,
+        first=found.page_size(first),
+        after=after,
+        key="name",
+    )
+
+
+async def contacts_query(
+    info: Info,
+    customer_id: strawberry.ID | None = None,
+    search: str | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> ContactConnection:
+    """An id that is not a customer of the caller's tenant simply matches no contact."""
+    actor = info.context.require_actor()
+    query = Contact.filter(_matching(search), tenant_id=actor.tenant_id)
+    if customer_id is not None:
+        query = query.filter(customer_id=pk_of(customer_id, "Customer") or 0)
+    return await paginate(
+        query, ContactType.of, ContactConnection, first=first, after=after, key="name"
+    )
+
+
+async def create_customer(info: Info, input: CreateCustomerInput) -> CreateCustomerPayload:
+    actor = info.context.require_actor()
+    return await mutate(
+        CreateCustomerPayload,
+        lambda: customers.create_customer(
+            actor,
+            input.kind,
+            input.name,
+            phone=input.phone,
+            email=input.email,
+            external_ref=input.external_ref,
+            notes=input.notes,
+        ),
+        lambda c: CreateCustomerPayload(customer=CustomerType.of(c)),
+    )
+
+
+async def update_customer(info: Info, input: UpdateCustomerInput) -> UpdateCustomerPayload:
+    actor = info.context.require_actor()
+
+    async def action() -> Customer:
+        return await customers.update_customer(
+            actor,
+            decode_id(input.id, "Customer", ["id"]),
+            kind=not_null(input.kind, "kind"),
+            name=not_null(input.name, "name"),
+            phone=keep_or(input.phone, str),
+            email=keep_or(input.email, str),
+            external_ref=keep_or(input.external_ref, str),
+            notes=not_null(input.notes, "notes"),
+        )
+
+    return await mutate(
+        UpdateCustomerPayload,
+        action,
+        lambda c: UpdateCustomerPayload(customer=CustomerType.of(c)),
+    )
+
+
+async def create_contact(info: Info, input: CreateContactInput) -> CreateContactPayload:
+    actor = info.context.require_actor()
+
+    async def action() -> Contact:
+        return await customers.create_contact(
+            actor,
+            input.name,
+            customer_id=decode_optional_id(input.customer_id, "Customer", ["customerId"]),
+            phone=input.phone,
+            email=input.email,
+        )
+
+    return await mutate(
+        CreateContactPayload,
+        action,
+        lambda c: CreateContactPayload(contact=ContactType.of(c)),
+    )
+
+
+async def update_contact(info: Info, input: UpdateContactInput) -> UpdateContactPayload:
+    actor = info.context.require_actor()
+
+    async def action() -> Contact:
+        return await customers.update_contact(
+            actor,
+            decode_id(input.id, "Contact", ["id"]),
+            name=not_null(input.name, "name"),
+            customer_id=keep_or(
+                input.customer_id, lambda g: decode_id(g, "Customer", ["customerId"])
+            ),
+            phone=keep_or(input.phone, str),
+            email=keep_or(input.email, str),
+        )
+
+    return await mutate(
+        UpdateContactPayload,
+        action,
+        lambda c: UpdateContactPayload(contact=ContactType.of(c)),
+    )

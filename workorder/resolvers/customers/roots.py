@@ -1,0 +1,50 @@
+"""Root fields of customers and contacts."""
+
+from __future__ import annotations
+
+import strawberry
+
+from workorder.resolvers.customers import accounts as customer_resolvers
+from workorder.schema.customers.types import (
+    ContactConnection,
+    CreateContactPayload,
+    CreateCustomerPayload,
+    CustomerConnection,
+    UpdateContactPayload,
+    UpdateCustomerPayload,
+)
+from workorder.schema.permissions import authenticated
+
+
+@strawberry.type
+class CustomerQuery:
+    customers: CustomerConnection = strawberry.field(
+        resolver=customer_resolvers.customers_query,
+        extensions=authenticated(),
+        description=(
+            "Customers by name: all of them without a query, else those the query matches"
+            " (mode left out: the tenant's setting). A FUZZY query needs 2 characters (else"
+            " an INVALID error) and shows at most 10 customers a page."
+        ),
+    )
+    contacts: ContactConnection = strawberry.field(
+        resolver=customer_resolvers.contacts_query,
+        extensions=authenticated(),
+        description="Contacts by name, optionally of one customer.",
+    )
+
+
+@strawberry.type
+class CustomerMutation:
+    create_customer: CreateCustomerPayload = strawberry.mutation(
+        resolver=customer_resolvers.create_customer, extensions=authenticated()
+    )
+    update_customer: UpdateCustomerPayload = strawberry.mutation(
+        resolver=customer_resolvers.update_customer, extensions=authenticated()
+    )
+    create_contact: CreateContactPayload = strawberry.mutation(
+        resolver=customer_resolvers.create_contact, extensions=authenticated()
+    )
+    update_contact: UpdateContactPayload = strawberry.mutation(
+        resolver=customer_resolvers.update_contact, extensions=authenticated()
+    )

@@ -1,0 +1,1 @@
+"""Resolvers and roots of the org domain: users, groups, departments, sessions, tenant settings."""

@@ -1,0 +1,1 @@
+"""Resolvers and roots of the reports domain: the ticket report."""

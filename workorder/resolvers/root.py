@@ -1,0 +1,124 @@
+"""The assembled schema: each domain contributes its own Query, Mutation and Subscription fields.
+
+The order of the bases is the order of the fields in schema.graphql; keep it."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql.error import GraphQLError
+from strawberry.types import ExecutionContext
+
+from workorder.resolvers.batch.roots import (
+    BatchMutation,
+    BatchQuery,
+    JobMutation,
+    JobQuery,
+    JobSubscription,
+)
+from workorder.resolvers.customers.roots import CustomerMutation, CustomerQuery
+from workorder.resolvers.org.roots import OrgMutation, OrgQuery
+from workorder.resolvers.reports.roots import ReportQuery
+from workorder.resolvers.sla.roots import SlaMutation, SlaQuery
+from workorder.resolvers.templates.roots import TemplateMutation, TemplateQuery
+from workorder.resolvers.tickets.roots import (
+    AttachmentMutation,
+    MailQuery,
+    TicketMutation,
+    TicketQuery,
+    TicketSubscription,
+)
+from workorder.resolvers.views.roots import (
+    SharingMutation,
+    SharingQuery,
+    TicketViewMutation,
+    TicketViewQuery,
+)
+from workorder.schema.customers.types import ContactType, CustomerType
+from workorder.schema.extensions import expected, extensions
+from workorder.schema.org.types import DepartmentType, GroupType, UserType
+from workorder.schema.permissions import require_write_scope
+from workorder.schema.templates.types import (
+    DictionaryItemType,
+    DictionaryType,
+    TemplateType,
+    TemplateVersionType,
+)
+from workorder.schema.tickets.attachments import AttachmentType
+from workorder.schema.tickets.mail import MailType
+from workorder.schema.tickets.types import NotificationType, TicketEventType, TicketType
+from workorder.schema.views.types import SavedViewType
+from workorder.settings import Settings
+
+
+@strawberry.type
+class Query(
+    OrgQuery,
+    TemplateQuery,
+    TicketQuery,
+    TicketViewQuery,
+    CustomerQuery,
+    MailQuery,
+    SharingQuery,
+    SlaQuery,
+    BatchQuery,
+    ReportQuery,
+    JobQuery,
+):
+    pass
+
+
+@require_write_scope
+@strawberry.type
+class Mutation(
+    OrgMutation,
+    TemplateMutation,
+    TicketMutation,
+    TicketViewMutation,
+    CustomerMutation,
+    AttachmentMutation,
+    SharingMutation,
+    SlaMutation,
+    BatchMutation,
+    JobMutation,
+):
+    pass
+
+
+@strawberry.type
+class Subscription(TicketSubscription, JobSubscription):
+    pass
+
+
+class WorkorderSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log only the unexpected: a refused input is the client's business, and during a
+        database outage a traceback per request would bury the one warning that says so."""
+        super().process_errors([e for e in errors if not expected(e)], execution_context)
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    return WorkorderSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        types=[
+            UserType,
+            GroupType,
+            DepartmentType,
+            TemplateType,
+            TemplateVersionType,
+            DictionaryType,
+            DictionaryItemType,
+            TicketType,
+            TicketEventType,
+            NotificationType,
+            MailType,
+            CustomerType,
+            ContactType,
+            AttachmentType,
+            SavedViewType,
+        ],
+        extensions=extensions(settings),
+    )

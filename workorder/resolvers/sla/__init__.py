@@ -1,0 +1,1 @@
+"""Resolvers and roots of the sla domain: SLA policies."""

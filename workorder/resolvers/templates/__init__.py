@@ -1,0 +1,1 @@
+"""Resolvers and roots of the templates domain: templates, versions, fields, dictionaries."""

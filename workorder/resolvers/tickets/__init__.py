@@ -1,0 +1,1 @@
+"""Resolvers and roots of the tickets domain: tickets, attachments, notifications, mail, pushes."""

@@ -1,0 +1,480 @@
+"""Tickets: the ticket query, notifications, and every flow action as a mutation."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import strawberry
+
+from workorder.auth.actor import Actor
+from workorder.auth.visibility import visible_tickets
+from workorder.errors import invalid
+from workorder.flows.tickets import (
+    closing,
+    handling,
+    interactions,
+    moves,
+    notes,
+    notifications,
+    surveys,
+    team,
+    urging,
+)
+from workorder.flows.tickets.create import NewTicket, create_ticket, submit_ticket
+from workorder.ids import pk_of
+from workorder.models import Notification, Priority, Source, TeamAccess, Ticket
+from workorder.resolvers.arguments import decode_id, decode_ids, decode_optional_id
+from workorder.resolvers.payloads import mutate
+from workorder.schema.context import Info
+from workorder.schema.pagination import paginate
+from workorder.schema.tickets.inputs import (
+    AddTicketNoteInput,
+    AddTicketTeamMemberInput,
+    AssignTicketInput,
+    ChangeTicketOwnerInput,
+    ClaimTicketInput,
+    CloseTicketInput,
+    CreateTicketInput,
+    DeleteTicketInput,
+    FollowTicketInput,
+    ForwardTicketInput,
+    LogInteractionInput,
+    MarkNotificationsReadInput,
+    RemoveTicketTeamMemberInput,
+    ReopenTicketInput,
+    ReturnTicketInput,
+    SaveTicketInput,
+    SubmitSurveyInput,
+    SubmitTicketInput,
+    TransferTicketInput,
+    UnfollowTicketInput,
+    UrgeTicketInput,
+    VoidTicketInput,
+)
+from workorder.schema.tickets.payloads import (
+    AddTicketNotePayload,
+    AddTicketTeamMemberPayload,
+    AssignTicketPayload,
+    ChangeTicketOwnerPayload,
+    ClaimTicketPayload,
+    CloseTicketPayload,
+    CreateTicketPayload,
+    DeleteTicketPayload,
+    FollowTicketPayload,
+    ForwardTicketPayload,
+    LogInteractionPayload,
+    MarkNotificationsReadPayload,
+    RemoveTicketTeamMemberPayload,
+    ReopenTicketPayload,
+    ReturnTicketPayload,
+    SaveTicketPayload,
+    SubmitSurveyPayload,
+    SubmitTicketPayload,
+    TicketPayload,
+    TransferTicketPayload,
+    UnfollowTicketPayload,
+    UrgeTicketPayload,
+    VoidTicketPayload,
+)
+from workorder.schema.tickets.types import (
+    InteractionType,
+    NotificationConnection,
+    NotificationType,
+    TicketType,
+)
+
+P = TypeVar("P", bound=TicketPayload)
+
+
+def _ticket_id(value: strawberry.ID) -> int:
+    return decode_id(value, "Ticket", ["id"])
+
+
+def _fields(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise invalid("Give field values as an object keyed by field key", ["fields"])
+    return value
+
+
+async def _ticket_mutation(
+    info: Info, payload: type[P], action: Callable[[Actor], Awaitable[Ticket]]
+) -> P:
+    """Run a ticket action as the caller; the payload shows the ticket as it now stands."""
+    actor = info.context.require_actor()
+    return await mutate(
+        payload, lambda: action(actor), lambda ticket: payload(ticket=TicketType.of(ticket))
+    )
+
+
+async def ticket_query(info: Info, id: strawberry.ID) -> TicketType | None:
+    pk = pk_of(id, "Ticket")
+    if pk is None:
+        return None
+    actor = info.context.require_actor()
+    found = await (await visible_tickets(actor, await info.context.reach())).filter(id=pk).first()
+    return TicketType.of(found) if found else None
+
+
+async def notifications_query(
+    info: Info, unread: bool | None = None, first: int | None = None, after: str | None = None
+) -> NotificationConnection:
+    actor = info.context.require_actor()
+    query = Notification.filter(tenant_id=actor.tenant_id, recipient_id=actor.user_id)
+    if unread is not None:
+        query = query.filter(read_at=None) if unread else query.filter(read_at__not_isnull=True)
+    return await paginate(
+        query,
+        NotificationType.of,
+        NotificationConnection,
+        first=first,
+        after=after,
+        descending=True,
+    )
+
+
+async def unread_notification_count(info: Info) -> int:
+    return await notifications.unread_count(info.context.require_actor())
+
+
+async def create_ticket_mutation(info: Info, input: CreateTicketInput) -> CreateTicketPayload:
+    bus = info.context.broker
+
+    async def action(actor: Actor) -> Ticket:
+        return await create_ticket(
+            actor,
+            NewTicket(
+                template_id=decode_id(input.template_id, "Template", ["templateId"]),
+                title=input.title,
+                description=input.description,
+                priority=Priority(input.priority),
+                source=Source(input.source),
+                customer_id=decode_optional_id(input.customer_id, "Customer", ["customerId"]),
+                contact_id=decode_optional_id(input.contact_id, "Contact", ["contactId"]),
+                fields=_fields(input.fields) or {},
+                cc=input.cc or [],
+                follower_ids=decode_ids(input.follower_ids or [], "User", ["followerIds"]),
+                group_id=decode_optional_id(input.group_id, "Group", ["groupId"]),
+                creator_group_id=decode_optional_id(
+                    input.creator_group_id, "Group", ["creatorGroupId"]
+                ),
+                assignee_id=decode_optional_id(input.assignee_id, "User", ["assigneeId"]),
+                submit=input.submit,
+            ),
+            bus=bus,
+        )
+
+    return await _ticket_mutation(info, CreateTicketPayload, action)
+
+
+async def submit_ticket_mutation(info: Info, input: SubmitTicketInput) -> SubmitTicketPayload:
+    return await _ticket_mutation(
+        info,
+        SubmitTicketPayload,
+        lambda actor: submit_ticket(
+            actor,
+            _ticket_id(input.id),
+            expected_version=input.expected_version,
+            assignee_id=decode_optional_id(input.assignee_id, "User", ["assigneeId"]),
+            bus=info.context.broker,
+        ),
+    )
+
+
+async def save_ticket(info: Info, input: SaveTicketInput) -> SaveTicketPayload:
+    return await _ticket_mutation(
+        info,
+        SaveTicketPayload,
+        lambda actor: handling.save_ticket(
+            actor,
+            _ticket_id(input.id),
+            expected_version=input.expected_version,
+            title=input.title,
+            description=input.description,
+            priority=Priority(input.priority) if input.priority else None,
+            fields=_fields(input.fields),
+            cc=input.cc,
+            bus=info.context.broker,
+        ),
+    )
+
+
+async def claim_ticket(info: Info, input: ClaimTicketInput) -> ClaimTicketPayload:
+    return await _ticket_mutation(
+        info,
+        ClaimTicketPayload,
+        lambda actor: handling.claim_ticket(
+            actor,
+            _ticket_id(input.id),
+            expected_version=input.expected_version,
+            bus=info.context.broker,
+        ),
+    )
+
+
+async def assign_ticket(info: Info, input: AssignTicketInput) -> AssignTicketPayload:
+    return await _ticket_mutation(
+        info,
+        AssignTicketPayload,
+        lambda actor: handling.assign_ticket(
+            actor,
+            _ticket_id(input.id),
+            decode_id(input.user_id, "User", ["userId"]),
+            expected_version=input.expected_version,
+            comment=input.comment,
+            bus=info.context.broker,
+        ),
+    )
+
+
+async def forward_ticket(info: Info, input: ForwardTicketInput) -> ForwardTicketPayload:
+    return await _ticket_mutation(
+        info,
+        ForwardTicketPayload,
+        lambda actor: moves.forward_ticket(
+            actor,
+            _ticket_id(input.id),
+            next_step=input.next_step,
+            next_assignee_id=decode_optional_id(input.next_assignee_id, "User", ["nextAssigneeId"]),
+            fields=_fields(input.fields),
+            comment=input.comment,
+            expected_version=input.expected_version,
+            create_follow_up=input.create_follow_up,
+            public_url=info.context.settings.public_url,
+            bus=info.context.broker,
+        ),
+    )
+
+
+async def return_ticket(info: Info, input: ReturnTicketInput) -> ReturnTicketPayload:
+    return await _ticket_mutation(
+        info,
+        ReturnTicketPayload,
+        lambda actor: moves.return_ticket(
+            actor,
+            _ticket_id(input.id),
+            input.reason,
+            to_supervisor=input.to_supervisor,
+            expected_version=input.expected_version,
+            bus=info.context.broker,
+        ),
+    )
+
+
+async def transfer_ticket(info: Info, input: TransferTicketInput) -> TransferTicketPayload:
+    return await _ticket_mutation(
+        info,
+        TransferTicketPayload,
+        lambda actor: moves.transfer_ticket(
+            actor,
+            _ticket_id(input.id),
+            user_ids=decode_ids(input.user_ids or [], "User", ["userIds"]),
+            group_id=decode_optional_id(input.group_id, "Group", ["groupId"]),
+            step_key=input.step_key,
+            comment=input.comment,
+            expected_version=input.expected_version,
+            bus=info.context.broker,
+        ),
+    )
+
+
+async def urge_ticket(info: Info, input: UrgeTicketInput) -> UrgeTicketPayload:
+    return await _ticket_mutation(
+        info,
+        UrgeTicketPayload,
+        lambda actor: urging.urge_ticket(
+            actor,
+            _ticket_id(input.id),
+            input.comment,
+            bus=info.context.broker,
+        ),
+    )
+
+
+async def add_ticket_note(info: Info, input: AddTicketNoteInput) -> AddTicketNotePayload:
+    return await _ticket_mutation(
+        info,
+        AddTicketNotePayload,
+        lambda actor: notes.note_ticket(
+            actor,
+            _ticket_id(input.id),
+            input.text,
+            decode_ids(input.attachment_ids or [], "Attachment", ["attachmentIds"]),
+            bus=info.context.broker,
+        ),
+    )
+
+
+async def close_ticket(info: Info, input: CloseTicketInput) -> CloseTicketPayload:
+    return await _ticket_mutation(
+        info,
+        CloseTicketPayload,
+        lambda actor: closing.close_ticket(
+            actor,
+            _ticket_id(input.id),
+            input.comment,
+            create_follow_up=input.create_follow_up,
+            expected_version=input.expected_version,
+            public_url=info.context.settings.public_url,
+            bus=info.context.broker,
+        ),
+    )
+
+
+async def reopen_ticket(info: Info, input: ReopenTicketInput) -> ReopenTicketPayload:
+    return await _ticket_mutation(
+        info,
+        ReopenTicketPayload,
+        lambda actor: closing.reopen_ticket(
+            actor,
+            _ticket_id(input.id),
+            input.comment,
+            bus=info.context.broker,
+        ),
+    )
+
+
+async def void_ticket(info: Info, input: VoidTicketInput) -> VoidTicketPayload:
+    return await _ticket_mutation(
+        info,
+        VoidTicketPayload,
+        lambda actor: closing.void_ticket(
+            actor,
+            _ticket_id(input.id),
+            input.comment,
+            bus=info.context.broker,
+        ),
+    )
+
+
+async def delete_ticket(info: Info, input: DeleteTicketInput) -> DeleteTicketPayload:
+    return await _ticket_mutation(
+        info,
+        DeleteTicketPayload,
+        lambda actor: closing.delete_ticket(
+            actor,
+            _ticket_id(input.id),
+            bus=info.context.broker,
+        ),
+    )
+
+
+async def change_ticket_owner(
+    info: Info, input: ChangeTicketOwnerInput
+) -> ChangeTicketOwnerPayload:
+    return await _ticket_mutation(
+        info,
+        ChangeTicketOwnerPayload,
+        lambda actor: team.change_owner(
+            actor,
+            _ticket_id(input.id),
+            decode_id(input.user_id, "User", ["userId"]),
+            input.comment,
+            bus=info.context.broker,
+        ),
+    )
+
+
+async def add_ticket_team_member(
+    info: Info, input: AddTicketTeamMemberInput
+) -> AddTicketTeamMemberPayload:
+    return await _ticket_mutation(
+        info,
+        AddTicketTeamMemberPayload,
+        lambda actor: team.add_team_member(
+            actor,
+            _ticket_id(input.id),
+            decode_id(input.user_id, "User", ["userId"]),
+            TeamAccess(input.access),
+            bus=info.context.broker,
+        ),
+    )
+
+
+async def remove_ticket_team_member(
+    info: Info, input: RemoveTicketTeamMemberInput
+) -> RemoveTicketTeamMemberPayload:
+    return await _ticket_mutation(
+        info,
+        RemoveTicketTeamMemberPayload,
+        lambda actor: team.remove_team_member(
+            actor,
+            _ticket_id(input.id),
+            decode_id(input.user_id, "User", ["userId"]),
+            bus=info.context.broker,
+        ),
+    )
+
+
+async def follow_ticket(info: Info, input: FollowTicketInput) -> FollowTicketPayload:
+    return await _ticket_mutation(
+        info,
+        FollowTicketPayload,
+        lambda actor: team.follow_ticket(
+            actor,
+            _ticket_id(input.id),
+            bus=info.context.broker,
+        ),
+    )
+
+
+async def unfollow_ticket(info: Info, input: UnfollowTicketInput) -> UnfollowTicketPayload:
+    return await _ticket_mutation(
+        info,
+        UnfollowTicketPayload,
+        lambda actor: team.unfollow_ticket(
+            actor,
+            _ticket_id(input.id),
+            bus=info.context.broker,
+        ),
+    )
+
+
+async def log_interaction(info: Info, input: LogInteractionInput) -> LogInteractionPayload:
+    actor = info.context.require_actor()
+    return await mutate(
+        LogInteractionPayload,
+        lambda: interactions.log_interaction(
+            actor,
+            decode_id(input.ticket_id, "Ticket", ["ticketId"]),
+            channel=input.channel,
+            direction=input.direction,
+            started_at=input.started_at,
+            number=input.number,
+            duration_seconds=input.duration_seconds,
+            recording_url=input.recording_url,
+            external_id=input.external_id,
+            bus=info.context.broker,
+        ),
+        lambda row: LogInteractionPayload(interaction=InteractionType.of(row)),
+    )
+
+
+async def submit_survey(info: Info, input: SubmitSurveyInput) -> SubmitSurveyPayload:
+    """Public: the customer has a link, not a login."""
+    return await mutate(
+        SubmitSurveyPayload,
+        lambda: surveys.submit_survey(
+            input.token, input.score, input.comment, bus=info.context.broker
+        ),
+        lambda _: SubmitSurveyPayload(ok=True),
+    )
+
+
+async def mark_notifications_read(
+    info: Info, input: MarkNotificationsReadInput
+) -> MarkNotificationsReadPayload:
+    actor = info.context.require_actor()
+
+    async def action() -> tuple[int, int]:
+        ids = None if input.ids is None else decode_ids(input.ids, "Notification", ["ids"])
+        count = await notifications.mark_read(actor, ids, bus=info.context.broker)
+        return count, await notifications.unread_count(actor)
+
+    return await mutate(
+        MarkNotificationsReadPayload,
+        action,
+        lambda counts: MarkNotificationsReadPayload(count=counts[0], unread=counts[1]),
+    )

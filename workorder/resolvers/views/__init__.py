@@ -1,0 +1,1 @@
+"""Resolvers and roots of the views domain: ticket lists, filters, saved views, sharing rules."""

@@ -1,0 +1,149 @@
+"""Ticket lists and saved views: GraphQL inputs to flow specs and back."""
+
+from __future__ import annotations
+
+import strawberry
+
+from workorder.errors import invalid
+from workorder.flows.views import saved_views
+from workorder.flows.views.lists import ListSpec, Order, SortField, View, count_views, ticket_page
+from workorder.flows.views.saved_views import ViewSettings
+from workorder.models import SavedView
+from workorder.resolvers.arguments import decode_id, decode_optional_id
+from workorder.resolvers.payloads import mutate
+from workorder.schema.context import Info
+from workorder.schema.pagination import Edge, PageInfo
+from workorder.schema.tickets.types import TicketType
+from workorder.schema.views.filters import to_filter
+from workorder.schema.views.types import (
+    CreateSavedViewInput,
+    CreateSavedViewPayload,
+    DeleteSavedViewInput,
+    DeleteSavedViewPayload,
+    SavedViewType,
+    TicketConnection,
+    TicketFilterInput,
+    TicketOrderInput,
+    UpdateSavedViewInput,
+    UpdateSavedViewPayload,
+    ViewCount,
+)
+
+
+def to_order(given: TicketOrderInput | None) -> Order:
+    return Order() if given is None else Order(SortField(given.field), given.descending)
+
+
+async def tickets_query(
+    info: Info,
+    view: View = View.ALL,
+    saved_view_id: strawberry.ID | None = None,
+    filter: TicketFilterInput | None = None,
+    search: str | None = None,
+    order_by: TicketOrderInput | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> TicketConnection:
+    actor = info.context.require_actor()
+    spec = await saved_views.list_spec(
+        actor,
+        saved_view_id=decode_optional_id(saved_view_id, "SavedView", ["savedViewId"]),
+        given=ListSpec(
+            view=View(view), filter=to_filter(filter), search=search, order=to_order(order_by)
+        ),
+        filter_given=filter is not None,
+        order_given=order_by is not None,
+    )
+    page = await ticket_page(actor, await info.context.reach(), spec, first=first, after=after)
+    pairs = zip(page.tickets, page.cursors, strict=True)
+    edges = [Edge(node=TicketType.of(t), cursor=c) for t, c in pairs]
+    return TicketConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        count=page.query.count,
+    )
+
+
+async def view_counts(info: Info, views: list[View] | None = None) -> list[ViewCount]:
+    """Every preset (or the ones asked for) and every saved view the caller has."""
+    actor = info.context.require_actor()
+    presets = list(View) if views is None else [View(v) for v in views]
+    mine = await saved_views.my_views(actor)
+    specs = [ListSpec(view=v) for v in presets] + [saved_views.spec_of(s) for s in mine]
+    counts = await count_views(actor, await info.context.reach(), specs)
+    preset_counts = zip(presets, counts[: len(presets)], strict=True)
+    found = [ViewCount(view=v, saved_view=None, count=c) for v, c in preset_counts]
+    found += [
+        ViewCount(view=None, saved_view=SavedViewType.from_model(s), count=c)
+        for s, c in zip(mine, counts[len(presets) :], strict=True)
+    ]
+    return found
+
+
+async def saved_views_query(info: Info) -> list[SavedViewType]:
+    views = await saved_views.my_views(info.context.require_actor())
+    return [SavedViewType.from_model(v) for v in views]
+
+
+def _settings(
+    given: CreateSavedViewInput | UpdateSavedViewInput, name: str, shared: bool
+) -> ViewSettings:
+    return ViewSettings(
+        name=name,
+        base=View(given.base),
+        template_id=decode_optional_id(given.template_id, "Template", ["templateId"]),
+        filter=to_filter(given.filter),
+        columns=tuple(given.columns),
+        order=to_order(given.order),
+        shared=shared,
+        position=given.position,
+    )
+
+
+async def create_saved_view(info: Info, input: CreateSavedViewInput) -> CreateSavedViewPayload:
+    async def action() -> SavedView:
+        actor = info.context.require_actor()
+        return await saved_views.create_view(actor, _settings(input, input.name, input.shared))
+
+    return await mutate(
+        CreateSavedViewPayload,
+        action,
+        lambda v: CreateSavedViewPayload(saved_view=SavedViewType.from_model(v)),
+    )
+
+
+async def update_saved_view(info: Info, input: UpdateSavedViewInput) -> UpdateSavedViewPayload:
+    async def action() -> SavedView:
+        actor = info.context.require_actor()
+        view_id = decode_id(input.id, "SavedView", ["id"])
+        name = input.name
+        if name is None:
+            raise invalid("May not be null", ["name"])
+        settings = _settings(input, "" if name is strawberry.UNSET else name, False)
+        if name is strawberry.UNSET:
+            return await saved_views.update_view(actor, view_id, settings)
+        return await saved_views.update_view(actor, view_id, settings, name=name)
+
+    return await mutate(
+        UpdateSavedViewPayload,
+        action,
+        lambda v: UpdateSavedViewPayload(saved_view=SavedViewType.from_model(v)),
+    )
+
+
+async def delete_saved_view(info: Info, input: DeleteSavedViewInput) -> DeleteSavedViewPayload:
+    async def action() -> strawberry.ID:
+        actor = info.context.require_actor()
+        await saved_views.delete_view(actor, decode_id(input.id, "SavedView", ["id"]))
+        return input.id
+
+    return await mutate(
+        DeleteSavedViewPayload,
+        action,
+        lambda deleted: DeleteSavedViewPayload(deleted_id=deleted),
+    )

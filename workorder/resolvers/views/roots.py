@@ -1,0 +1,79 @@
+"""Root fields of the views domain: ticket lists, view counts, saved views and sharing rules."""
+
+from __future__ import annotations
+
+import strawberry
+
+from workorder.resolvers.views import lists, sharing
+from workorder.schema.permissions import authenticated
+from workorder.schema.views.sharing import (
+    CreateSharingRulePayload,
+    DeleteSharingRulePayload,
+    SharingRuleType,
+    UpdateSharingRulePayload,
+)
+from workorder.schema.views.types import (
+    CreateSavedViewPayload,
+    DeleteSavedViewPayload,
+    SavedViewType,
+    TicketConnection,
+    UpdateSavedViewPayload,
+    ViewCount,
+)
+
+
+@strawberry.type
+class TicketViewQuery:
+    tickets: TicketConnection = strawberry.field(
+        resolver=lists.tickets_query,
+        extensions=authenticated(),
+        description=(
+            "Tickets you may see, in a preset view or a saved view, filtered, searched "
+            "(number, title, description, customer name) and sorted; paged by cursor."
+        ),
+    )
+    view_counts: list[ViewCount] = strawberry.field(
+        resolver=lists.view_counts,
+        extensions=authenticated(),
+        description="The count of every menu entry (presets and your saved views) at once.",
+    )
+    saved_views: list[SavedViewType] = strawberry.field(
+        resolver=lists.saved_views_query,
+        extensions=authenticated(),
+        description="Your views and the tenant's shared ones, in menu order.",
+    )
+
+
+@strawberry.type
+class TicketViewMutation:
+    create_saved_view: CreateSavedViewPayload = strawberry.mutation(
+        resolver=lists.create_saved_view, extensions=authenticated()
+    )
+    update_saved_view: UpdateSavedViewPayload = strawberry.mutation(
+        resolver=lists.update_saved_view, extensions=authenticated()
+    )
+    delete_saved_view: DeleteSavedViewPayload = strawberry.mutation(
+        resolver=lists.delete_saved_view, extensions=authenticated()
+    )
+
+
+@strawberry.type
+class SharingQuery:
+    sharing_rules: list[SharingRuleType] = strawberry.field(
+        resolver=sharing.sharing_rules_query,
+        extensions=authenticated(),
+        description="The tenant's sharing rules, oldest first. Administrators only.",
+    )
+
+
+@strawberry.type
+class SharingMutation:
+    create_sharing_rule: CreateSharingRulePayload = strawberry.mutation(
+        resolver=sharing.create_sharing_rule, extensions=authenticated()
+    )
+    update_sharing_rule: UpdateSharingRulePayload = strawberry.mutation(
+        resolver=sharing.update_sharing_rule, extensions=authenticated()
+    )
+    delete_sharing_rule: DeleteSharingRulePayload = strawberry.mutation(
+        resolver=sharing.delete_sharing_rule, extensions=authenticated()
+    )

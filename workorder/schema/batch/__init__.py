@@ -1,0 +1,1 @@
+"""GraphQL types of the batch domain: batch actions, quotas, background jobs."""

@@ -1,0 +1,1 @@
+"""GraphQL types of the customers domain: customers and their contacts."""

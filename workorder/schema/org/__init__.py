@@ -1,0 +1,1 @@
+"""GraphQL types of the org domain: users, groups, departments, sessions, tenant settings."""

@@ -1,0 +1,1 @@
+"""GraphQL types of the reports domain: the ticket report."""

@@ -1,0 +1,145 @@
+"""GraphQL types of the ticket report (the figures are defined in workorder.flows.reports)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+
+from workorder.flows.reports.spec import Figures, GroupBy, Report, TimeBasis
+from workorder.schema.context import Info
+from workorder.schema.org.types import GroupType, RoleEnum, UserType
+from workorder.schema.templates.types import TemplateType
+
+ReportTimeBasisEnum = strawberry.enum(
+    TimeBasis,
+    name="ReportTimeBasis",
+    description=(
+        "Which tickets a row's ticket figures are about: those created in the range, or "
+        "those finished (DONE) in it. Action counts and openAtEnd do not depend on it."
+    ),
+)
+ReportGroupByEnum = strawberry.enum(
+    GroupBy,
+    name="ReportGroupBy",
+    description=(
+        "AGENT: the assignee for ticket figures, the actor for actions. GROUP: the ticket's "
+        "present group. DAY, WEEK (from Monday), MONTH: UTC periods, every one in the range."
+    ),
+)
+
+
+@strawberry.input(
+    description="Narrows the report; the agent parts apply to the assignee of a "
+    "ticket and to the actor of an action."
+)
+class TicketReportFilterInput:
+    role: RoleEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Only agents holding this role."
+    )
+    agent_ids: list[strawberry.ID] | None = None
+    template_ids: list[strawberry.ID] | None = None
+    group_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="The ticket's present group."
+    )
+
+
+@strawberry.type(
+    name="TicketReportRow",
+    description=(
+        "One row's figures. Its key is the agent, group, template or period the report is "
+        "grouped by (all null: no agent or group, or the totals)."
+    ),
+)
+class TicketReportRowType:
+    agent_id: strawberry.Private[int | None]
+    group_id: strawberry.Private[int | None]
+    template_id: strawberry.Private[int | None]
+    period: date | None = strawberry.field(description="The period's first day (UTC).")
+    created: int = strawberry.field(description="The row's tickets created in the range.")
+    claimed: int = strawberry.field(description="Claims made in the range (by the agent).")
+    forwarded: int = strawberry.field(description="Forwards made in the range.")
+    returned: int = strawberry.field(description="Returns made in the range.")
+    transferred: int = strawberry.field(description="Transfers made in the range.")
+    urged: int = strawberry.field(description="Urges made in the range.")
+    done: int = strawberry.field(description="The row's tickets finished (DONE) in the range.")
+    open_at_end: int = strawberry.field(
+        description=(
+            "Tickets created before the end of the row's window and not done by then: `to`, "
+            "or the period's end for DAY, WEEK and MONTH rows."
+        )
+    )
+    mean_first_response_seconds: float | None
+    mean_handling_seconds: float | None = strawberry.field(
+        description="From creation to DONE, over the tickets counted in done."
+    )
+    mean_survey_score: float | None
+
+    @classmethod
+    def of(cls, key: int | date | None, figures: Figures, group_by: GroupBy) -> TicketReportRowType:
+        def when(wanted: GroupBy) -> int | None:
+            return key if group_by == wanted and isinstance(key, int) else None
+
+        return cls(
+            agent_id=when(GroupBy.AGENT),
+            group_id=when(GroupBy.GROUP),
+            template_id=when(GroupBy.TEMPLATE),
+            period=key if isinstance(key, date) else None,
+            created=figures.created,
+            claimed=figures.claimed,
+            forwarded=figures.forwarded,
+            returned=figures.returned,
+            transferred=figures.transferred,
+            urged=figures.urged,
+            done=figures.done,
+            open_at_end=figures.open_at_end,
+            mean_first_response_seconds=figures.mean_first_response_seconds,
+            mean_handling_seconds=figures.mean_handling_seconds,
+            mean_survey_score=figures.mean_survey_score,
+        )
+
+    @strawberry.field
+    async def agent(self, info: Info) -> UserType | None:
+        if self.agent_id is None:
+            return None
+        user = await info.context.org.user.load(self.agent_id)
+        return UserType.of(user) if user else None
+
+    @strawberry.field
+    async def group(self, info: Info) -> GroupType | None:
+        if self.group_id is None:
+            return None
+        group = await info.context.org.group.load(self.group_id)
+        return GroupType.of(group) if group else None
+
+    @strawberry.field
+    async def template(self, info: Info) -> TemplateType | None:
+        if self.template_id is None:
+            return None
+        return await TemplateType.load(info, self.template_id)
+
+
+@strawberry.type(name="TicketReport")
+class TicketReportType:
+    start: datetime = strawberry.field(name="from", description="Included (UTC).")
+    end: datetime = strawberry.field(name="to", description="Excluded (UTC).")
+    time_basis: ReportTimeBasisEnum  # type: ignore[valid-type]
+    group_by: ReportGroupByEnum  # type: ignore[valid-type]
+    rows: list[TicketReportRowType] = strawberry.field(
+        description="Periods in time order; agents, groups, templates by id, the keyless last."
+    )
+    totals: TicketReportRowType = strawberry.field(
+        description="The rows added up (means weighted); openAtEnd is the backlog at `to`."
+    )
+
+    @classmethod
+    def of(cls, report: Report) -> TicketReportType:
+        group_by = report.spec.group_by
+        return cls(
+            start=report.spec.start,
+            end=report.spec.end,
+            time_basis=report.spec.basis,
+            group_by=group_by,
+            rows=[TicketReportRowType.of(r.key, r.figures, group_by) for r in report.rows],
+            totals=TicketReportRowType.of(None, report.totals, group_by),
+        )

@@ -1,0 +1,1 @@
+"""GraphQL types of the sla domain: SLA policies."""

@@ -1,0 +1,1 @@
+"""GraphQL types of the templates domain: templates, versions, fields, dictionaries."""

@@ -1,0 +1,366 @@
+"""GraphQL types of templates, their versions, fields, workflow steps and dictionaries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import cast
+
+import strawberry
+from strawberry.scalars import JSON
+
+from workorder.flows.templates.config import (
+    AssignmentRule,
+    EditLimit,
+    EndAction,
+    FieldDefinition,
+    FieldType,
+    InitialAssignment,
+    Step,
+    TemplateConfig,
+)
+from workorder.models import Dictionary, DictionaryItem, Template, TemplateVersion
+from workorder.schema.context import Info
+from workorder.schema.node import Node, to_global_id
+from workorder.schema.org.types import GroupType, UserType
+from workorder.schema.pagination import Connection
+
+FieldTypeEnum = strawberry.enum(FieldType, name="FieldType")
+InitialAssignmentEnum = strawberry.enum(InitialAssignment, name="InitialAssignment")
+EditLimitEnum = strawberry.enum(EditLimit, name="EditLimit")
+EndActionEnum = strawberry.enum(EndAction, name="EndAction")
+AssignmentRuleEnum = strawberry.enum(AssignmentRule, name="AssignmentRule")
+
+
+@strawberry.type
+class Translation:
+    locale: str
+    text: str
+
+
+@strawberry.type
+class FieldOption:
+    value: str
+    label: str
+
+
+@strawberry.type(name="FieldDefinition", description="A custom field of a template.")
+class FieldDefinitionType:
+    definition: strawberry.Private[FieldDefinition]
+    key: str
+    type: FieldTypeEnum  # type: ignore[valid-type]
+    allow_custom_value: bool
+    required: bool
+    help: str
+    position: int
+    removed: bool = strawberry.field(
+        description="Removed from the template; kept so old tickets can still show the value."
+    )
+
+    @classmethod
+    def of(cls, definition: FieldDefinition) -> FieldDefinitionType:
+        return cls(
+            definition=definition,
+            key=definition.key,
+            type=definition.type,
+            allow_custom_value=definition.allow_custom_value,
+            required=definition.required,
+            help=definition.help,
+            position=definition.position,
+            removed=definition.removed,
+        )
+
+    @strawberry.field(description="In the caller's language when translated.")
+    def label(self, info: Info) -> str:
+        actor = info.context.actor
+        return self.definition.label_for(actor.locale if actor else None)
+
+    @strawberry.field
+    def labels(self) -> list[Translation]:
+        return [Translation(locale=k, text=v) for k, v in sorted(self.definition.labels.items())]
+
+    @strawberry.field
+    def options(self) -> list[FieldOption]:
+        return [FieldOption(value=o.value, label=o.label) for o in self.definition.options]
+
+    @strawberry.field(name="default")
+    def default_value(self) -> JSON | None:
+        return cast(JSON | None, self.definition.default)
+
+    @strawberry.field(description="The dictionary a cascade or select draws its options from.")
+    async def dictionary(self, info: Info) -> DictionaryType | None:
+        if self.definition.dictionary_id is None:
+            return None
+        found = await info.context.templates.dictionary.load(self.definition.dictionary_id)
+        return DictionaryType.of(found) if found else None
+
+
+@strawberry.type(name="Step", description="A workflow step: which group handles the ticket.")
+class StepType:
+    step: strawberry.Private[Step]
+    config: strawberry.Private[TemplateConfig]
+    key: str
+    name: str
+    position: int
+    assignment: AssignmentRuleEnum  # type: ignore[valid-type]
+
+    @classmethod
+    def of(cls, step: Step, config: TemplateConfig) -> StepType:
+        return cls(
+            step=step,
+            config=config,
+            key=step.key,
+            name=step.name,
+            position=step.position,
+            assignment=step.assignment,
+        )
+
+    @strawberry.field
+    async def group(self, info: Info) -> GroupType | None:
+        group = await info.context.org.group.load(self.step.group_id)
+        return GroupType.of(group) if group else None
+
+    @strawberry.field(description="Keys of the steps a forward may go to (defaults applied).")
+    def next_steps(self) -> list[str]:
+        return [s.key for s in self.config.next_steps(self.step)]
+
+    @strawberry.field(description="A forward from this step finishes the ticket.")
+    def finishes(self) -> bool:
+        return not self.config.next_steps(self.step)
+
+    @strawberry.field
+    def visible_fields(self) -> list[str]:
+        return self.config.visible_fields(self.step)
+
+    @strawberry.field
+    def editable_fields(self) -> list[str]:
+        return self.config.editable_fields(self.step)
+
+    @strawberry.field(description="Must be filled before the ticket leaves this step.")
+    def required_fields(self) -> list[str]:
+        return list(self.step.required_fields)
+
+
+@strawberry.interface(
+    name="TemplateSettings", description="Everything a template version configures."
+)
+class TemplateSettings:
+    config: strawberry.Private[TemplateConfig]
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.config.name
+
+    @strawberry.field
+    def description(self) -> str:
+        return self.config.description
+
+    @strawberry.field(description="Shown to agents when they fill the form.")
+    def hint(self) -> str:
+        return self.config.hint
+
+    @strawberry.field(description="Groups that may process it (only without a workflow).")
+    async def range_groups(self, info: Info) -> list[GroupType]:
+        groups = await info.context.org.group.load_many(list(self.config.range_group_ids))
+        return [GroupType.of(g) for g in groups if g]
+
+    @strawberry.field
+    def initial_assignment(self) -> InitialAssignmentEnum:  # type: ignore[valid-type]
+        return self.config.initial_assignment
+
+    @strawberry.field
+    def edit_limit(self) -> EditLimitEnum:  # type: ignore[valid-type]
+        return self.config.edit_limit
+
+    @strawberry.field
+    def retain_agent_on_transfer(self) -> bool:
+        return self.config.retain_agent_on_transfer
+
+    @strawberry.field
+    def end_action(self) -> EndActionEnum:  # type: ignore[valid-type]
+        return self.config.end_action
+
+    @strawberry.field
+    async def follow_up_template(self, info: Info) -> TemplateType | None:
+        if self.config.follow_up_template_id is None:
+            return None
+        return await TemplateType.load(info, self.config.follow_up_template_id)
+
+    @strawberry.field(description="Told by e-mail of every status change.")
+    def default_cc(self) -> list[str]:
+        return list(self.config.default_cc)
+
+    @strawberry.field
+    def survey_on_close(self) -> bool:
+        return self.config.survey_on_close
+
+    @strawberry.field
+    def priority_enabled(self) -> bool:
+        return self.config.priority_enabled
+
+    @strawberry.field(description="In form order; removed fields only when asked for.")
+    def fields(self, include_removed: bool = False) -> list[FieldDefinitionType]:
+        chosen = (
+            sorted(self.config.fields, key=lambda f: f.position)
+            if include_removed
+            else self.config.live_fields()
+        )
+        return [FieldDefinitionType.of(f) for f in chosen]
+
+    @strawberry.field(description="The workflow in order; empty when the template has none.")
+    def steps(self) -> list[StepType]:
+        return [StepType.of(s, self.config) for s in self.config.ordered_steps()]
+
+
+@strawberry.type(name="TemplateVersion", description="An immutable snapshot of a template.")
+class TemplateVersionType(Node, TemplateSettings):
+    model: strawberry.Private[TemplateVersion]
+    number: int
+    created_at: datetime
+    in_use: bool = strawberry.field(description="Tickets pin it: its field keys are permanent.")
+
+    @classmethod
+    def of(cls, version: TemplateVersion) -> TemplateVersionType:
+        return cls(
+            id=to_global_id("TemplateVersion", version.id),
+            model=version,
+            config=TemplateConfig.from_json(version.config),
+            number=version.number,
+            created_at=version.created_at,
+            in_use=version.in_use,
+        )
+
+    @strawberry.field
+    async def template(self, info: Info) -> TemplateType:
+        found = await TemplateType.load(info, self.model.template_id)
+        assert found is not None
+        return found
+
+    @strawberry.field
+    async def created_by(self, info: Info) -> UserType | None:
+        if self.model.created_by_id is None:
+            return None
+        user = await info.context.org.user.load(self.model.created_by_id)
+        return UserType.of(user) if user else None
+
+
+@strawberry.type(name="Template", description="A work-order type, at its current version.")
+class TemplateType(Node, TemplateSettings):
+    model: strawberry.Private[Template]
+    active: bool
+    version: int = strawberry.field(description="Number of the current version.")
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, template: Template, config: TemplateConfig) -> TemplateType:
+        return cls(
+            id=to_global_id("Template", template.id),
+            model=template,
+            config=config,
+            active=template.active,
+            version=template.version_number,
+            created_at=template.created_at,
+            updated_at=template.updated_at,
+        )
+
+    @classmethod
+    async def load(cls, info: Info, template_id: int) -> TemplateType | None:
+        template = await info.context.templates.template.load(template_id)
+        if template is None:
+            return None
+        return await cls.of_model(info, template)
+
+    @classmethod
+    async def of_model(cls, info: Info, template: Template) -> TemplateType:
+        assert template.current_version_id is not None
+        config = await info.context.templates.config.load(template.current_version_id)
+        assert config is not None
+        return cls.of(template, config)
+
+    @strawberry.field
+    async def current_version(self, info: Info) -> TemplateVersionType:
+        assert self.model.current_version_id is not None
+        version = await info.context.templates.version.load(self.model.current_version_id)
+        assert version is not None
+        return TemplateVersionType.of(version)
+
+    @strawberry.field(description="Every version, newest first.")
+    async def versions(self, info: Info) -> list[TemplateVersionType]:
+        rows = await info.context.templates.versions_of.load(self.model.id)
+        return [TemplateVersionType.of(v) for v in rows]
+
+
+@strawberry.type(name="Dictionary", description="A named tree of options.")
+class DictionaryType(Node):
+    model: strawberry.Private[Dictionary]
+    name: str
+    description: str
+
+    @classmethod
+    def of(cls, dictionary: Dictionary) -> DictionaryType:
+        return cls(
+            id=to_global_id("Dictionary", dictionary.id),
+            model=dictionary,
+            name=dictionary.name,
+            description=dictionary.description,
+        )
+
+    @strawberry.field(description="One level of the tree: the roots, or the children of parentId.")
+    async def items(
+        self, info: Info, parent_id: strawberry.ID | None = None, include_inactive: bool = False
+    ) -> list[DictionaryItemType]:
+        from workorder.ids import pk_of
+
+        parent = None if parent_id is None else pk_of(parent_id, "DictionaryItem")
+        if parent_id is not None and parent is None:
+            return []
+        rows = await info.context.templates.children.load((self.model.id, parent))
+        return [DictionaryItemType.of(i) for i in rows if include_inactive or i.active]
+
+
+@strawberry.type(name="DictionaryItem", description="One option of a dictionary.")
+class DictionaryItemType(Node):
+    model: strawberry.Private[DictionaryItem]
+    value: str
+    label: str
+    position: int
+    active: bool
+
+    @classmethod
+    def of(cls, item: DictionaryItem) -> DictionaryItemType:
+        return cls(
+            id=to_global_id("DictionaryItem", item.id),
+            model=item,
+            value=item.value,
+            label=item.label,
+            position=item.position,
+            active=item.active,
+        )
+
+    @strawberry.field
+    async def has_children(self, info: Info) -> bool:
+        return await info.context.templates.has_children.load(self.model.id)
+
+    @strawberry.field(description="The next level down (lazily, one level per request).")
+    async def children(
+        self, info: Info, include_inactive: bool = False
+    ) -> list[DictionaryItemType]:
+        rows = await info.context.templates.children.load((self.model.dictionary_id, self.model.id))
+        return [DictionaryItemType.of(i) for i in rows if include_inactive or i.active]
+
+    @strawberry.field
+    async def parent(self, info: Info) -> DictionaryItemType | None:
+        if self.model.parent_id is None:
+            return None
+        found = await info.context.templates.item.load(self.model.parent_id)
+        return DictionaryItemType.of(found) if found else None
+
+
+@strawberry.type(name="TemplateConnection")
+class TemplateConnection(Connection[TemplateType]):
+    pass
+
+
+@strawberry.type(name="DictionaryConnection")
+class DictionaryConnection(Connection[DictionaryType]):
+    pass

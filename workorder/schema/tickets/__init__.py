@@ -1,0 +1,1 @@
+"""GraphQL types of the tickets domain: tickets, attachments, notifications, mail, pushes."""

@@ -1,0 +1,464 @@
+"""GraphQL types of tickets: the ticket, its field values, its trace, its team, and what
+the caller may do to it now."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import cast
+
+import strawberry
+from strawberry.scalars import JSON
+
+from workorder.dataloaders.tickets.loaders import MAX_LAST_EVENTS
+from workorder.errors import invalid
+from workorder.flows.templates.config import TemplateConfig
+from workorder.flows.tickets.available import Available, available_actions
+from workorder.flows.tickets.state_machine import Action
+from workorder.models import (
+    Attachment,
+    Channel,
+    ClaimMode,
+    Direction,
+    EventKind,
+    Interaction,
+    Notification,
+    NotificationKind,
+    Priority,
+    Source,
+    Status,
+    TeamAccess,
+    Ticket,
+    TicketEvent,
+    TicketTeamMember,
+    User,
+)
+from workorder.schema.context import Info
+from workorder.schema.customers.types import ContactType, CustomerType
+from workorder.schema.node import Node, to_global_id
+from workorder.schema.org.types import GroupType, UserType
+from workorder.schema.pagination import Connection, paginate
+from workorder.schema.templates.types import StepType, TemplateType, TemplateVersionType
+from workorder.schema.tickets.attachments import AttachmentType
+from workorder.schema.tickets.field_values import FieldValue
+
+TicketStatusEnum = strawberry.enum(Status, name="TicketStatus")
+PriorityEnum = strawberry.enum(Priority, name="Priority")
+SourceEnum = strawberry.enum(Source, name="Source")
+TeamAccessEnum = strawberry.enum(TeamAccess, name="TeamAccess")
+EventKindEnum = strawberry.enum(EventKind, name="TicketEventKind")
+NotificationKindEnum = strawberry.enum(NotificationKind, name="NotificationKind")
+TicketActionEnum = strawberry.enum(Action, name="TicketAction")
+ChannelEnum = strawberry.enum(Channel, name="Channel")
+DirectionEnum = strawberry.enum(Direction, name="Direction")
+ClaimModeEnum = strawberry.enum(ClaimMode, name="ClaimMode")
+
+
+async def _user(info: Info, user_id: int | None, joined: object = None) -> UserType | None:
+    """A user by id through the loader, or the row a loader already joined in."""
+    if user_id is None:
+        return None
+    if isinstance(joined, User):
+        return UserType.of(joined)
+    user = await info.context.org.user.load(user_id)
+    return UserType.of(user) if user else None
+
+
+@strawberry.type(name="TeamMember")
+class TeamMemberType:
+    model: strawberry.Private[TicketTeamMember]
+    access: TeamAccessEnum  # type: ignore[valid-type]
+
+    @strawberry.field
+    async def user(self, info: Info) -> UserType | None:
+        return await _user(info, self.model.user_id, joined=self.model.user)
+
+
+@strawberry.type(name="TicketEvent", description="One step of the trace.")
+class TicketEventType(Node):
+    model: strawberry.Private[TicketEvent]
+    kind: EventKindEnum  # type: ignore[valid-type]
+    comment: str
+    created_at: datetime
+    from_status: TicketStatusEnum | None  # type: ignore[valid-type]
+    to_status: TicketStatusEnum | None  # type: ignore[valid-type]
+    from_step: str | None
+    to_step: str | None
+
+    @classmethod
+    def of(cls, event: TicketEvent) -> TicketEventType:
+        return cls(
+            id=to_global_id("TicketEvent", event.id),
+            model=event,
+            kind=event.kind,
+            comment=event.comment,
+            created_at=event.created_at,
+            from_status=Status(event.from_status) if event.from_status else None,
+            to_status=Status(event.to_status) if event.to_status else None,
+            from_step=event.from_step,
+            to_step=event.to_step,
+        )
+
+    @strawberry.field(
+        description="Changes the action made: fields before/after and more. Fields the "
+        "ticket's current step hides from you are left out."
+    )
+    async def data(self, info: Info) -> JSON:
+        screen = await info.context.screen(self.model.ticket_id)
+        return cast(JSON, screen.data(self.model.data))
+
+    @strawberry.field
+    def attachment_ids(self) -> list[strawberry.ID]:
+        return [to_global_id("Attachment", a) for a in self.model.attachments]
+
+    @strawberry.field(description="The files the action came with (a note's), in its order.")
+    async def attachments(self, info: Info) -> list[AttachmentType]:
+        found = await info.context.tickets.attachment.load_many(self.model.attachments)
+        return [AttachmentType.of(a) for a in found if isinstance(a, Attachment)]
+
+    @strawberry.field
+    async def actor(self, info: Info) -> UserType | None:
+        return await _user(info, self.model.actor_id, joined=self.model.actor)
+
+    @strawberry.field
+    async def from_assignee(self, info: Info) -> UserType | None:
+        return await _user(info, self.model.from_assignee_id)
+
+    @strawberry.field
+    async def to_assignee(self, info: Info) -> UserType | None:
+        return await _user(info, self.model.to_assignee_id)
+
+
+@strawberry.type(name="TicketEventConnection")
+class TicketEventConnection(Connection[TicketEventType]):
+    pass
+
+
+@strawberry.type(name="Interaction", description="A call or chat linked to a ticket.")
+class InteractionType(Node):
+    model: strawberry.Private[Interaction]
+    channel: ChannelEnum  # type: ignore[valid-type]
+    direction: DirectionEnum  # type: ignore[valid-type]
+    number: str
+    started_at: datetime
+    duration_seconds: int
+    recording_url: str | None
+    external_id: str | None
+
+    @classmethod
+    def of(cls, row: Interaction) -> InteractionType:
+        return cls(
+            id=to_global_id("Interaction", row.id),
+            model=row,
+            channel=row.channel,
+            direction=row.direction,
+            number=row.number,
+            started_at=row.started_at,
+            duration_seconds=row.duration_seconds,
+            recording_url=row.recording_url,
+            external_id=row.external_id,
+        )
+
+    @strawberry.field
+    async def agent(self, info: Info) -> UserType | None:
+        return await _user(info, self.model.agent_id)
+
+
+@strawberry.type
+class ReturnTarget:
+    step: StepType | None
+    assignee: UserType | None
+
+
+@strawberry.type(description="An action the caller may take now, with its choices.")
+class AvailableAction:
+    action: TicketActionEnum  # type: ignore[valid-type]
+    next_steps: list[StepType] = strawberry.field(
+        description="FORWARD: the steps to choose from (empty when it finishes the ticket)."
+    )
+    finishes: bool = strawberry.field(description="FORWARD: a forward finishes the ticket.")
+    return_to: ReturnTarget | None = strawberry.field(
+        description="RETURN: the previous step and its handler (null: only the supervisor)."
+    )
+    to_supervisor: bool = strawberry.field(description="RETURN: may go to the supervisor.")
+
+
+async def _available(
+    info: Info, ticket: Ticket, config: TemplateConfig, found: Available
+) -> AvailableAction:
+    back = None
+    if found.return_to is not None:
+        step = found.return_to.step
+        back = ReturnTarget(
+            step=StepType.of(step, config) if step else None,
+            assignee=await _user(info, found.return_to.assignee_id),
+        )
+    return AvailableAction(
+        action=found.action,
+        next_steps=[StepType.of(s, config) for s in found.next_steps],
+        finishes=found.finishes,
+        return_to=back,
+        to_supervisor=found.to_supervisor,
+    )
+
+
+@strawberry.type(name="Ticket", description="A work order.")
+class TicketType(Node):
+    model: strawberry.Private[Ticket]
+    number: int
+    title: str
+    description: str
+    status: TicketStatusEnum  # type: ignore[valid-type]
+    priority: PriorityEnum  # type: ignore[valid-type]
+    source: SourceEnum  # type: ignore[valid-type]
+    cc: list[str]
+    urge_count: int
+    due_at: datetime | None
+    first_response_at: datetime | None
+    done_at: datetime | None
+    survey_score: int | None
+    version: int = strawberry.field(description="Send it back as expectedVersion.")
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, ticket: Ticket) -> TicketType:
+        return cls(
+            id=to_global_id("Ticket", ticket.id),
+            model=ticket,
+            number=ticket.number,
+            title=ticket.title,
+            description=ticket.description,
+            status=ticket.status,
+            priority=ticket.priority,
+            source=ticket.source,
+            cc=list(ticket.cc),
+            urge_count=ticket.urge_count,
+            due_at=ticket.due_at,
+            first_response_at=ticket.first_response_at,
+            done_at=ticket.done_at,
+            survey_score=ticket.survey_score,
+            version=ticket.version,
+            created_at=ticket.created_at,
+            updated_at=ticket.updated_at,
+        )
+
+    @strawberry.field(description="The first response's SLA target (dueAt: the resolution's).")
+    def response_due_at(self) -> datetime | None:
+        return self.model.response_due_at
+
+    async def _config(self, info: Info) -> TemplateConfig:
+        config = await info.context.templates.config.load(self.model.template_version_id)
+        assert config is not None
+        return config
+
+    @strawberry.field
+    async def template(self, info: Info) -> TemplateType | None:
+        return await TemplateType.load(info, self.model.template_id)
+
+    @strawberry.field(description="The version the ticket was created with: its form.")
+    async def template_version(self, info: Info) -> TemplateVersionType | None:
+        version = await info.context.templates.version.load(self.model.template_version_id)
+        return TemplateVersionType.of(version) if version else None
+
+    @strawberry.field
+    async def customer(self, info: Info) -> CustomerType | None:
+        if self.model.customer_id is None:
+            return None
+        found = await info.context.customers.customer.load(self.model.customer_id)
+        return CustomerType.of(found) if found else None
+
+    @strawberry.field
+    async def contact(self, info: Info) -> ContactType | None:
+        if self.model.contact_id is None:
+            return None
+        found = await info.context.customers.contact.load(self.model.contact_id)
+        return ContactType.of(found) if found else None
+
+    @strawberry.field
+    async def current_step(self, info: Info) -> StepType | None:
+        if self.model.current_step is None:
+            return None
+        config = await self._config(info)
+        step = config.step(self.model.current_step)
+        return StepType.of(step, config) if step else None
+
+    @strawberry.field
+    async def current_group(self, info: Info) -> GroupType | None:
+        if self.model.current_group_id is None:
+            return None
+        group = await info.context.org.group.load(self.model.current_group_id)
+        return GroupType.of(group) if group else None
+
+    @strawberry.field(description="The person in charge.")
+    async def assignee(self, info: Info) -> UserType | None:
+        return await _user(info, self.model.assignee_id)
+
+    @strawberry.field
+    async def creator(self, info: Info) -> UserType | None:
+        return await _user(info, self.model.creator_id)
+
+    @strawberry.field
+    async def creator_group(self, info: Info) -> GroupType | None:
+        if self.model.creator_group_id is None:
+            return None
+        group = await info.context.org.group.load(self.model.creator_group_id)
+        return GroupType.of(group) if group else None
+
+    @strawberry.field(description="Who may claim it now: named candidates, or the group's pool.")
+    async def candidates(self, info: Info) -> list[UserType]:
+        if self.model.status != Status.PENDING:
+            return []
+        if self.model.claim_mode == ClaimMode.CANDIDATES:
+            return [
+                UserType.of(u)
+                for u in await info.context.tickets.candidate_users.load(self.model.id)
+            ]
+        if self.model.claim_mode == ClaimMode.POOL and self.model.current_group_id is not None:
+            members = await info.context.org.group_members.load(self.model.current_group_id)
+            return [UserType.of(u) for u in members if u.active]
+        return []
+
+    @strawberry.field(
+        description="Who may take it while it waits: the pool, named people, or a supervisor."
+    )
+    def claim_mode(self) -> ClaimModeEnum | None:  # type: ignore[valid-type]
+        return self.model.claim_mode
+
+    @strawberry.field(description="Everyone who handled it.")
+    async def participants(self, info: Info) -> list[UserType]:
+        users = await info.context.tickets.participant_users.load(self.model.id)
+        return [UserType.of(u) for u in users]
+
+    @strawberry.field
+    async def team_members(self, info: Info) -> list[TeamMemberType]:
+        rows = await info.context.tickets.team.load(self.model.id)
+        return [TeamMemberType(model=r, access=r.access) for r in rows]
+
+    @strawberry.field
+    async def followers(self, info: Info) -> list[UserType]:
+        users = await info.context.tickets.follower_users.load(self.model.id)
+        return [UserType.of(u) for u in users]
+
+    @strawberry.field(description="Custom field values, in form order, as this step shows them.")
+    async def fields(self, info: Info) -> list[FieldValue]:
+        config = await self._config(info)
+        hidden = (await info.context.screen(self.model)).keys
+        values = self.model.field_values
+        result = []
+        for definition in sorted(config.fields, key=lambda f: f.position):
+            if definition.removed and definition.key not in values:
+                continue
+            if definition.key in hidden:
+                continue
+            result.append(
+                FieldValue(
+                    definition=definition,
+                    raw=values.get(definition.key),
+                    key=definition.key,
+                    type=definition.type,
+                )
+            )
+        return result
+
+    @strawberry.field(description="The trace, oldest first.")
+    async def events(self, info: Info) -> list[TicketEventType]:
+        info.context.tickets.ticket.prime(self.model.id, self.model)
+        return [
+            TicketEventType.of(e) for e in await info.context.tickets.events.load(self.model.id)
+        ]
+
+    @strawberry.field(
+        description=f"The newest events, newest first: a list's preview of the trace "
+        f"(at most {MAX_LAST_EVENTS})."
+    )
+    async def last_events(self, info: Info, count: int = 3) -> list[TicketEventType]:
+        if not 0 <= count <= MAX_LAST_EVENTS:
+            raise invalid(f"count must be between 0 and {MAX_LAST_EVENTS}", ["count"])
+        info.context.tickets.ticket.prime(self.model.id, self.model)
+        rows = await info.context.tickets.last_events.load((self.model.id, count))
+        return [TicketEventType.of(e) for e in rows]
+
+    @strawberry.field(
+        description="The trace, oldest first, a page at a time (keyset cursors): for a long "
+        "history, where `events` would send it all at once."
+    )
+    async def timeline(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> TicketEventConnection:
+        info.context.tickets.ticket.prime(self.model.id, self.model)
+        query = TicketEvent.filter(
+            tenant_id=info.context.require_actor().tenant_id, ticket_id=self.model.id
+        )
+        return await paginate(
+            query, TicketEventType.of, TicketEventConnection, first=first, after=after, key="id"
+        )
+
+    @strawberry.field(
+        description="How many files the ticket links (fields and notes) that you may see."
+    )
+    async def attachment_count(self, info: Info) -> int:
+        screen = await info.context.screen(self.model)
+        if not screen.files:
+            return await info.context.tickets.attachment_count.load(self.model.id)
+        rows = await info.context.tickets.attachments.load(self.model.id)
+        return sum(1 for a in rows if screen.shows_file(a.id))
+
+    @strawberry.field(
+        description="The files the ticket links (fields and notes), oldest first; a file "
+        "named only by a field the ticket's current step hides from you is left out."
+    )
+    async def attachments(self, info: Info) -> list[AttachmentType]:
+        screen = await info.context.screen(self.model)
+        rows = await info.context.tickets.attachments.load(self.model.id)
+        return [AttachmentType.of(a) for a in rows if screen.shows_file(a.id)]
+
+    @strawberry.field
+    async def interactions(self, info: Info) -> list[InteractionType]:
+        rows = await info.context.tickets.interactions.load(self.model.id)
+        return [InteractionType.of(r) for r in rows]
+
+    @strawberry.field(description="What you may do now, with the choices (never re-implement).")
+    async def available_actions(self, info: Info) -> list[AvailableAction]:
+        actor = info.context.require_actor()
+        config = await self._config(info)
+        found = await available_actions(actor, self.model)
+        return [await _available(info, self.model, config, f) for f in found]
+
+    @strawberry.field(description="The ticket this one follows up, while you may see it.")
+    async def follow_up_of(self, info: Info) -> TicketType | None:
+        if self.model.follow_up_of_id is None:
+            return None
+        found = await info.context.visible_tickets.load(self.model.follow_up_of_id)
+        return TicketType.of(found) if found else None
+
+
+@strawberry.type(name="Notification")
+class NotificationType(Node):
+    model: strawberry.Private[Notification]
+    kind: NotificationKindEnum  # type: ignore[valid-type]
+    message: str
+    read_at: datetime | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: Notification) -> NotificationType:
+        return cls(
+            id=to_global_id("Notification", row.id),
+            model=row,
+            kind=row.kind,
+            message=row.message,
+            read_at=row.read_at,
+            created_at=row.created_at,
+        )
+
+    @strawberry.field(description="The ticket, while you may still see it.")
+    async def ticket(self, info: Info) -> TicketType | None:
+        if self.model.ticket_id is None:
+            return None
+        found = await info.context.visible_tickets.load(self.model.ticket_id)
+        return TicketType.of(found) if found else None
+
+
+@strawberry.type(name="NotificationConnection")
+class NotificationConnection(Connection[NotificationType]):
+    pass

@@ -1,0 +1,1 @@
+"""GraphQL types of the views domain: ticket lists, filters, saved views, sharing rules."""
