@@ -19,9 +19,10 @@ from tests.flows.batch.test_batch import granted, in_finance
 from tests.flows.batch.test_jobs import closed_events, pause_runner, start_close
 from tests.services import stop_child
 from tests.shop import Shop
+from workorder.auth.permissions import Permission
 from workorder.clock import now
-from workorder.flows.batch import batch, runs
-from workorder.flows.exports import columns, exports, files
+from workorder.flows.batch import runs
+from workorder.flows.exports import exports, files
 from workorder.flows.exports.exports import ExportRequest
 from workorder.flows.tickets import closing
 from workorder.jobs.queue import worker_functions
@@ -45,7 +46,7 @@ async def until(condition: Any, wait: float = 10) -> None:
 
 
 async def test_of_many_racing_claims_exactly_one_wins(shop: Shop):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     job = await start_close(fay)
     won = await asyncio.gather(*(runs.claim_job(job.id, f"runner-{n}") for n in range(6)))
     owners = [j.lease_owner for j in won if j is not None]
@@ -54,7 +55,7 @@ async def test_of_many_racing_claims_exactly_one_wins(shop: Shop):
 
 
 async def test_two_runners_racing_run_a_job_once(shop: Shop):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     tickets = [await in_finance(shop, f"A-{n}") for n in range(3)]
     job = await start_close(fay)
 
@@ -68,7 +69,7 @@ async def test_two_runners_racing_run_a_job_once(shop: Shop):
 
 
 async def test_the_in_process_runner_wakes_when_told_and_stops_when_asked(shop: Shop):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     ticket = await in_finance(shop, "A-1")
     runner = JobRunner(None, poll=30)  # only the wake-up can explain a quick run
     stop = asyncio.Event()
@@ -88,7 +89,7 @@ async def test_the_in_process_runner_wakes_when_told_and_stops_when_asked(shop: 
 async def test_a_stopping_runner_hands_its_job_back_between_chunks(
     shop: Shop, monkeypatch: pytest.MonkeyPatch
 ):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     tickets = [await in_finance(shop, f"A-{n}") for n in range(3)]
     monkeypatch.setattr(runs, "CHUNK", 1)
     stop = asyncio.Event()
@@ -111,7 +112,7 @@ async def test_a_stopping_runner_hands_its_job_back_between_chunks(
 
 
 async def test_due_jobs_are_the_queued_and_the_running_whose_lease_ran_out(shop: Shop):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     ticket = await in_finance(shop, "A-1")
     held = await start_close(fay)
     assert await runs.claim_job(held.id, "alive") is not None
@@ -124,7 +125,7 @@ async def test_due_jobs_are_the_queued_and_the_running_whose_lease_ran_out(shop:
 
 
 async def test_the_workers_sweep_leaves_new_jobs_to_the_queue_and_takes_lost_ones(shop: Shop):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     ticket = await in_finance(shop, "A-1")
     job = await start_close(fay)
     _, sweep = worker_functions(None)
@@ -140,7 +141,7 @@ async def test_workorder_worker_runs_a_job_pushed_to_redis(shop: Shop, settings:
     from workorder.jobs.queue import SaqJobQueue
 
     assert settings.redis_url is not None
-    fay = await granted(shop, "fay", batch.BATCH, columns.EXPORT)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH, Permission.TICKET_EXPORT)
     tickets = [await in_finance(shop, f"A-{n}") for n in range(3)]
     queue = SaqJobQueue(settings.redis_url)
     storage = LocalStorage(settings.storage)  # the server's: workers must share it

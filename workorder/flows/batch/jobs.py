@@ -55,7 +55,7 @@ from workorder.flows.views.filters import TicketFilter
 from workorder.flows.views.lists import ListSpec, View, matching
 from workorder.models import JOB_FINISHED, Job, JobStatus, Ticket
 from workorder.storage import Storage
-from workorder.subscriptions.channels import job_channel
+from workorder.subscriptions.messages import JobUpdated
 
 log = logging.getLogger(__name__)
 
@@ -95,16 +95,6 @@ class LeaseLost(Exception):
     """This runner no longer owns the job: cancelled, or taken over after its lease ran out."""
 
 
-def job_message(job: Job) -> dict[str, Any]:
-    return {
-        "jobId": job.id,
-        "status": str(job.status),
-        "total": job.total,
-        "done": job.done,
-        "failed": job.failed,
-    }
-
-
 async def report(
     job_id: int,
     *,
@@ -128,7 +118,7 @@ async def report(
     async with unit_of_work(bus) as uow:
         await Job.filter(id=job_id).update(**changes)
         job = await Job.get(id=job_id)
-        uow.publish(job_channel(job.id), job_message(job))
+        uow.publish(JobUpdated.of(job))
     return job
 
 
@@ -337,7 +327,7 @@ async def enqueue(
             result=checked.result,
             lease_until=now(),  # a runner may take it from now on
         )
-        uow.publish(job_channel(job.id), job_message(job))
+        uow.publish(JobUpdated.of(job))
     if queue is not None:
         try:
             await queue.push(job.id)
@@ -371,7 +361,7 @@ async def cancel_job(actor: Actor, job_id: int, *, bus: Bus | None = None) -> Jo
         if not stopped:
             raise conflict(f"The job has already finished ({job.status})", ["id"])
         job = await Job.get(id=job.id)
-        uow.publish(job_channel(job.id), job_message(job))
+        uow.publish(JobUpdated.of(job))
     return job
 
 

@@ -28,13 +28,12 @@ from workorder.flows.batch.jobs import (
     JobEnv,
     LeaseLost,
     WholeJobKind,
-    job_message,
     report,
 )
 from workorder.flows.unit_of_work import Bus, unit_of_work
 from workorder.models import Job, JobStatus, User
 from workorder.storage import Storage
-from workorder.subscriptions.channels import job_channel
+from workorder.subscriptions.messages import JobUpdated
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +185,7 @@ async def _finish(
         if not written:
             return None
         job = await Job.get(id=progress.job_id)
-        uow.publish(job_channel(job.id), job_message(job))
+        uow.publish(JobUpdated.of(job))
     return job
 
 

@@ -35,8 +35,8 @@ from zoneinfo import ZoneInfo
 
 from workorder.auth.actor import Actor
 from workorder.auth.attachments import downloadable
-from workorder.auth.permissions import require_write
-from workorder.errors import FlowError, forbidden, invalid, not_found
+from workorder.auth.permissions import Permission, require_permission, require_write
+from workorder.errors import FlowError, invalid, not_found
 from workorder.flows.batch.jobs import Checked, JobEnv, JobQueue, enqueue, register
 from workorder.flows.exports.columns import SYSTEM_COLUMNS, check_time_zone
 from workorder.flows.templates.config import FieldDefinition, FieldType, TemplateConfig
@@ -55,7 +55,6 @@ from workorder.models import (
 from workorder.sheets import Cell, SheetError, SheetFormat, read_rows
 from workorder.storage import BlobNotFound, Storage
 
-IMPORT: Final = "ticket.import"
 KIND: Final = "import.tickets"
 _TRUE: Final = frozenset({"true", "yes", "y", "1", "是", "x", "✓"})
 _FALSE: Final = frozenset({"false", "no", "n", "0", "否"})
@@ -71,8 +70,7 @@ _GROUP_HEADER: Final = "Group"
 def require_import(actor: Actor) -> None:
     """Imports are for holders of the ticket.import grant (admins hold every grant)."""
     require_write(actor)
-    if not actor.has_permission(IMPORT):
-        raise forbidden(f"Imports need the {IMPORT} permission")
+    require_permission(actor, Permission.TICKET_IMPORT, "Imports")
 
 
 def format_of(filename: str) -> SheetFormat:
