@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 
 from workorder.auth.actor import Actor
 from workorder.auth.passwords import hash_password
+from workorder.auth.permissions import Permission
 from workorder.flows.templates.dictionaries import ItemDraft, create_dictionary
 from workorder.flows.templates.versions import create_template
 from workorder.models import Department, Dictionary, Group, Role, Template, Tenant, User
@@ -26,10 +27,18 @@ class Login:
     note: str
 
 
+TRANSFER = Permission.TICKET_TRANSFER
 # (username, display name, roles, department, superior, extra permissions)
-_PEOPLE: list[tuple[str, str, list[Role], str, str | None, list[str]]] = [
+_PEOPLE: list[tuple[str, str, list[Role], str, str | None, list[Permission]]] = [
     ("admin", "Ada Admin", [Role.ADMIN], "Head office", None, []),
-    ("sales.lead", "Sam Sales-Lead", [Role.SUPERVISOR], "Sales", "admin", ["ticket.transfer"]),
+    (
+        "sales.lead",
+        "Sam Sales-Lead",
+        [Role.SUPERVISOR],
+        "Sales",
+        "admin",
+        [Permission.TICKET_TRANSFER],
+    ),
     ("sales.ann", "Ann Agent", [Role.AGENT], "Sales", "sales.lead", []),
     ("sales.bob", "Bob Agent", [Role.AGENT], "Sales", "sales.lead", []),
     ("finance.lead", "Fay Finance-Lead", [Role.SUPERVISOR], "Finance", "admin", []),

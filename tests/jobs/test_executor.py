@@ -13,6 +13,7 @@ import pytest
 from tests.flows.batch.test_batch import Recorder, granted, in_finance, in_sales
 from tests.shop import Shop
 from workorder.auth.actor import Actor
+from workorder.auth.permissions import Permission
 from workorder.clock import now
 from workorder.errors import ErrorCode, FlowError
 from workorder.flows.batch import batch, jobs
@@ -56,7 +57,7 @@ async def start_close(
 
 
 async def test_enqueue_checks_the_kind_the_grant_and_the_arguments(shop: Shop, kinds: JobKinds):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     with pytest.raises(FlowError) as unknown:
         await starting.enqueue(kinds, fay, "batch.explode", {})
     assert unknown.value.code == ErrorCode.INVALID
@@ -72,7 +73,7 @@ async def test_enqueue_checks_the_kind_the_grant_and_the_arguments(shop: Shop, k
 
 
 async def test_a_job_stores_its_query_and_starter_and_is_announced(shop: Shop, kinds: JobKinds):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     await in_finance(shop, "A-1")
     pushed: list[int] = []
 
@@ -97,7 +98,7 @@ async def test_a_job_stores_its_query_and_starter_and_is_announced(shop: Shop, k
 
 
 async def test_a_queue_that_cannot_be_told_does_not_lose_the_job(shop: Shop, kinds: JobKinds):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
 
     class Down:
         async def push(self, job_id: int) -> None:
@@ -108,10 +109,10 @@ async def test_a_queue_that_cannot_be_told_does_not_lose_the_job(shop: Shop, kin
 
 
 async def test_the_job_closes_every_match_once_and_lists_each_refusal(shop: Shop, kinds: JobKinds):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     first, second = await in_finance(shop, "A-1"), await in_finance(shop, "A-2")
     hidden = await in_sales(shop, "A-3")  # Fay cannot see it: never selected
-    cal = await granted(shop, "cal", batch.BATCH)
+    cal = await granted(shop, "cal", Permission.TICKET_BATCH)
     job = await start_close(kinds, cal)  # Cal sees both in the pool but may close neither
     refused = await executor.execute(await claimed(job), "test-runner", kinds=kinds, bus=None)
     assert refused is not None and refused.status == JobStatus.DONE
@@ -140,7 +141,7 @@ async def test_the_job_closes_every_match_once_and_lists_each_refusal(shop: Shop
 
 
 async def test_the_selection_is_fixed_when_the_job_starts(shop: Shop, kinds: JobKinds):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     first = await in_finance(shop, "A-1")
     job = await start_close(kinds, fay)
     # Started (the list is fixed), then handed back at once: a server stopping.
@@ -159,7 +160,7 @@ async def test_the_selection_is_fixed_when_the_job_starts(shop: Shop, kinds: Job
 async def test_a_job_killed_half_way_resumes_without_touching_a_ticket_twice(
     shop: Shop, monkeypatch: pytest.MonkeyPatch, kinds: JobKinds
 ):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     tickets = [await in_finance(shop, f"A-{n}") for n in range(5)]
     job = await start_close(kinds, fay)
     real_close = closing.close_ticket
@@ -203,7 +204,7 @@ async def test_a_job_killed_half_way_resumes_without_touching_a_ticket_twice(
 
 
 async def test_a_runner_that_lost_its_lease_applies_nothing_more(shop: Shop, kinds: JobKinds):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     first, second = await in_finance(shop, "A-1"), await in_finance(shop, "A-2")
     job = await start_close(kinds, fay)
     running = await claimed(job, "slow")
@@ -216,7 +217,7 @@ async def test_a_runner_that_lost_its_lease_applies_nothing_more(shop: Shop, kin
 
 
 async def test_cancel_stops_the_job_between_chunks(shop: Shop, kinds: JobKinds):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     tickets = [await in_finance(shop, f"A-{n}") for n in range(5)]
     job = await start_close(kinds, fay)
     seen: list[int] = []
@@ -241,8 +242,8 @@ async def test_cancel_stops_the_job_between_chunks(shop: Shop, kinds: JobKinds):
 
 
 async def test_only_the_starter_and_admins_see_and_cancel_a_job(shop: Shop, kinds: JobKinds):
-    fay = await granted(shop, "fay", batch.BATCH)
-    sam = await granted(shop, "sam", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
+    sam = await granted(shop, "sam", Permission.TICKET_BATCH)
     job = await start_close(kinds, fay)
     with pytest.raises(FlowError) as hidden:
         await starting.cancel_job(sam, job.id)
@@ -257,7 +258,7 @@ async def test_only_the_starter_and_admins_see_and_cancel_a_job(shop: Shop, kind
 async def test_an_unexpected_error_fails_one_item_not_the_job(
     shop: Shop, monkeypatch: pytest.MonkeyPatch, kinds: JobKinds
 ):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     first, second = await in_finance(shop, "A-1"), await in_finance(shop, "A-2")
     real_close = closing.close_ticket
 
@@ -280,7 +281,7 @@ async def test_an_unexpected_error_fails_one_item_not_the_job(
 
 
 async def test_a_starter_who_lost_the_grant_fails_the_job(shop: Shop, kinds: JobKinds):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     first = await in_finance(shop, "A-1")
     job = await start_close(kinds, fay)
     await granted(shop, "fay")  # the grant is taken away before the job starts

@@ -19,9 +19,9 @@ from tests.flows.batch.test_batch import granted, in_finance
 from tests.jobs.test_executor import closed_events, pause_runner, start_close
 from tests.services import stop_child
 from tests.shop import Shop
+from workorder.auth.permissions import Permission
 from workorder.clock import now
-from workorder.flows.batch import batch
-from workorder.flows.exports import columns, files
+from workorder.flows.exports import files
 from workorder.flows.exports.exports import ExportRequest
 from workorder.flows.tickets import closing
 from workorder.jobs import executor, leases, starting
@@ -47,7 +47,7 @@ async def until(condition: Any, wait: float = 10) -> None:
 
 
 async def test_of_many_racing_claims_exactly_one_wins(shop: Shop, kinds: JobKinds):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     job = await start_close(kinds, fay)
     won = await asyncio.gather(*(leases.claim_job(job.id, f"runner-{n}") for n in range(6)))
     owners = [j.lease_owner for j in won if j is not None]
@@ -56,7 +56,7 @@ async def test_of_many_racing_claims_exactly_one_wins(shop: Shop, kinds: JobKind
 
 
 async def test_two_runners_racing_run_a_job_once(shop: Shop, kinds: JobKinds):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     tickets = [await in_finance(shop, f"A-{n}") for n in range(3)]
     job = await start_close(kinds, fay)
 
@@ -74,7 +74,7 @@ async def test_two_runners_racing_run_a_job_once(shop: Shop, kinds: JobKinds):
 async def test_the_in_process_runner_wakes_when_told_and_stops_when_asked(
     shop: Shop, kinds: JobKinds
 ):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     ticket = await in_finance(shop, "A-1")
     runner = JobRunner(kinds, None, poll=30)  # only the wake-up can explain a quick run
     stop = asyncio.Event()
@@ -94,7 +94,7 @@ async def test_the_in_process_runner_wakes_when_told_and_stops_when_asked(
 async def test_a_stopping_runner_hands_its_job_back_between_chunks(
     shop: Shop, monkeypatch: pytest.MonkeyPatch, kinds: JobKinds
 ):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     tickets = [await in_finance(shop, f"A-{n}") for n in range(3)]
     monkeypatch.setattr(executor, "CHUNK", 1)
     stop = asyncio.Event()
@@ -119,7 +119,7 @@ async def test_a_stopping_runner_hands_its_job_back_between_chunks(
 async def test_due_jobs_are_the_queued_and_the_running_whose_lease_ran_out(
     shop: Shop, kinds: JobKinds
 ):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     ticket = await in_finance(shop, "A-1")
     held = await start_close(kinds, fay)
     assert await leases.claim_job(held.id, "alive") is not None
@@ -134,7 +134,7 @@ async def test_due_jobs_are_the_queued_and_the_running_whose_lease_ran_out(
 async def test_the_workers_sweep_leaves_new_jobs_to_the_queue_and_takes_lost_ones(
     shop: Shop, kinds: JobKinds
 ):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     ticket = await in_finance(shop, "A-1")
     job = await start_close(kinds, fay)
     _, sweep = worker_functions(kinds, None)
@@ -152,7 +152,7 @@ async def test_workorder_worker_runs_a_job_pushed_to_redis(
     from workorder.jobs.queue import SaqJobQueue
 
     assert settings.redis_url is not None
-    fay = await granted(shop, "fay", batch.BATCH, columns.EXPORT)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH, Permission.TICKET_EXPORT)
     tickets = [await in_finance(shop, f"A-{n}") for n in range(3)]
     queue = SaqJobQueue(settings.redis_url)
     storage = LocalStorage(settings.storage)  # the server's: workers must share it

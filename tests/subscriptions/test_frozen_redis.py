@@ -29,7 +29,7 @@ from tests.jobs.test_runner import until
 from tests.shop import Shop
 from tests.subscriptions.test_live import NOTIFICATIONS, live, request, take
 from tests.support import Api, gid
-from workorder.flows.batch import batch
+from workorder.auth.permissions import Permission
 from workorder.ids import pk_of
 from workorder.jobs.queue import SaqJobQueue
 from workorder.jobs.runner import Announce
@@ -137,7 +137,7 @@ async def test_a_frozen_redis_holds_no_write_and_loses_no_notification(
     shop: Shop, settings: Settings
 ):
     ann, cal = await shop.token("ann"), await shop.token("cal")
-    await granted(shop, "fay", batch.BATCH)
+    await granted(shop, "fay", Permission.TICKET_BATCH)
     fay = await shop.token("fay")
     async with own_redis_server(settings) as server, live(server.ws_url, cal) as session:
         stream = session.subscribe(request(NOTIFICATIONS))

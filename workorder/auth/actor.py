@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from workorder.models import Role, User
+
+if TYPE_CHECKING:
+    from workorder.auth.permissions import Permission
+    from workorder.auth.visibility import Reach
 
 
 class Scope(StrEnum):
@@ -18,6 +23,19 @@ class Scope(StrEnum):
 
 
 ALL_SCOPES = frozenset(Scope)
+
+
+class Memo:
+    """What one request (or one job run) learns about its caller once and reads many times.
+
+    An Actor is built per request, so its memo lives as long as the request; whatever
+    outlives one (a subscription's stream, a WebSocket's context) looks things up again
+    or takes a fresh copy of the actor (`dataclasses.replace` gives it an empty memo)."""
+
+    __slots__ = ("reach",)
+
+    def __init__(self) -> None:
+        self.reach: Reach | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +53,7 @@ class Actor:
     expires_at: datetime | None = None
     # The login session the access token belongs to (None: a partner token); logout ends it.
     session_id: str | None = None
+    memo: Memo = field(default_factory=Memo, init=False, compare=False, repr=False)
 
     @classmethod
     def of(
@@ -67,5 +86,5 @@ class Actor:
     def can_write(self) -> bool:
         return Scope.WRITE in self.scopes
 
-    def has_permission(self, permission: str) -> bool:
+    def has_permission(self, permission: Permission) -> bool:
         return self.is_admin or permission in self.permissions

@@ -11,10 +11,12 @@ from typing import cast
 from workorder.models import Department, User
 
 
-async def subordinates(tenant_id: int, user_id: int) -> set[int]:
-    """Everyone below the user in the reporting line, at any depth (the user excluded)."""
-    found: set[int] = set()
-    frontier = {user_id}
+async def subordinates(tenant_id: int, user_id: int, *, direct: set[int] | None = None) -> set[int]:
+    """Everyone below the user in the reporting line, at any depth (the user excluded).
+
+    `direct`: the user's direct reports when already known (the walk starts below them)."""
+    found: set[int] = set(direct or ())
+    frontier = set(found) if direct is not None else {user_id}
     while frontier:
         below = cast(
             list[int],
@@ -32,9 +34,10 @@ async def superior_would_cycle(tenant_id: int, user_id: int, superior_id: int) -
     return superior_id == user_id or superior_id in await subordinates(tenant_id, user_id)
 
 
-async def descendant_departments(tenant_id: int, department_id: int) -> set[int]:
+async def descendant_departments(tenant_id: int, *department_ids: int) -> set[int]:
+    """Every department below any of these, at any depth (these excluded)."""
     found: set[int] = set()
-    frontier = {department_id}
+    frontier = set(department_ids)
     while frontier:
         below = cast(
             list[int],
@@ -42,7 +45,7 @@ async def descendant_departments(tenant_id: int, department_id: int) -> set[int]
                 "id", flat=True
             ),
         )
-        frontier = set(below) - found - {department_id}
+        frontier = set(below) - found - set(department_ids)
         found |= frontier
     return found
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pypika_tortoise.queries import QueryBuilder, Table
+from pypika_tortoise.terms import LiteralValue, Parameter, Parameterizer
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
@@ -95,22 +97,83 @@ async def shared_with(actor: Actor, member_of: frozenset[int]) -> Shared:
 
 
 async def reach_of(actor: Actor) -> Reach:
-    people = {actor.user_id} | await subordinates(actor.tenant_id, actor.user_id)
-    member_of = await Group.filter(tenant_id=actor.tenant_id, members__id=actor.user_id)
-    supervisor_of = await Group.filter(tenant_id=actor.tenant_id, supervisors__id=actor.user_id)
-    headed = await Department.filter(tenant_id=actor.tenant_id, head_id=actor.user_id)
-    heads: set[int] = set()
-    for department in headed:
-        heads |= {department.id} | await descendant_departments(actor.tenant_id, department.id)
-    groups = frozenset(g.id for g in member_of)
+    """The caller's reach, looked up on first use and kept for the rest of the request (on
+    the actor, which lives as long as the request or the job run that built it)."""
+    if actor.memo.reach is None:
+        actor.memo.reach = await look_up_reach(actor)
+    return actor.memo.reach
+
+
+async def look_up_reach(actor: Actor) -> Reach:
+    """The reach as it stands now: what outlives a request (a subscription that checks
+    visibility at every message) asks here. Usually two statements: the caller's places
+    (direct reports, groups, headed departments) in one, the sharing rules in another;
+    deeper reporting lines and department trees add one per level."""
+    places = await _places(actor)
+    people = {actor.user_id} | places[_REPORT]
+    if places[_REPORT]:
+        people |= await subordinates(actor.tenant_id, actor.user_id, direct=places[_REPORT])
+    heads = set(places[_HEAD])
+    if heads:
+        heads |= await descendant_departments(actor.tenant_id, *heads)
+    groups = frozenset(places[_MEMBER])
     return Reach(
         me=actor.user_id,
         people=frozenset(people),
         member_of=groups,
-        supervisor_of=frozenset(g.id for g in supervisor_of),
+        supervisor_of=frozenset(places[_SUPERVISOR]),
         heads=frozenset(heads),
         shared=await shared_with(actor, groups),
     )
+
+
+_MEMBER, _SUPERVISOR, _HEAD, _REPORT = 1, 2, 3, 4
+
+
+async def _places(actor: Actor) -> dict[int, set[int]]:
+    """The groups the caller is a member and a supervisor of, the departments they head and
+    the people reporting to them directly, as one UNION ALL (Tortoise's filters cannot union:
+    built with its query builder, values sent as parameters)."""
+    db = User._meta.db
+    query = db.query_class
+    tenant, me = actor.tenant_id, actor.user_id
+    groups = Table(Group._meta.db_table)
+    departments = Table(Department._meta.db_table)
+    users = Table(User._meta.db_table)
+
+    def linked(kind: int, through: str) -> QueryBuilder:
+        link = Table(through)
+        return (
+            query.from_(link)
+            .join(groups)
+            .on(groups.id == link.agent_group_id)
+            .select(LiteralValue(kind).as_("kind"), link.agent_group_id.as_("id"))
+            .where((groups.tenant_id == tenant) & (link.user_id == me))
+        )
+
+    headed = (
+        query.from_(departments)
+        .select(LiteralValue(_HEAD).as_("kind"), departments.id.as_("id"))
+        .where((departments.tenant_id == tenant) & (departments.head_id == me))
+    )
+    reports = (
+        query.from_(users)
+        .select(LiteralValue(_REPORT).as_("kind"), users.id.as_("id"))
+        .where((users.tenant_id == tenant) & (users.superior_id == me))
+    )
+    first = linked(_MEMBER, "group_member")
+    first.wrap_set_operation_queries = False  # SQLite refuses "(SELECT …) UNION ALL (…)"
+    union = first * linked(_SUPERVISOR, "group_supervisor") * headed * reports
+    # Placeholders in the connection's own style ("?" or "$1"), numbered across the union.
+    dialect = query.SQL_CONTEXT
+    placeholder = Parameterizer(lambda i: Parameter(idx=i).get_sql(dialect))
+    context = dialect.copy(parameterizer=placeholder)
+    sql = union.get_sql(context)
+    assert context.parameterizer is not None
+    found: dict[int, set[int]] = {_MEMBER: set(), _SUPERVISOR: set(), _HEAD: set(), _REPORT: set()}
+    for row in await db.execute_query_dict(sql, context.parameterizer.values):
+        found[int(row["kind"])].add(int(row["id"]))
+    return found
 
 
 def _tickets_of(model: type[TicketParticipant] | type[TicketTeamMember], users: Q) -> Subquery:

@@ -16,6 +16,8 @@ from typing import Any, Protocol
 
 from tortoise.transactions import in_transaction
 
+from workorder.subscriptions.messages import Push
+
 log = logging.getLogger(__name__)
 
 
@@ -25,11 +27,11 @@ class Bus(Protocol):
 
 class UnitOfWork:
     def __init__(self) -> None:
-        self.outgoing: list[tuple[str, dict[str, Any]]] = []
+        self.outgoing: list[Push] = []
 
-    def publish(self, channel: str, message: dict[str, Any]) -> None:
+    def publish(self, push: Push) -> None:
         """Queue a push; it leaves only if the transaction commits."""
-        self.outgoing.append((channel, message))
+        self.outgoing.append(push)
 
 
 _current: ContextVar[UnitOfWork | None] = ContextVar("unit_of_work", default=None)
@@ -53,8 +55,8 @@ async def unit_of_work(bus: Bus | None) -> AsyncIterator[UnitOfWork]:
         _current.reset(token)
     if bus is None:
         return
-    for channel, message in uow.outgoing:
+    for push in uow.outgoing:
         try:
-            await bus.publish(channel, message)
+            await bus.publish(push.channel, push.to_dict())
         except Exception:  # a push is best effort: the rows are stored
-            log.exception("publish to %s failed after commit", channel)
+            log.exception("publish to %s failed after commit", push.channel)

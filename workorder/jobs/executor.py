@@ -39,11 +39,11 @@ from workorder.flows.batch.jobs import JobEnv
 from workorder.flows.unit_of_work import Bus, unit_of_work
 from workorder.jobs.kinds import ItemJobKind, WholeJobKind
 from workorder.jobs.leases import DEFAULT_LEASE, LeaseLost, holding_lease
-from workorder.jobs.progress import job_message, report
+from workorder.jobs.progress import report
 from workorder.jobs.registry import JobKinds
 from workorder.models import Job, JobStatus, User
 from workorder.storage import Storage
-from workorder.subscriptions.channels import job_channel
+from workorder.subscriptions.messages import JobUpdated
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +157,7 @@ async def _finish(
         if not written:
             return None
         job = await Job.get(id=progress.job_id)
-        uow.publish(job_channel(job.id), job_message(job))
+        uow.publish(JobUpdated.of(job))
     return job
 
 

@@ -1,4 +1,4 @@
-"""What watchers of a job hear (`jobProgress` on `job:{id}`), and recording how far it has come."""
+"""Recording how far a job has come; its watchers hear of it (`JobUpdated`) after the commit."""
 
 from __future__ import annotations
 
@@ -7,17 +7,7 @@ from typing import Any
 from workorder.clock import now
 from workorder.flows.unit_of_work import Bus, unit_of_work
 from workorder.models import JOB_FINISHED, Job, JobStatus
-from workorder.subscriptions.channels import job_channel
-
-
-def job_message(job: Job) -> dict[str, Any]:
-    return {
-        "jobId": job.id,
-        "status": str(job.status),
-        "total": job.total,
-        "done": job.done,
-        "failed": job.failed,
-    }
+from workorder.subscriptions.messages import JobUpdated
 
 
 async def report(
@@ -43,5 +33,5 @@ async def report(
     async with unit_of_work(bus) as uow:
         await Job.filter(id=job_id).update(**changes)
         job = await Job.get(id=job_id)
-        uow.publish(job_channel(job.id), job_message(job))
+        uow.publish(JobUpdated.of(job))
     return job

@@ -24,11 +24,10 @@ from workorder.flows.exports.imports import KIND as IMPORT
 from workorder.flows.exports.imports import ImportRequest, import_params
 from workorder.flows.unit_of_work import Bus, unit_of_work
 from workorder.flows.views.lists import ListSpec
-from workorder.jobs.progress import job_message
 from workorder.jobs.registry import JobKinds
 from workorder.models import Job, JobStatus
 from workorder.storage import Storage
-from workorder.subscriptions.channels import job_channel
+from workorder.subscriptions.messages import JobUpdated
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +68,7 @@ async def enqueue(
             result=checked.result,
             lease_until=now(),  # a runner may take it from now on
         )
-        uow.publish(job_channel(job.id), job_message(job))
+        uow.publish(JobUpdated.of(job))
     if queue is not None:
         try:
             await queue.push(job.id)
@@ -134,5 +133,5 @@ async def cancel_job(actor: Actor, job_id: int, *, bus: Bus | None = None) -> Jo
         if not stopped:
             raise conflict(f"The job has already finished ({job.status})", ["id"])
         job = await Job.get(id=job.id)
-        uow.publish(job_channel(job.id), job_message(job))
+        uow.publish(JobUpdated.of(job))
     return job

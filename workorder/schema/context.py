@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeAlias
 
 import strawberry
@@ -37,7 +37,6 @@ class Context:
     _org: OrgLoaders | None = field(default=None, repr=False)
     _templates: TemplateLoaders | None = field(default=None, repr=False)
     _tickets: TicketLoaders | None = field(default=None, repr=False)
-    _reach: Reach | None = field(default=None, repr=False)
     _customers: CustomerLoaders | None = field(default=None, repr=False)
     _visible_tickets: DataLoader[int, Ticket | None] | None = field(default=None, repr=False)
     _screens: DataLoader[int, Screen] | None = field(default=None, repr=False)
@@ -53,7 +52,8 @@ class Context:
         self._org = None
         self._templates = None
         self._tickets = None
-        self._reach = None
+        if self.actor is not None:  # its memo (the reach) too
+            self.actor = replace(self.actor)
         self._customers = None
         self._visible_tickets = None
         self._screens = None
@@ -140,10 +140,9 @@ class Context:
         return screens
 
     async def reach(self) -> Reach:
-        """The caller's place in the org, looked up once per request for the visibility rule."""
-        if self._reach is None:
-            self._reach = await reach_of(self.require_actor())
-        return self._reach
+        """The caller's place in the org, looked up once per request (kept on the actor, where
+        the flows the request calls find it too)."""
+        return await reach_of(self.require_actor())
 
     def require_actor(self) -> Actor:
         """Fields that reach here are guarded by IsAuthenticated; this is the type-level proof."""

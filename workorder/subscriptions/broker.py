@@ -32,12 +32,13 @@ from redis.exceptions import RedisError
 
 from workorder.settings import Settings
 from workorder.subscriptions.channels import RESYNC_CHANNEL
+from workorder.subscriptions.messages import Resync
 
 Message = dict[str, Any]
 log = logging.getLogger(__name__)
 
 QUEUE_SIZE = 256
-RESYNC: Message = {"type": "resync"}
+RESYNC: Message = Resync().to_dict()  # what a subscriber gets when it must catch up
 # A burst of drops is told once per this many seconds, with the count, not once per push.
 DROP_LOG_INTERVAL = 10.0
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from workorder.auth.actor import Actor
 from workorder.auth.sessions import still_valid
-from workorder.auth.visibility import visible_ticket, visible_tickets
+from workorder.auth.visibility import look_up_reach, visible_ticket, visible_tickets
 from workorder.errors import ErrorCode, FlowError, not_found
 from workorder.flows.batch.jobs import visible_job
 from workorder.models import (
@@ -126,7 +126,8 @@ async def ticket_event_stream(
 ) -> AsyncIterator[TicketEvent]:
     """A ticket's events as they happen, while the caller may still see it."""
     await _open(actor)
-    await visible_ticket(actor, ticket_id)
+    # A stream outlives the request that opened it: the reach is looked up afresh each time.
+    await visible_ticket(actor, ticket_id, await look_up_reach(actor))
     events = TicketEvent.filter(tenant_id=actor.tenant_id, ticket_id=ticket_id)
     async with broker.subscribe([ticket_channel(ticket_id)]) as subscriber:
         newest = await events.order_by("-id").first()
@@ -135,7 +136,8 @@ async def ticket_event_stream(
             await subscriber.get(poll)
             if not await _still_active(actor):
                 return
-            if not await (await visible_tickets(actor)).filter(id=ticket_id).exists():
+            reach = await look_up_reach(actor)
+            if not await (await visible_tickets(actor, reach)).filter(id=ticket_id).exists():
                 return  # access lost: the stream stops
             for row in await events.filter(id__gt=seen.floor).order_by("id"):
                 if seen.first_time(row.id, row.created_at):

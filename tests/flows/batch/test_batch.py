@@ -8,6 +8,7 @@ import pytest
 
 from tests.shop import Shop
 from workorder.auth.actor import Actor
+from workorder.auth.permissions import Permission
 from workorder.errors import ErrorCode, FlowError
 from workorder.flows.batch import batch
 from workorder.flows.tickets.closing import close_ticket
@@ -68,7 +69,7 @@ async def events(ticket: Ticket, kind: EventKind) -> int:
 
 
 async def test_batch_close_closes_what_it_may_and_reports_the_rest(shop: Shop):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     first, second = await in_finance(shop, "A-1"), await in_finance(shop, "A-2")
     hidden = await in_sales(shop, "A-3")
     done = await in_finance(shop, "A-4")
@@ -103,7 +104,7 @@ async def test_batch_close_closes_what_it_may_and_reports_the_rest(shop: Shop):
 
 
 async def test_a_refusal_is_per_ticket_and_leaves_the_ticket_as_it_was(shop: Shop):
-    cal = await granted(shop, "cal", batch.BATCH)
+    cal = await granted(shop, "cal", Permission.TICKET_BATCH)
     mine = await claim_ticket(shop.actor("cal"), (await in_finance(shop, "A-1")).id)
     waiting = await in_finance(shop, "A-2")  # Cal sees it, but is not in charge of it
 
@@ -117,7 +118,7 @@ async def test_a_refusal_is_per_ticket_and_leaves_the_ticket_as_it_was(shop: Sho
 
 
 async def test_batch_urge_raises_each_and_tells_who_must_act(shop: Shop):
-    cal = await granted(shop, "cal", batch.BATCH)
+    cal = await granted(shop, "cal", Permission.TICKET_BATCH)
     first, second = await in_finance(shop, "A-1"), await in_finance(shop, "A-2")
     hidden = await in_sales(shop, "A-3")
 
@@ -145,11 +146,11 @@ async def test_batch_transfer_needs_the_transfer_grant_per_ticket(shop: Shop):
     action = batch.Transfer(user_ids=(dee.id,), comment="Warehouse knows")
 
     refused = await batch.run_batch(
-        await granted(shop, "fay", batch.BATCH), action, [first.id, second.id], limit=10
+        await granted(shop, "fay", Permission.TICKET_BATCH), action, [first.id, second.id], limit=10
     )
     assert all(o.error is not None and o.error.code == ErrorCode.FORBIDDEN for o in refused)
 
-    fay = await granted(shop, "fay", batch.BATCH, "ticket.transfer")
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH, "ticket.transfer")
     outcomes = await batch.run_batch(fay, action, [first.id, hidden.id, second.id], limit=10)
 
     assert [o.ok for o in outcomes] == [True, False, True]
@@ -162,7 +163,7 @@ async def test_batch_transfer_needs_the_transfer_grant_per_ticket(shop: Shop):
 
 
 async def test_batch_assign_and_delete(shop: Shop):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     cal = shop.users["cal"]
     first, second = await in_finance(shop, "A-1"), await in_finance(shop, "A-2")
 
@@ -181,7 +182,7 @@ async def test_batch_assign_and_delete(shop: Shop):
 
 
 async def test_over_the_limit_nothing_is_done(shop: Shop):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     tickets = [await in_finance(shop, f"A-{n}") for n in range(3)]
 
     with pytest.raises(FlowError) as refused:
@@ -195,7 +196,7 @@ async def test_over_the_limit_nothing_is_done(shop: Shop):
 
 
 async def test_duplicates_count_and_run_once(shop: Shop):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     first, second = await in_finance(shop, "A-1"), await in_finance(shop, "A-2")
 
     outcomes = await batch.run_batch(

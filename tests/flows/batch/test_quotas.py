@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from tests.flows.batch.test_batch import granted, in_finance, in_sales
 from tests.shop import Shop
+from workorder.auth.permissions import Permission
 from workorder.errors import ErrorCode, FlowError
-from workorder.flows.batch import batch, quotas
+from workorder.flows.batch import quotas
 from workorder.flows.batch.quotas import Quota, even_split, pair, plan_shares
 from workorder.flows.tickets.handling import assign_ticket, claim_ticket
 from workorder.flows.views.filters import TicketFilter
@@ -158,7 +159,7 @@ async def assigned_to(user: User) -> int:
 
 
 async def test_typed_quotas_three_and_two_of_six_leave_one(shop: Shop):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     cal_user, fay_user = shop.users["cal"], shop.users["fay"]
     tickets = await six_waiting(shop)
 
@@ -196,7 +197,7 @@ async def test_typed_quotas_three_and_two_of_six_leave_one(shop: Shop):
 
 
 async def test_even_split_five_among_two_gives_three_and_two(shop: Shop):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     cal_user, fay_user = shop.users["cal"], shop.users["fay"]
     tickets = await six_waiting(shop)
 
@@ -216,7 +217,7 @@ async def test_even_split_five_among_two_gives_three_and_two(shop: Shop):
 
 
 async def test_even_split_without_a_total_hands_out_all_that_is_left(shop: Shop):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     tickets = await six_waiting(shop)
     result = await quotas.assign_with_quota(
         fay,
@@ -236,7 +237,7 @@ async def test_even_split_without_a_total_hands_out_all_that_is_left(shop: Shop)
 async def test_quotas_that_do_not_fit_assign_nothing(
     shop: Shop, amounts: tuple[int, int], total: int | None, field: list[str] | None
 ):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     tickets = await six_waiting(shop)
     with pytest.raises(FlowError) as refused:
         await quotas.assign_with_quota(
@@ -256,7 +257,7 @@ async def test_quotas_that_do_not_fit_assign_nothing(
 
 
 async def test_what_is_left_leaves_out_claimed_and_unseen_tickets(shop: Shop):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     tickets = await six_waiting(shop)
     claimed = await claim_ticket(shop.actor("cal"), tickets[0].id)
     hidden = await in_sales(shop, "B-1")  # Fay cannot see it: NOT_FOUND, never counted
@@ -278,7 +279,7 @@ async def test_what_is_left_leaves_out_claimed_and_unseen_tickets(shop: Shop):
 
 
 async def test_a_dry_run_counts_and_plans_and_changes_nothing(shop: Shop):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     tickets = await six_waiting(shop)
     ids = [t.id for t in tickets]
 
@@ -301,7 +302,7 @@ async def test_a_dry_run_counts_and_plans_and_changes_nothing(shop: Shop):
 async def test_a_ticket_claimed_meanwhile_stays_with_its_claimer(
     shop: Shop, monkeypatch: pytest.MonkeyPatch
 ):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     tickets = await six_waiting(shop)
     cal_actor = shop.actor("cal")
 
@@ -322,7 +323,7 @@ async def test_a_ticket_claimed_meanwhile_stays_with_its_claimer(
 
 
 async def test_agents_must_be_active_people_of_the_tenant(shop: Shop):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     tickets = await six_waiting(shop)
     await User.filter(id=shop.users["cal"].id).update(active=False)
     with pytest.raises(FlowError) as refused:
@@ -345,7 +346,7 @@ async def test_quota_assignment_needs_the_batch_grant_and_a_bounded_selection(sh
     with pytest.raises(FlowError) as forbidden:
         await quotas.assign_with_quota(shop.actor("fay"), ticket_ids=ids, quotas=cal, limit=200)
     assert forbidden.value.code == ErrorCode.FORBIDDEN
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     with pytest.raises(FlowError) as too_many:
         await quotas.assign_with_quota(fay, ticket_ids=ids, quotas=cal, limit=5)
     assert too_many.value.field == ["ids"]
@@ -353,7 +354,7 @@ async def test_quota_assignment_needs_the_batch_grant_and_a_bounded_selection(sh
 
 
 async def test_a_list_spec_selects_the_waiting_tickets_of_a_filter(shop: Shop):
-    fay = await granted(shop, "fay", batch.BATCH)
+    fay = await granted(shop, "fay", Permission.TICKET_BATCH)
     tickets = await six_waiting(shop)
     await claim_ticket(shop.actor("cal"), tickets[0].id)
     spec = ListSpec(filter=TicketFilter(group_ids=(shop.groups["Finance"].id,)))

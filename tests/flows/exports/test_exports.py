@@ -18,9 +18,10 @@ from tests.jobs.test_executor import claimed, pause_runner
 from tests.schema.views.test_ticket_list_statements import counting
 from tests.shop import Shop
 from workorder.auth.actor import Actor
+from workorder.auth.permissions import Permission
 from workorder.errors import ErrorCode, FlowError
 from workorder.flows.exports import exports, files
-from workorder.flows.exports.columns import EXPORT, RecordSheet, field_cell
+from workorder.flows.exports.columns import RecordSheet, field_cell
 from workorder.flows.exports.exports import ExportRequest
 from workorder.flows.org import tenants
 from workorder.flows.templates.config import FieldDefinition, FieldType
@@ -92,7 +93,7 @@ async def test_an_export_needs_the_grant_and_checks_its_input(
     with pytest.raises(FlowError) as refused:
         await starting.start_export(kinds, shop.actor("cal"), ExportRequest(), storage=file_store)
     assert refused.value.code == ErrorCode.FORBIDDEN
-    fay = await granted(shop, "fay", EXPORT)
+    fay = await granted(shop, "fay", Permission.TICKET_EXPORT)
     for request, field in [
         (ExportRequest(columns=("number", "colour")), ["columns", "1"]),
         (ExportRequest(columns=("field.no_such_field",)), ["columns", "0"]),
@@ -109,7 +110,7 @@ async def test_the_workbook_has_the_visible_tickets_and_their_records(
     shop: Shop, file_store: LocalStorage, kinds: JobKinds
 ):
     first, second, _hidden = await order_story(shop)
-    fay = await granted(shop, "fay", EXPORT)
+    fay = await granted(shop, "fay", Permission.TICKET_EXPORT)
 
     job, data = await run_export(kinds, fay, file_store, time_zone="Asia/Shanghai")
 
@@ -163,7 +164,7 @@ async def test_csv_is_a_zip_of_the_chosen_sheets_safe_to_open(
 ):
     first = await in_finance(shop, '=HYPERLINK("http://evil")')
     await urging.urge_ticket(shop.actor("ann"), first.id, comment="+1 please")
-    fay = await granted(shop, "fay", EXPORT)
+    fay = await granted(shop, "fay", Permission.TICKET_EXPORT)
 
     job, data = await run_export(
         kinds,
@@ -267,8 +268,8 @@ async def test_a_stopped_export_starts_again_and_finishes_whole(
 async def test_only_a_finished_export_of_yours_can_be_fetched(
     shop: Shop, file_store: LocalStorage, kinds: JobKinds
 ):
-    fay = await granted(shop, "fay", EXPORT)
-    cal = await granted(shop, "cal", EXPORT)
+    fay = await granted(shop, "fay", Permission.TICKET_EXPORT)
+    cal = await granted(shop, "cal", Permission.TICKET_EXPORT)
     job = await starting.start_export(kinds, fay, ExportRequest(), storage=file_store)
     with pytest.raises(FlowError) as unfinished:
         await files.export_file(fay, job.id)
@@ -368,7 +369,7 @@ async def test_a_field_the_current_step_hides_stays_blank_in_the_export(
     shop: Shop, file_store: LocalStorage, kinds: JobKinds
 ):
     template, _ = await complaint_under_review(shop)
-    fay = await granted(shop, "fay", EXPORT)
+    fay = await granted(shop, "fay", Permission.TICKET_EXPORT)
     spec = ListSpec(filter=TicketFilter(template_ids=(template.id,)))
     columns = ("title", "field.summary", "field.salary")
 

@@ -19,9 +19,10 @@ from tests.flows.exports.test_exports import run_export
 from tests.jobs.test_executor import claimed, pause_runner
 from tests.shop import Shop
 from workorder.auth.actor import Actor
+from workorder.auth.permissions import Permission
 from workorder.clock import now
 from workorder.errors import ErrorCode, FlowError
-from workorder.flows.exports import columns, imports
+from workorder.flows.exports import imports
 from workorder.flows.exports.imports import ImportRequest
 from workorder.flows.templates import versions as templates
 from workorder.flows.templates.config import FieldDefinition, FieldType
@@ -101,7 +102,7 @@ async def test_good_rows_become_tickets_and_bad_rows_are_reported(
     shop: Shop, file_store: LocalStorage, kinds: JobKinds
 ):
     await Customer.create(tenant_id=shop.org.tenant.id, name="Li Lei", phone="13800000000")
-    ann = await granted(shop, "ann", imports.IMPORT)
+    ann = await granted(shop, "ann", Permission.TICKET_IMPORT)
     data = (
         HEADER
         + "Paper,P-1,12.5,high,13800000000\n"  # row 2: good, customer by phone
@@ -144,7 +145,7 @@ async def test_good_rows_become_tickets_and_bad_rows_are_reported(
 async def test_an_xlsx_file_imports_with_typed_cells_and_labels_or_keys(
     shop: Shop, file_store: LocalStorage, kinds: JobKinds
 ):
-    ann = await granted(shop, "ann", imports.IMPORT)
+    ann = await granted(shop, "ann", Permission.TICKET_IMPORT)
     data = xlsx(
         [
             ["title", "order_no", "field.amount", "Colour"],
@@ -172,7 +173,7 @@ async def test_a_file_that_cannot_be_imported_is_refused_before_anything_starts(
     with pytest.raises(FlowError) as refused:
         await start(kinds, shop.actor("ann"), file_store, shop, "a.csv", HEADER.encode())
     assert refused.value.code == ErrorCode.FORBIDDEN  # no ticket.import grant
-    ann = await granted(shop, "ann", imports.IMPORT)
+    ann = await granted(shop, "ann", Permission.TICKET_IMPORT)
     cases = [
         ("orders.pdf", b"%PDF-1.7", "csv or .xlsx"),
         ("orders.xlsx", HEADER.encode() + b"Paper,P-1,1,,\n", "not an XLSX"),
@@ -200,7 +201,7 @@ async def test_a_field_the_first_step_hides_is_neither_asked_for_nor_named(
 ):
     """The Order's `order_no` is required; once its first step hides it, an import neither
     demands the column nor names the field (creating a ticket does not ask for it either)."""
-    ann = await granted(shop, "ann", imports.IMPORT)
+    ann = await granted(shop, "ann", Permission.TICKET_IMPORT)
     steps = (await templates.current_config(shop.order)).to_json()["steps"]
     steps[0]["visible_fields"] = ["amount"]
     await templates.set_workflow(shop.org.admin_actor, shop.order.id, steps)
@@ -213,7 +214,7 @@ async def test_a_field_the_first_step_hides_is_neither_asked_for_nor_named(
 async def test_an_archived_template_takes_no_import(
     shop: Shop, file_store: LocalStorage, kinds: JobKinds
 ):
-    ann = await granted(shop, "ann", imports.IMPORT)
+    ann = await granted(shop, "ann", Permission.TICKET_IMPORT)
     await Template.filter(id=shop.order.id).update(active=False)
     with pytest.raises(FlowError) as refused:
         await start(kinds, ann, file_store, shop, "a.csv", (HEADER + "Paper,P-1,1,,\n").encode())
@@ -223,7 +224,7 @@ async def test_an_archived_template_takes_no_import(
 async def test_someone_elses_file_cannot_be_imported(
     shop: Shop, file_store: LocalStorage, kinds: JobKinds
 ):
-    bob = await granted(shop, "bob", imports.IMPORT)
+    bob = await granted(shop, "bob", Permission.TICKET_IMPORT)
     file_id = await upload(shop.actor("ann"), file_store, "a.csv", b"Title,Order number\nx,1\n")
     with pytest.raises(FlowError) as refused:
         await starting.start_import(
@@ -247,7 +248,7 @@ async def test_an_export_imports_back(shop: Shop, file_store: LocalStorage, kind
 async def test_an_import_killed_half_way_creates_no_ticket_twice(
     shop: Shop, file_store: LocalStorage, monkeypatch: pytest.MonkeyPatch, kinds: JobKinds
 ):
-    ann = await granted(shop, "ann", imports.IMPORT)
+    ann = await granted(shop, "ann", Permission.TICKET_IMPORT)
     data = (HEADER + "".join(f"T-{n},P-{n},1,,\n" for n in range(5))).encode()
     job = await start(kinds, ann, file_store, shop, "orders.csv", data)
     real_create = ticket_create.create_ticket
@@ -284,7 +285,7 @@ async def test_an_import_killed_half_way_creates_no_ticket_twice(
 async def test_exports_and_imports_are_different_grants(
     shop: Shop, file_store: LocalStorage, kinds: JobKinds
 ):
-    exporter = await granted(shop, "ann", columns.EXPORT)
+    exporter = await granted(shop, "ann", Permission.TICKET_EXPORT)
     with pytest.raises(FlowError) as refused:
         await start(kinds, exporter, file_store, shop, "a.csv", HEADER.encode())
     assert refused.value.code == ErrorCode.FORBIDDEN
@@ -318,7 +319,7 @@ def test_cells_are_read_as_an_agent_types_them():
 async def test_an_import_that_cannot_read_its_file_fails_once(
     shop: Shop, file_store: LocalStorage, settings: Settings, kinds: JobKinds
 ):
-    ann = await granted(shop, "ann", imports.IMPORT)
+    ann = await granted(shop, "ann", Permission.TICKET_IMPORT)
     job = await start(
         kinds, ann, file_store, shop, "orders.csv", (HEADER + "Paper,P-1,1,,\n").encode()
     )

@@ -91,6 +91,10 @@ async def test_invalid_user_input_names_the_field(org):
             {"username": "perm", "password": "long-enough-1", "permissions": ["root"]},
             ["permissions"],
         ),
+        (  # reports need no grant (they narrow to the reader's line): no such grant to give
+            {"username": "rep", "password": "long-enough-1", "permissions": ["report.view"]},
+            ["permissions"],
+        ),
         ({"username": "sup", "password": "long-enough-1", "superiorId": "garbage"}, ["superiorId"]),
     ]
     for given, field in cases:

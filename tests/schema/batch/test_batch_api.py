@@ -9,7 +9,7 @@ import pytest
 from tests.flows.batch.test_batch import granted, in_finance, in_sales
 from tests.shop import Shop
 from tests.support import gid
-from workorder.flows.batch import batch
+from workorder.auth.permissions import Permission
 from workorder.models import EventKind, Priority, Status, Ticket, TicketEvent
 
 RESULT = "results { id ok error { code message field } ticket { status } } succeeded failed"
@@ -55,7 +55,7 @@ def pushed(app: Any, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 async def test_batch_close_reports_each_ticket_in_the_order_sent(shop: Shop, pushed: list[str]):
-    await granted(shop, "fay", batch.BATCH)
+    await granted(shop, "fay", Permission.TICKET_BATCH)
     first, second = await in_finance(shop, "A-1"), await in_finance(shop, "A-2")
     hidden = await in_sales(shop, "A-3")
     ids = [t(first), t(hidden), "not-an-id", t(first), t(second), gid("User", 1)]
@@ -86,7 +86,7 @@ async def test_batch_close_reports_each_ticket_in_the_order_sent(shop: Shop, pus
 
 
 async def test_more_ids_than_the_limit_is_invalid_and_does_nothing(shop: Shop, settings: Any):
-    await granted(shop, "fay", batch.BATCH)
+    await granted(shop, "fay", Permission.TICKET_BATCH)
     ticket = await in_finance(shop, "A-1")
     ids = [t(ticket)] + [gid("Ticket", 10_000 + n) for n in range(settings.batch_sync_limit)]
 
@@ -108,7 +108,7 @@ async def test_without_the_batch_grant_nothing_is_done(shop: Shop):
 
 
 async def test_urge_transfer_assign_and_delete_in_batch(shop: Shop):
-    await granted(shop, "fay", batch.BATCH, "ticket.transfer")
+    await granted(shop, "fay", Permission.TICKET_BATCH, "ticket.transfer")
     tickets = [await in_finance(shop, f"A-{n}") for n in range(4)]
     done = await in_finance(shop, "A-9")
     await shop.gql("fay", CLOSE, {"input": {"ids": [t(done)]}})
@@ -150,7 +150,7 @@ async def six(shop: Shop) -> list[str]:
 
 
 async def test_typed_quotas_three_and_two_of_six_leave_one(shop: Shop):
-    await granted(shop, "fay", batch.BATCH)
+    await granted(shop, "fay", Permission.TICKET_BATCH)
     ids = await six(shop)
     cal, fay = gid("User", shop.users["cal"].id), gid("User", shop.users["fay"].id)
 
@@ -191,7 +191,7 @@ async def test_typed_quotas_three_and_two_of_six_leave_one(shop: Shop):
 
 
 async def test_even_split_and_what_is_left(shop: Shop):
-    await granted(shop, "fay", batch.BATCH)
+    await granted(shop, "fay", Permission.TICKET_BATCH)
     ids = await six(shop)
     hidden = t(await in_sales(shop, "B-1"))
     quotas = [{"userId": gid("User", shop.users[n].id)} for n in ("cal", "fay")]
@@ -229,7 +229,7 @@ async def test_even_split_and_what_is_left(shop: Shop):
 async def test_quotas_that_do_not_fit_are_invalid_and_assign_nothing(
     shop: Shop, quotas: list[int | None], extra: dict[str, Any], field: list[str]
 ):
-    await granted(shop, "fay", batch.BATCH)
+    await granted(shop, "fay", Permission.TICKET_BATCH)
     ids = await six(shop)
     given = [
         {"userId": gid("User", shop.users[n].id), "amount": a}
@@ -243,7 +243,7 @@ async def test_quotas_that_do_not_fit_are_invalid_and_assign_nothing(
 
 
 async def test_a_dry_run_tells_what_is_left(shop: Shop):
-    await granted(shop, "fay", batch.BATCH)
+    await granted(shop, "fay", Permission.TICKET_BATCH)
     ids = await six(shop)
     data = await shop.gql("fay", QUOTA, {"input": {"ids": ids, "dryRun": True}})
     payload = data["assignWithQuota"]

@@ -16,7 +16,7 @@ from tests.flows.batch.test_batch import granted, in_finance, in_sales
 from tests.flows.exports.test_exports import complaint_under_review
 from tests.shop import Shop
 from tests.support import OrgBuilder, gid
-from workorder.flows.exports import columns, imports
+from workorder.auth.permissions import Permission
 from workorder.models import Job, Source, Ticket
 
 JOB = (
@@ -55,7 +55,7 @@ async def fetch(shop: Shop, url: str, token: str | None) -> httpx.Response:
 
 
 async def test_an_export_is_made_by_the_server_and_downloaded_by_its_starter(shop: Shop):
-    await granted(shop, "fay", columns.EXPORT)
+    await granted(shop, "fay", Permission.TICKET_EXPORT)
     await in_finance(shop, "A-1")
     await in_sales(shop, "Secret")  # not Fay's to see
 
@@ -82,8 +82,8 @@ async def test_an_export_is_made_by_the_server_and_downloaded_by_its_starter(sho
 
 
 async def test_only_its_starter_with_the_grant_and_admins_fetch_the_file(shop: Shop, api: Any):
-    await granted(shop, "fay", columns.EXPORT)
-    await granted(shop, "cal", columns.EXPORT)
+    await granted(shop, "fay", Permission.TICKET_EXPORT)
+    await granted(shop, "cal", Permission.TICKET_EXPORT)
     started = await shop.gql("fay", EXPORT, {"input": {"sheets": []}})
     job = await finished(shop, "fay", started["startExport"]["job"]["id"])
     url = job["file"]["downloadUrl"]
@@ -106,7 +106,7 @@ async def test_starting_an_export_checks_the_grant_and_the_input(shop: Shop):
     refused = await shop.gql("cal", EXPORT, {"input": {}})
     assert refused["startExport"]["job"] is None
     assert refused["startExport"]["errors"][0]["code"] == "FORBIDDEN"
-    await granted(shop, "cal", columns.EXPORT)
+    await granted(shop, "cal", Permission.TICKET_EXPORT)
     bad = await shop.gql("cal", EXPORT, {"input": {"columns": ["number", "secret"]}})
     assert bad["startExport"]["errors"][0]["field"] == ["columns", "1"]
     zone = await shop.gql("cal", EXPORT, {"input": {"timeZone": "Nowhere/Land"}})
@@ -132,7 +132,7 @@ async def upload(shop: Shop, username: str, filename: str, data: bytes) -> str:
 
 
 async def test_an_uploaded_file_is_imported_row_by_row(shop: Shop):
-    await granted(shop, "ann", imports.IMPORT)
+    await granted(shop, "ann", Permission.TICKET_IMPORT)
     data = b"Title,Order number,Amount\nPaper,P-1,3\nInk,P-2,many\nPens,P-3,\n"
     file_id = await upload(shop, "ann", "orders.csv", data)
     started = await shop.gql(
@@ -150,7 +150,7 @@ async def test_an_uploaded_file_is_imported_row_by_row(shop: Shop):
 
 
 async def test_a_file_that_cannot_be_imported_starts_nothing(shop: Shop):
-    await granted(shop, "ann", imports.IMPORT)
+    await granted(shop, "ann", Permission.TICKET_IMPORT)
     template = gid("Template", shop.order.id)
     wrong = await upload(shop, "ann", "orders.xlsx", b"Title,Order number\nPaper,P-1\n")
     refused = await shop.gql("ann", IMPORT, {"input": {"templateId": template, "fileId": wrong}})

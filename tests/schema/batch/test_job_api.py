@@ -14,7 +14,7 @@ from tests.jobs.test_executor import closed_events, pause_runner
 from tests.shop import Shop
 from tests.subscriptions.test_live import live, request
 from tests.support import gid
-from workorder.flows.batch import batch
+from workorder.auth.permissions import Permission
 from workorder.flows.tickets import closing
 from workorder.jobs import executor
 from workorder.models import EventKind, Job, JobStatus, Status, Ticket, TicketEvent
@@ -42,7 +42,7 @@ async def until_finished(stream: AsyncIterator[dict[str, Any]]) -> list[dict[str
 async def test_a_filter_based_close_job_is_followed_live_to_its_end(
     shop: Shop, server_url: str, app: Any, monkeypatch: pytest.MonkeyPatch
 ):
-    await granted(shop, "fay", batch.BATCH)
+    await granted(shop, "fay", Permission.TICKET_BATCH)
     tickets = [await in_finance(shop, f"A-{n}") for n in range(5)]
     elsewhere = await in_sales(shop, "S-1")  # not Fay's to see: never in the job
     monkeypatch.setattr(executor, "CHUNK", 2)
@@ -98,7 +98,7 @@ async def test_starting_a_batch_job_checks_the_grant_and_the_input(
     assert refused["startBatchJob"]["job"] is None
     assert refused["startBatchJob"]["errors"][0]["code"] == "FORBIDDEN"
 
-    await granted(shop, "fay", batch.BATCH)
+    await granted(shop, "fay", Permission.TICKET_BATCH)
     no_user = await shop.gql("fay", START, {"input": {"action": "ASSIGN"}})
     assert no_user["startBatchJob"]["errors"] == [
         {"code": "INVALID", "message": "ASSIGN needs the user to assign to", "field": ["userId"]}
@@ -117,7 +117,7 @@ async def test_starting_a_batch_job_checks_the_grant_and_the_input(
 
 
 async def test_a_saved_view_urge_job_runs_on_the_server(shop: Shop):
-    await granted(shop, "fay", batch.BATCH)
+    await granted(shop, "fay", Permission.TICKET_BATCH)
     tickets = [await in_finance(shop, f"A-{n}") for n in range(2)]
     view = await shop.gql(
         "fay",
@@ -150,8 +150,8 @@ async def test_jobs_are_listed_for_their_starter_and_admins_and_can_be_cancelled
     shop: Shop, app: Any, monkeypatch: pytest.MonkeyPatch
 ):
     pause_runner(app, monkeypatch)
-    await granted(shop, "fay", batch.BATCH)
-    await granted(shop, "sam", batch.BATCH)
+    await granted(shop, "fay", Permission.TICKET_BATCH)
+    await granted(shop, "sam", Permission.TICKET_BATCH)
     started = await shop.gql("fay", START, {"input": {"action": "URGE"}})
     job_id = started["startBatchJob"]["job"]["id"]
 

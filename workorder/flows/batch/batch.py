@@ -15,12 +15,11 @@ from enum import StrEnum
 from typing import Protocol, TypeVar
 
 from workorder.auth.actor import Actor
-from workorder.errors import FlowError, forbidden, invalid
+from workorder.auth.permissions import Permission, require_permission
+from workorder.errors import FlowError, invalid
 from workorder.flows.tickets import closing, handling, moves, urging
 from workorder.flows.unit_of_work import Bus
 from workorder.models import Ticket
-
-BATCH = "ticket.batch"
 
 H = TypeVar("H", bound=Hashable)
 
@@ -35,8 +34,7 @@ class BatchKind(StrEnum):
 
 def require_batch(actor: Actor) -> None:
     """Batch actions are for holders of the ticket.batch grant (admins hold every grant)."""
-    if not actor.has_permission(BATCH):
-        raise forbidden(f"Batch actions need the {BATCH} permission")
+    require_permission(actor, Permission.TICKET_BATCH, "Batch actions")
 
 
 def selection(ids: Iterable[H], limit: int, field: Sequence[str] = ("ids",)) -> list[H]:

@@ -11,14 +11,14 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from workorder.auth.actor import Actor
-from workorder.errors import forbidden, invalid
+from workorder.auth.permissions import Permission, require_permission
+from workorder.errors import invalid
 from workorder.flows.templates.config import FieldDefinition, TemplateConfig
 from workorder.flows.templates.field_kinds.cells import write_plain
 from workorder.flows.templates.field_kinds.table import KINDS
 from workorder.models import EventKind, Template, TemplateVersion, Tenant
 from workorder.sheets.cells import Cell
 
-EXPORT: Final = "ticket.export"
 FIELD_PREFIX: Final = "field."
 MAX_COLUMNS: Final = 200
 _FIELD_COLUMN = re.compile(r"^field\.[A-Za-z0-9_]{1,63}$")
@@ -98,8 +98,7 @@ CALL_HEADERS: Final = (
 
 def require_export(actor: Actor) -> None:
     """Exports are for holders of the ticket.export grant (admins hold every grant)."""
-    if not actor.has_permission(EXPORT):
-        raise forbidden(f"Exports need the {EXPORT} permission")
+    require_permission(actor, Permission.TICKET_EXPORT, "Exports")
 
 
 def check_columns(columns: Sequence[str], path: Sequence[str]) -> list[str]:

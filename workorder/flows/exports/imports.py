@@ -31,8 +31,8 @@ from zoneinfo import ZoneInfo
 
 from workorder.auth.actor import Actor
 from workorder.auth.attachments import downloadable
-from workorder.auth.permissions import require_write
-from workorder.errors import FlowError, forbidden, invalid, not_found
+from workorder.auth.permissions import Permission, require_permission, require_write
+from workorder.errors import FlowError, invalid, not_found
 from workorder.flows.batch.jobs import Checked, JobEnv
 from workorder.flows.exports.columns import SYSTEM_COLUMNS, check_time_zone
 from workorder.flows.templates.config import FieldDefinition, TemplateConfig
@@ -52,7 +52,6 @@ from workorder.sheets.cells import Cell, SheetFormat
 from workorder.sheets.reading import SheetError, read_rows
 from workorder.storage import BlobNotFound
 
-IMPORT: Final = "ticket.import"
 KIND: Final = "import.tickets"
 _EXTENSIONS: Final = {".csv": SheetFormat.CSV, ".xlsx": SheetFormat.XLSX}
 
@@ -66,8 +65,7 @@ _GROUP_HEADER: Final = "Group"
 def require_import(actor: Actor) -> None:
     """Imports are for holders of the ticket.import grant (admins hold every grant)."""
     require_write(actor)
-    if not actor.has_permission(IMPORT):
-        raise forbidden(f"Imports need the {IMPORT} permission")
+    require_permission(actor, Permission.TICKET_IMPORT, "Imports")
 
 
 def format_of(filename: str) -> SheetFormat:

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from tortoise.queryset import QuerySet
+
 from workorder.errors import not_found
 from workorder.models import Group, User
 
 
+def active_members(group_id: int) -> QuerySet[User]:
+    """The group's members who are active users: the one definition of "an active member"
+    (a deactivated user keeps their memberships but is offered no work)."""
+    return User.filter(member_of__id=group_id, active=True)
+
+
+async def is_active_member(group_id: int, user_id: int) -> bool:
+    return await active_members(group_id).filter(id=user_id).exists()
+
+
 async def members_of(group_id: int) -> list[User]:
-    return await User.filter(member_of__id=group_id, active=True).order_by("id")
+    return await active_members(group_id).order_by("id")
 
 
 async def supervisors_of(group_id: int | None) -> list[int]:

@@ -13,7 +13,7 @@ from tortoise.transactions import in_transaction
 from workorder.auth.actor import Actor
 from workorder.auth.hierarchy import superior_would_cycle
 from workorder.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
-from workorder.auth.permissions import KNOWN_PERMISSIONS, require_admin
+from workorder.auth.permissions import Permission, require_admin
 from workorder.auth.sessions import revoke_sessions_of
 from workorder.errors import conflict, invalid, not_found
 from workorder.flows.org.cleaning import KEEP, Keep, clean_email, clean_locale, clean_name
@@ -71,7 +71,7 @@ def _clean_roles(roles: Sequence[Role]) -> list[str]:
 
 
 def _clean_permissions(permissions: Sequence[str]) -> list[str]:
-    unknown = sorted(set(permissions) - KNOWN_PERMISSIONS)
+    unknown = sorted(set(permissions) - set(Permission))
     if unknown:
         raise invalid(f"Unknown permission(s): {', '.join(unknown)}", ["permissions"])
     return sorted(set(permissions))

@@ -31,7 +31,7 @@ class Available:
 async def available_actions(actor: Actor, ticket: Ticket) -> list[Available]:
     """The caller already sees the ticket (the resolver got it through the visibility rule)."""
     config = await config_of(ticket)
-    standing = await standing_of(actor, ticket, config.edit_limit)
+    standing = await standing_of(actor, ticket, config.edit_limit)  # the request's reach
     read_only = not actor.can_write
     step = config.step(ticket.current_step) if ticket.current_step else None
     found: list[Available] = []

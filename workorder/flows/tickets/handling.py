@@ -17,6 +17,7 @@ from workorder.flows.tickets.routing import Route, assigned
 from workorder.flows.tickets.state_machine import Action
 from workorder.flows.unit_of_work import Bus, UnitOfWork, unit_of_work
 from workorder.models import (
+    ClaimMode,
     EventKind,
     Group,
     Priority,
@@ -124,7 +125,8 @@ async def claim_ticket(
             },
             lost=ErrorCode.CONFLICT,
         )
-        await TicketCandidate.filter(ticket_id=ticket.id).delete()
+        if ticket.claim_mode == ClaimMode.CANDIDATES:  # only a transfer names candidates
+            await TicketCandidate.filter(ticket_id=ticket.id).delete()
         await add_participant(ticket.id, actor.user_id)
         await record(uow, actor, EventKind.CLAIMED, ticket, after)
         await status_mail(after, opened.config, ticket.status)

@@ -7,7 +7,7 @@ from typing import Any
 
 from workorder.auth.actor import Actor
 from workorder.errors import invalid, not_found
-from workorder.flows.org.lookups import supervisors_of
+from workorder.flows.org.lookups import active_members, supervisors_of
 from workorder.flows.templates.field_values import Mode
 from workorder.flows.tickets.create import link_attachments
 from workorder.flows.tickets.finish import finish
@@ -208,7 +208,7 @@ async def transfer_ticket(
     elif target_group is None:
         raise invalid("This step has no group: transfer to users", ["userIds"])
     else:
-        members = [u.id for u in await User.filter(member_of__id=target_group, active=True)]
+        members = [u.id for u in await active_members(target_group)]
         route = Route(
             Status.PENDING,
             target_group,

@@ -10,7 +10,7 @@ from workorder.flows.templates.config import TemplateConfig
 from workorder.flows.unit_of_work import Bus, UnitOfWork, unit_of_work
 from workorder.mail.outbox import enqueue
 from workorder.models import Notification, NotificationKind, Status, Ticket, TicketEvent
-from workorder.subscriptions.channels import user_channel
+from workorder.subscriptions.messages import NotificationCreated, NotificationsRead
 
 
 async def mark_read(
@@ -24,7 +24,7 @@ async def mark_read(
     async with unit_of_work(bus) as uow:
         changed = await query.update(read_at=now())
         if changed:
-            uow.publish(user_channel(actor.user_id), {"kind": "READ", "count": changed})
+            uow.publish(NotificationsRead(actor.user_id, changed))
     return changed
 
 
@@ -60,10 +60,7 @@ async def notify(
             message=message,
         )
         made.append(row)
-        uow.publish(
-            user_channel(user_id),
-            {"notificationId": row.id, "kind": str(kind), "ticketId": ticket.id, **(details or {})},
-        )
+        uow.publish(NotificationCreated(user_id, row.id, str(kind), ticket.id, dict(details or {})))
     return made
 
 

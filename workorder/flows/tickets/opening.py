@@ -4,16 +4,17 @@ lock and the trace event."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from copy import copy
 from dataclasses import dataclass
 from typing import Any
 
 from workorder.auth.actor import Actor
 from workorder.auth.permissions import require_write
-from workorder.auth.visibility import visible_ticket
+from workorder.auth.visibility import visible_tickets
 from workorder.clock import now
-from workorder.errors import ErrorCode, FlowError, forbidden
+from workorder.errors import ErrorCode, FlowError, forbidden, not_found
 from workorder.flows.templates.config import Step, TemplateConfig
-from workorder.flows.tickets.rules import Standing, may, standing_of
+from workorder.flows.tickets.rules import Standing, links_in, may, standing_of, with_links
 from workorder.flows.tickets.state_machine import Action, check_status
 from workorder.flows.unit_of_work import UnitOfWork
 from workorder.models import (
@@ -24,7 +25,7 @@ from workorder.models import (
     TicketEvent,
     TicketParticipant,
 )
-from workorder.subscriptions.channels import group_channel, ticket_channel
+from workorder.subscriptions.messages import QueueChanged, TicketChanged
 
 
 async def config_of(ticket: Ticket) -> TemplateConfig:
@@ -52,7 +53,12 @@ async def open_ticket(
     """Visible (else NOT_FOUND), at the version the caller saw (else STALE), in a status the
     action starts from (else WRONG_STATUS), and allowed to the caller (else FORBIDDEN)."""
     require_write(actor)  # following and urging change the ticket too (priority, SLA)
-    ticket = await visible_ticket(actor, ticket_id)
+    # One statement: the ticket under the visibility rule, its pinned version and the
+    # caller's own rows on it (team, follower, candidate); the reach is the request's.
+    visible = (await visible_tickets(actor)).filter(id=ticket_id)
+    ticket = await with_links(visible, actor, ticket_id).select_related("template_version").first()
+    if ticket is None:
+        raise not_found("Ticket", ["id"])
     if expected_version is not None and expected_version != ticket.version:
         raise FlowError(
             ErrorCode.STALE,
@@ -60,8 +66,8 @@ async def open_ticket(
             ["expectedVersion"],
         )
     check_status(action, ticket.status)
-    config = await config_of(ticket)
-    standing = await standing_of(actor, ticket, config.edit_limit)
+    config = TemplateConfig.from_json(ticket.template_version.config)
+    standing = await standing_of(actor, ticket, config.edit_limit, links_in(ticket))
     if not may(action, standing):
         raise forbidden(f"You may not {action.lower().replace('_', ' ')} this ticket")
     return Opened(ticket, config, standing)
@@ -73,9 +79,11 @@ async def apply(
     """Write `changes` only if nobody changed the ticket since it was read.
 
     The row count of the conditional UPDATE decides, the same on SQLite and PostgreSQL.
+    The row is not read back: after a won UPDATE it is exactly the one read plus `changes`.
     """
+    stamp = now()
     written = await Ticket.filter(id=ticket.id, version=ticket.version).update(
-        **changes, version=ticket.version + 1, updated_at=now()
+        **changes, version=ticket.version + 1, updated_at=stamp
     )
     if written != 1:
         message = (
@@ -84,7 +92,10 @@ async def apply(
             else "The ticket was changed meanwhile: reload it"
         )
         raise FlowError(lost, message)
-    return await Ticket.get(id=ticket.id)
+    after = copy(ticket)
+    for name, value in {**changes, "version": ticket.version + 1, "updated_at": stamp}.items():
+        setattr(after, name, value)
+    return after
 
 
 async def record(
@@ -114,14 +125,15 @@ async def record(
         data=data or {},
         attachments=list(attachments),
     )
-    message = {"ticketId": after.id, "eventId": event.id, "kind": str(kind)}
-    uow.publish(ticket_channel(after.id), message)
-    for group_id in {before.current_group_id, after.current_group_id} - {None}:
-        if Status.PENDING in (before.status, after.status):
-            uow.publish(group_channel(group_id), {"groupId": group_id, "ticketId": after.id})  # type: ignore[arg-type]
+    uow.publish(TicketChanged(after.id, event.id, str(kind)))
+    if Status.PENDING in (before.status, after.status):
+        for group_id in {before.current_group_id, after.current_group_id}:
+            if group_id is not None:
+                uow.publish(QueueChanged(group_id, after.id))
     return event
 
 
 async def add_participant(ticket_id: int, user_id: int) -> None:
-    """Changes to one ticket are serialised by its version, so check-then-create is safe."""
-    await TicketParticipant.get_or_create(ticket_id=ticket_id, user_id=user_id)
+    """One statement: the (ticket, user) unique key turns a second insert into a no-op."""
+    row = TicketParticipant(ticket_id=ticket_id, user_id=user_id)
+    await TicketParticipant.bulk_create([row], ignore_conflicts=True)

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from tortoise.functions import Count
 
 from workorder.errors import invalid
-from workorder.flows.org.lookups import members_of, supervisors_of
+from workorder.flows.org.lookups import is_active_member, members_of, supervisors_of
 from workorder.flows.templates.config import AssignmentRule, InitialAssignment, Step, TemplateConfig
-from workorder.models import AssignmentCursor, ClaimMode, Group, NotificationKind, Status, Ticket
+from workorder.models import AssignmentCursor, ClaimMode, NotificationKind, Status, Ticket
 
 
 @dataclass(slots=True)
@@ -44,10 +44,6 @@ def assigned(step_key: str | None, group_id: int | None, user_id: int) -> Route:
         assignee_id=user_id,
         notify=[(NotificationKind.ASSIGNED, [user_id])],
     )
-
-
-async def _is_member(group_id: int, user_id: int) -> bool:
-    return await Group.filter(id=group_id, members__id=user_id, members__active=True).exists()
 
 
 async def _round_robin(group_id: int) -> int | None:
@@ -128,7 +124,7 @@ async def enter_step(
     key = step.key if step else None
     group_id = step.group_id if step else group_id
     if chosen_assignee_id is not None:
-        if group_id is not None and not await _is_member(group_id, chosen_assignee_id):
+        if group_id is not None and not await is_active_member(group_id, chosen_assignee_id):
             raise invalid(
                 "The next handler must be an active member of the step's group", ["nextAssigneeId"]
             )
@@ -137,6 +133,6 @@ async def enter_step(
         return assigned(key, group_id, creator_id)
     if not initial and config.retain_agent_on_transfer:
         for keeper in (creator_id, previous_assignee_id):
-            if keeper is not None and await _is_member(group_id, keeper):
+            if keeper is not None and await is_active_member(group_id, keeper):
                 return assigned(key, group_id, keeper)
     return await by_rule(step, group_id)

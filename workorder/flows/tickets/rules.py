@@ -4,15 +4,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
+
+from tortoise.expressions import Subquery
+from tortoise.queryset import QuerySet
 
 from workorder.auth.actor import Actor
-from workorder.auth.visibility import shared_with
+from workorder.auth.permissions import Permission
+from workorder.auth.visibility import Reach, Shared, reach_of
 from workorder.flows.templates.config import EditLimit
 from workorder.flows.tickets.state_machine import Action
 from workorder.models import (
     ClaimMode,
-    Group,
     Status,
     TeamAccess,
     Ticket,
@@ -21,9 +23,6 @@ from workorder.models import (
     TicketTeamMember,
     User,
 )
-
-TRANSFER = "ticket.transfer"
-REOPEN = "ticket.reopen"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,32 +55,65 @@ class Standing:
         return self.edit_limit == EditLimit.EVERYONE
 
 
-async def standing_of(actor: Actor, ticket: Ticket, edit_limit: EditLimit) -> Standing:
-    supervisor = False
-    if ticket.current_group_id is not None:
-        supervisor = await Group.filter(
-            id=ticket.current_group_id, supervisors__id=actor.user_id
-        ).exists()
-    member = await TicketTeamMember.filter(ticket_id=ticket.id, user_id=actor.user_id).first()
+@dataclass(frozen=True, slots=True)
+class Links:
+    """The caller's own rows on one ticket: read with the ticket, in the same statement."""
+
+    team: TeamAccess | None = None
+    follower: bool = False
+    named_candidate: bool = False
+
+
+def with_links(tickets: QuerySet[Ticket], actor: Actor, ticket_id: int) -> QuerySet[Ticket]:
+    """The tickets with the caller's links to `ticket_id` as annotations (see `links_in`)."""
+    mine = {"ticket_id": ticket_id, "user_id": actor.user_id}
+    return tickets.annotate(
+        my_team_access=Subquery(TicketTeamMember.filter(**mine).values("access")),
+        my_follower_id=Subquery(TicketFollower.filter(**mine).values("id")),
+        my_candidate_id=Subquery(TicketCandidate.filter(**mine).values("id")),
+    )
+
+
+def links_in(ticket: Ticket) -> Links:
+    """The links `with_links` annotated the ticket with."""
+    access = getattr(ticket, "my_team_access", None)
+    return Links(
+        team=TeamAccess(access) if access is not None else None,
+        follower=getattr(ticket, "my_follower_id", None) is not None,
+        named_candidate=getattr(ticket, "my_candidate_id", None) is not None,
+    )
+
+
+async def links_of(actor: Actor, ticket: Ticket) -> Links:
+    found = await with_links(Ticket.filter(id=ticket.id), actor, ticket.id).first()
+    return links_in(found) if found is not None else Links()
+
+
+async def standing_of(
+    actor: Actor, ticket: Ticket, edit_limit: EditLimit, links: Links | None = None
+) -> Standing:
+    """Read from the caller's reach (kept for the request) and their links to the ticket;
+    pass the links when the ticket was read `with_links`, so they are not read again."""
+    reach = await reach_of(actor)
+    links = links if links is not None else await links_of(actor, ticket)
     return Standing(
         admin=actor.is_admin,
         assignee=ticket.assignee_id == actor.user_id,
         creator=ticket.creator_id == actor.user_id,
-        candidate=await is_candidate(actor.user_id, ticket),
-        supervisor=supervisor,
-        team=member.access if member else None,
-        shared_write=await _shared_for_writing(actor, ticket),
-        follower=await TicketFollower.filter(ticket_id=ticket.id, user_id=actor.user_id).exists(),
+        candidate=is_candidate(reach, ticket, links),
+        supervisor=ticket.current_group_id in reach.supervisor_of,
+        team=links.team,
+        shared_write=await _shared_for_writing(actor, ticket, reach.shared),
+        follower=links.follower,
         edit_limit=edit_limit,
-        may_transfer=actor.has_permission(TRANSFER),
-        may_reopen=actor.has_permission(REOPEN),
+        may_transfer=actor.has_permission(Permission.TICKET_TRANSFER),
+        may_reopen=actor.has_permission(Permission.TICKET_REOPEN),
     )
 
 
-async def _shared_for_writing(actor: Actor, ticket: Ticket) -> bool:
+async def _shared_for_writing(actor: Actor, ticket: Ticket, shared: Shared) -> bool:
     if ticket.assignee_id is None or actor.is_admin:
         return False
-    shared = await shared_with(actor, frozenset(await groups_of(actor)))
     if ticket.assignee_id in shared.writable_people:
         return True
     if not shared.writable_departments:
@@ -91,25 +123,15 @@ async def _shared_for_writing(actor: Actor, ticket: Ticket) -> bool:
     ).exists()
 
 
-async def groups_of(actor: Actor) -> list[int]:
-    return cast(
-        list[int],
-        await Group.filter(tenant_id=actor.tenant_id, members__id=actor.user_id).values_list(
-            "id", flat=True
-        ),
-    )
-
-
-async def is_candidate(user_id: int, ticket: Ticket) -> bool:
-    """May this user claim the ticket now?"""
+def is_candidate(reach: Reach, ticket: Ticket, links: Links) -> bool:
+    """May the caller claim the ticket now? A pool is open to the members of its group (the
+    caller is an active user: an actor is only ever built for one)."""
     if ticket.status != Status.PENDING or ticket.assignee_id is not None:
         return False
     if ticket.claim_mode == ClaimMode.CANDIDATES:
-        return await TicketCandidate.filter(ticket_id=ticket.id, user_id=user_id).exists()
+        return links.named_candidate
     if ticket.claim_mode == ClaimMode.POOL and ticket.current_group_id is not None:
-        return await Group.filter(
-            id=ticket.current_group_id, members__id=user_id, members__active=True
-        ).exists()
+        return ticket.current_group_id in reach.member_of
     return False
 
 

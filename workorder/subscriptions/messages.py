@@ -1,0 +1,175 @@
+"""What the bus carries: one dataclass per kind of push, each knowing its channel (named in
+`channels`) and its JSON form on the wire.
+
+A push is only a wake-up call: streams read what they send from the database (see
+`streams`), so these fields are hints for listeners, never the source of truth. The wire
+form (camelCase keys) is what the Redis broker serialises and what clients of the raw
+channels have always seen; `to_dict`/`from_dict` keep it in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+
+from workorder.models import Job
+from workorder.subscriptions.channels import (
+    RESYNC_CHANNEL,
+    group_channel,
+    job_channel,
+    ticket_channel,
+    user_channel,
+)
+
+
+class Push(Protocol):
+    """A message the unit of work publishes after its transaction commits."""
+
+    @property
+    def channel(self) -> str: ...
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class TicketChanged:
+    """An action left an event on the ticket: its watchers reload it."""
+
+    ticket_id: int
+    event_id: int
+    kind: str
+
+    @property
+    def channel(self) -> str:
+        return ticket_channel(self.ticket_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ticketId": self.ticket_id, "eventId": self.event_id, "kind": self.kind}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TicketChanged:
+        return cls(int(data["ticketId"]), int(data["eventId"]), str(data["kind"]))
+
+
+@dataclass(frozen=True, slots=True)
+class QueueChanged:
+    """A ticket entered or left a group's queue of waiting tickets."""
+
+    group_id: int
+    ticket_id: int
+
+    @property
+    def channel(self) -> str:
+        return group_channel(self.group_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"groupId": self.group_id, "ticketId": self.ticket_id}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> QueueChanged:
+        return cls(int(data["groupId"]), int(data["ticketId"]))
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationCreated:
+    """A notification was stored for the user; `details` are extra hints (an SLA breach's)."""
+
+    user_id: int
+    notification_id: int
+    kind: str
+    ticket_id: int
+    details: dict[str, str] = field(default_factory=dict)
+
+    _KEYS: ClassVar[frozenset[str]] = frozenset({"notificationId", "kind", "ticketId"})
+
+    @property
+    def channel(self) -> str:
+        return user_channel(self.user_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        base = {"notificationId": self.notification_id, "kind": self.kind}
+        return {**base, "ticketId": self.ticket_id, **self.details}
+
+    @classmethod
+    def from_dict(cls, user_id: int, data: dict[str, Any]) -> NotificationCreated:
+        """The user is the channel's, not the message's."""
+        details = {k: str(v) for k, v in data.items() if k not in cls._KEYS}
+        return cls(
+            user_id, int(data["notificationId"]), str(data["kind"]), int(data["ticketId"]), details
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationsRead:
+    """The user marked notifications read: their other sockets update the unread badge."""
+
+    user_id: int
+    count: int
+
+    @property
+    def channel(self) -> str:
+        return user_channel(self.user_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": "READ", "count": self.count}
+
+    @classmethod
+    def from_dict(cls, user_id: int, data: dict[str, Any]) -> NotificationsRead:
+        return cls(user_id, int(data["count"]))
+
+
+@dataclass(frozen=True, slots=True)
+class JobUpdated:
+    """A job's progress or status changed."""
+
+    job_id: int
+    status: str
+    total: int
+    done: int
+    failed: int
+
+    @classmethod
+    def of(cls, job: Job) -> JobUpdated:
+        return cls(job.id, str(job.status), job.total, job.done, job.failed)
+
+    @property
+    def channel(self) -> str:
+        return job_channel(self.job_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "jobId": self.job_id,
+            "status": self.status,
+            "total": self.total,
+            "done": self.done,
+            "failed": self.failed,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> JobUpdated:
+        return cls(
+            int(data["jobId"]),
+            str(data["status"]),
+            int(data["total"]),
+            int(data["done"]),
+            int(data["failed"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Resync:
+    """Pushes were lost somewhere: every subscriber catches up from the database. Brokers
+    send it on `RESYNC_CHANNEL` and hand it to their own subscribers as a message."""
+
+    @property
+    def channel(self) -> str:
+        return RESYNC_CHANNEL
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "resync"}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Resync:
+        if data.get("type") != "resync":
+            raise ValueError(f"not a resync: {data!r}")
+        return cls()
