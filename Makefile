@@ -19,7 +19,7 @@ test: lint test-embedded test-full
 lint: $(BIN)/.installed
 	$(BIN)/ruff check workorder tests bench
 	$(BIN)/ruff format --check workorder tests bench
-	$(BIN)/mypy workorder tests
+	$(BIN)/mypy workorder tests bench
 	$(BIN)/lint-imports
 
 # One database backend per pytest process (asyncpg and SQLite do not mix in one process).

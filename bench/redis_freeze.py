@@ -26,7 +26,7 @@ import httpx
 from bench.realtime import ADMIN, AGENTS, DEMO_TICKET, SECRET, Server
 from tests.services import Service, start_postgres, start_redis
 from workorder import db
-from workorder.auth.tokens import issue_access_token
+from workorder.auth.sessions import TokenSettings, start_session
 from workorder.demo import TENANT, load_demo
 from workorder.ids import to_global_id
 from workorder.models import Notification, Ticket, User
@@ -77,7 +77,9 @@ async def _measure(folder: Path, redis: Service, database_url: str) -> None:
         admin = await User.get(tenant__slug=TENANT, username=ADMIN)
         agents = [await User.get(tenant_id=admin.tenant_id, username=name) for name in AGENTS]
         ticket = await Ticket.get(tenant_id=admin.tenant_id, title=DEMO_TICKET)
-        token, _ = issue_access_token(admin.id, admin.tenant_id, SECRET, timedelta(hours=1))
+        # A real session: the server checks that an access token's session is still open.
+        tokens = TokenSettings(SECRET, timedelta(hours=1), timedelta(hours=1))
+        token = (await start_session(admin, tokens)).access_token
         ticket_id = to_global_id("Ticket", ticket.id)
         agent_ids = [to_global_id("User", agent.id) for agent in agents]
         server = Server(folder, database_url, redis.url)
