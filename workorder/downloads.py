@@ -21,12 +21,12 @@ from starlette.routing import Route
 
 from workorder import ids
 from workorder.auth.actor import Actor
-from workorder.auth.attachments import downloadable
 from workorder.auth.sessions import authenticate
 from workorder.auth.tokens import TokenError
 from workorder.errors import ErrorCode, FlowError
 from workorder.flows.exports.files import export_file
 from workorder.flows.tickets.attachments import clean_content_type
+from workorder.flows.tickets.downloads import downloadable
 from workorder.http_errors import error_response
 from workorder.settings import Settings
 from workorder.storage import BlobNotFound, Storage

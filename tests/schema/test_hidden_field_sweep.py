@@ -26,10 +26,10 @@ from typing import Any
 import pytest
 from graphql import GraphQLArgument, GraphQLSchema
 
+from tests.flows.live.test_streams import live, request
 from tests.schema.batch.test_export_api import fetch, finished
 from tests.schema_walk import Node, Walker, queries, split
 from tests.shop import Shop
-from tests.subscriptions.test_live import live, request
 from tests.support import gid
 from workorder.flows.templates.versions import create_template
 from workorder.flows.tickets import handling, moves, notes

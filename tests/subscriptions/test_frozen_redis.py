@@ -25,9 +25,9 @@ from starlette.applications import Starlette
 
 from tests import services
 from tests.flows.batch.test_batch import granted
+from tests.flows.live.test_streams import NOTIFICATIONS, live, request, take
 from tests.jobs.test_runner import until
 from tests.shop import Shop
-from tests.subscriptions.test_live import NOTIFICATIONS, live, request, take
 from tests.support import Api, gid
 from workorder.auth.permissions import Permission
 from workorder.ids import pk_of

@@ -1,9 +1,9 @@
 """Live push to the real `graphql-ws` JavaScript client, the one a browser app would use.
 
-test_live.py speaks graphql-transport-ws through Python's gql; this drives the reference
-JS implementation of the protocol (with `ws` as Node's WebSocket) from node/client.mjs, so
-a difference in how the two read the protocol (connection_init payload, close codes,
-message framing) cannot hide. The script prints one JSON line per event it sees.
+tests/flows/live/test_streams.py speaks graphql-transport-ws through Python's gql; this drives
+the reference JS implementation of the protocol (with `ws` as Node's WebSocket) from
+node/client.mjs, so a difference in how the two read the protocol (connection_init payload,
+close codes, message framing) cannot hide. The script prints one JSON line per event it sees.
 
 Everything here shares the session's event loop with the live uvicorn, so the node
 process is started and read with asyncio only: a blocking wait would stop the server it
@@ -24,8 +24,8 @@ from typing import Any
 
 import pytest
 
+from tests.flows.live.test_streams import kettle_for_cal
 from tests.shop import Shop
-from tests.subscriptions.test_live import kettle_for_cal
 from tests.support import session_token
 from workorder.settings import Settings
 

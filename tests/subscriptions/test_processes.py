@@ -20,8 +20,8 @@ import httpx
 import pytest
 
 from tests import services
+from tests.flows.live.test_streams import NOTIFICATIONS, live, request, take
 from tests.shop import Shop
-from tests.subscriptions.test_live import NOTIFICATIONS, live, request, take
 from tests.support import gid
 from workorder.flows.tickets.create import NewTicket, create_ticket
 from workorder.flows.tickets.moves import forward_ticket

@@ -14,12 +14,12 @@ from strawberry.dataloader import DataLoader
 
 from workorder.auth import visibility
 from workorder.auth.actor import Actor
-from workorder.auth.hidden_fields import OPEN, Screen, hidden_fields, hides_files, screen_of
 from workorder.auth.visibility import Reach, reach_of
 from workorder.dataloaders.customers.loaders import CustomerLoaders
 from workorder.dataloaders.org.loaders import OrgLoaders
 from workorder.dataloaders.templates.loaders import TemplateLoaders
 from workorder.dataloaders.tickets.loaders import TicketLoaders
+from workorder.flows.tickets.screens import OPEN, Screen, hidden_fields, hides_files, screen_of
 from workorder.models import Ticket
 from workorder.settings import Settings
 from workorder.subscriptions.broker import Broker

@@ -1,1 +1,1 @@
-"""Pub/sub: the broker interface, its in-process and Redis implementations."""
+"""Pub/sub infrastructure: the broker (in-process, Redis), channel names, typed push messages."""

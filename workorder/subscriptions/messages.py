@@ -2,8 +2,8 @@
 `channels`) and its JSON form on the wire.
 
 A push is only a wake-up call: streams read what they send from the database (see
-`streams`), so these fields are hints for listeners, never the source of truth. The wire
-form (camelCase keys) is what the Redis broker serialises and what clients of the raw
+`workorder.flows.live`), so these fields are hints for listeners, never the source of truth.
+The wire form (camelCase keys) is what the Redis broker serialises and what clients of the raw
 channels have always seen; `to_dict`/`from_dict` keep it in one place.
 """
 

@@ -9,10 +9,10 @@ import pytest
 
 from tests.support import OrgBuilder
 from workorder.auth.actor import Actor, Scope
-from workorder.auth.attachments import downloadable, may_download
 from workorder.errors import ErrorCode, FlowError
 from workorder.flows.templates.versions import create_template
 from workorder.flows.tickets.attachments import clean_content_type, clean_filename, store_upload
+from workorder.flows.tickets.downloads import downloadable, may_download
 from workorder.models import (
     Attachment,
     Status,

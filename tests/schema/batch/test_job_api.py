@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from tests.flows.batch.test_batch import granted, in_finance, in_sales
+from tests.flows.live.test_streams import live, request
 from tests.jobs.test_executor import closed_events, pause_runner
 from tests.shop import Shop
-from tests.subscriptions.test_live import live, request
 from tests.support import gid
 from workorder.auth.permissions import Permission
 from workorder.flows.tickets import closing

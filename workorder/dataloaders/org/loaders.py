@@ -6,9 +6,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
+from tortoise.queryset import QuerySet
 
 from workorder.auth.actor import Actor
 from workorder.auth.directory import Insight, insight_of
+from workorder.flows.org.lookups import active_members_of
 from workorder.models import Department, Group, User
 
 
@@ -19,6 +21,7 @@ class OrgLoaders:
         self.department = DataLoader(self._departments)
         self.group = DataLoader(self._groups)
         self.group_members = DataLoader(self._group_members)
+        self.active_group_members = DataLoader(self._active_group_members)
         self.group_supervisors = DataLoader(self._group_supervisors)
         self.groups_of_user = DataLoader(self._groups_of_user)
         # Keyed by the caller: one look-up per request however many users a page shows.
@@ -39,24 +42,31 @@ class OrgLoaders:
         rows = {g.id: g for g in await Group.filter(tenant_id=self.tenant_id, id__in=ids)}
         return [rows.get(i) for i in ids]
 
-    async def _users_by_group(self, relation: str, group_ids: Sequence[int]) -> list[list[User]]:
-        users = await User.filter(
-            tenant_id=self.tenant_id, **{f"{relation}__id__in": group_ids}
-        ).values("id", group=f"{relation}__id")
+    async def _users_by_group(
+        self, users: QuerySet[User], relation: str, group_ids: Sequence[int]
+    ) -> list[list[User]]:
+        """`users`, already narrowed to the groups through `relation`, by group and username."""
+        rows = await users.filter(tenant_id=self.tenant_id).values("id", group=f"{relation}__id")
         by_group: dict[int, list[int]] = defaultdict(list)
-        for row in users:
+        for row in rows:
             by_group[row["group"]].append(row["id"])
-        loaded = {u.id: u for u in await User.filter(id__in={r["id"] for r in users})}
+        loaded = {u.id: u for u in await User.filter(id__in={r["id"] for r in rows})}
         return [
             sorted((loaded[uid] for uid in by_group.get(gid, [])), key=lambda u: u.username)
             for gid in group_ids
         ]
 
     async def _group_members(self, group_ids: Sequence[int]) -> list[list[User]]:
-        return await self._users_by_group("member_of", group_ids)
+        members = User.filter(member_of__id__in=group_ids)
+        return await self._users_by_group(members, "member_of", group_ids)
+
+    async def _active_group_members(self, group_ids: Sequence[int]) -> list[list[User]]:
+        """Members offered work (a pool's candidates), by the one "active member" rule."""
+        return await self._users_by_group(active_members_of(group_ids), "member_of", group_ids)
 
     async def _group_supervisors(self, group_ids: Sequence[int]) -> list[list[User]]:
-        return await self._users_by_group("supervisor_of", group_ids)
+        supervisors = User.filter(supervisor_of__id__in=group_ids)
+        return await self._users_by_group(supervisors, "supervisor_of", group_ids)
 
     async def _groups_of_user(self, user_ids: Sequence[int]) -> list[list[Group]]:
         rows = await Group.filter(tenant_id=self.tenant_id, members__id__in=user_ids).values(

@@ -31,7 +31,6 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from workorder.auth.actor import Actor
-from workorder.auth.hidden_fields import hidden_fields
 from workorder.auth.visibility import reach_of
 from workorder.clock import now
 from workorder.errors import invalid
@@ -50,6 +49,7 @@ from workorder.flows.exports.columns import (
     resolve_columns,
 )
 from workorder.flows.templates.config import TemplateConfig
+from workorder.flows.tickets.screens import hidden_fields
 from workorder.flows.views.lists import ListSpec, matching
 from workorder.models import (
     Contact,

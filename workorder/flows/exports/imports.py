@@ -30,7 +30,6 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from workorder.auth.actor import Actor
-from workorder.auth.attachments import downloadable
 from workorder.auth.permissions import Permission, require_permission, require_write
 from workorder.errors import FlowError, invalid, not_found
 from workorder.flows.batch.jobs import Checked, JobEnv
@@ -40,6 +39,7 @@ from workorder.flows.templates.field_kinds.cells import CellError, read_text, sh
 from workorder.flows.templates.field_kinds.table import KINDS
 from workorder.flows.tickets import create as ticket_create
 from workorder.flows.tickets.create import NewTicket
+from workorder.flows.tickets.downloads import downloadable
 from workorder.models import (
     Customer,
     Group,

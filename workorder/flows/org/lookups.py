@@ -10,14 +10,26 @@ from workorder.errors import not_found
 from workorder.models import Group, User
 
 
+def active_members_of(group_ids: Iterable[int]) -> QuerySet[User]:
+    """The members of these groups who are active users: the one definition of "an active
+    member" (a deactivated user keeps their memberships but is offered no work)."""
+    return User.filter(member_of__id__in=list(group_ids), active=True)
+
+
 def active_members(group_id: int) -> QuerySet[User]:
-    """The group's members who are active users: the one definition of "an active member"
-    (a deactivated user keeps their memberships but is offered no work)."""
-    return User.filter(member_of__id=group_id, active=True)
+    return active_members_of([group_id])
 
 
 async def is_active_member(group_id: int, user_id: int) -> bool:
     return await active_members(group_id).filter(id=user_id).exists()
+
+
+async def may_be_given_work(user_id: int, group_id: int | None) -> bool:
+    """Whether work may go back to this user: an active member of the group it waits in, or,
+    outside any group, an active user."""
+    if group_id is None:
+        return await User.filter(id=user_id, active=True).exists()
+    return await is_active_member(group_id, user_id)
 
 
 async def members_of(group_id: int) -> list[User]:

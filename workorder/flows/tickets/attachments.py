@@ -2,7 +2,7 @@
 
 The bytes go to the content-addressed store (identical bytes are stored once); every upload
 gets its own Attachment row, because the name, type and uploader are the upload's own. Who may
-download it is decided in `workorder.auth.attachments`, not here.
+download it is decided in `workorder.flows.tickets.downloads`, not here.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from workorder.auth.actor import Actor
 from workorder.clock import now
+from workorder.flows.org.lookups import may_be_given_work
 from workorder.flows.tickets.finish import finish
 from workorder.flows.tickets.notifications import label, notify, status_mail
 from workorder.flows.tickets.opening import apply, open_ticket, record
@@ -12,12 +13,10 @@ from workorder.flows.tickets.state_machine import Action
 from workorder.flows.unit_of_work import Bus, unit_of_work
 from workorder.models import (
     EventKind,
-    Group,
     NotificationKind,
     Status,
     Ticket,
     TicketCandidate,
-    User,
 )
 
 
@@ -54,11 +53,7 @@ async def reopen_ticket(
     step = opened.step
     handler = ticket.assignee_id
     group_id = ticket.current_group_id
-    can_take = (
-        handler is not None
-        and await User.filter(id=handler, active=True).exists()
-        and (group_id is None or await Group.filter(id=group_id, members__id=handler).exists())
-    )
+    can_take = handler is not None and await may_be_given_work(handler, group_id)
     if can_take and handler is not None:
         route = assigned(ticket.current_step, group_id, handler)
     elif group_id is not None:

@@ -10,7 +10,6 @@ from typing import Any
 from tortoise.expressions import F
 
 from workorder.auth.actor import Actor
-from workorder.auth.attachments import may_link
 from workorder.auth.permissions import require_write
 from workorder.clock import now
 from workorder.errors import forbidden, invalid, not_found
@@ -23,6 +22,7 @@ from workorder.flows.templates.field_values import (
     load_lookups,
     validate_values,
 )
+from workorder.flows.tickets.downloads import may_link
 from workorder.flows.tickets.notifications import label, notify, status_mail
 from workorder.flows.tickets.opening import add_participant, apply, open_ticket, record
 from workorder.flows.tickets.routing import Route, enter_step

@@ -8,6 +8,7 @@ from typing import Any
 from workorder.auth.actor import Actor
 from workorder.clock import now
 from workorder.errors import ErrorCode, FlowError, invalid, not_found
+from workorder.flows.org.lookups import is_active_member
 from workorder.flows.sla.sla import apply_sla
 from workorder.flows.templates.field_values import Mode
 from workorder.flows.tickets.create import check_values, clean_cc, link_attachments
@@ -180,7 +181,7 @@ async def assign_ticket(
     if (
         ticket.current_group_id is not None
         and not actor.is_admin
-        and not await Group.filter(id=ticket.current_group_id, members__id=user_id).exists()
+        and not await is_active_member(ticket.current_group_id, user_id)
     ):
         raise invalid("Assign to a member of the ticket's group", ["userId"])
     route = assigned(ticket.current_step, ticket.current_group_id, user_id)

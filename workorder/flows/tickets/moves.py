@@ -7,7 +7,7 @@ from typing import Any
 
 from workorder.auth.actor import Actor
 from workorder.errors import invalid, not_found
-from workorder.flows.org.lookups import active_members, supervisors_of
+from workorder.flows.org.lookups import active_members, may_be_given_work, supervisors_of
 from workorder.flows.templates.field_values import Mode
 from workorder.flows.tickets.create import link_attachments
 from workorder.flows.tickets.finish import finish
@@ -131,15 +131,9 @@ async def return_ticket(
         step = config.step(back["step"]) if back.get("step") else None
         group_id = step.group_id if step else ticket.current_group_id
         handler: int | None = back.get("assignee")
-        still_there = handler is not None and await User.filter(id=handler, active=True).exists()
-        if (
-            handler is not None
-            and still_there
-            and (
-                group_id is None
-                or handler == ticket.creator_id
-                or await Group.filter(id=group_id, members__id=handler).exists()
-            )
+        # The creator takes their ticket back whatever the group.
+        if handler is not None and await may_be_given_work(
+            handler, None if handler == ticket.creator_id else group_id
         ):
             route = assigned(step.key if step else None, group_id, handler)
             route.notify = [(NotificationKind.RETURNED, [handler])]

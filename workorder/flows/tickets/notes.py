@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from workorder.auth.actor import Actor
-from workorder.auth.attachments import may_link
 from workorder.errors import invalid, not_found
+from workorder.flows.tickets.downloads import may_link
 from workorder.flows.tickets.notifications import label, notify
 from workorder.flows.tickets.opening import apply, open_ticket, record
 from workorder.flows.tickets.state_machine import Action

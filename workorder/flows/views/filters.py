@@ -14,11 +14,11 @@ from typing import Any, cast
 from tortoise.expressions import Q, Subquery
 
 from workorder.auth.actor import Actor
-from workorder.auth.hidden_fields import shown_where
 from workorder.errors import invalid, not_found
 from workorder.flows.templates.config import FieldType, TemplateConfig
 from workorder.flows.templates.field_kinds.filtering import MAX_LISTED, Operator
 from workorder.flows.templates.field_kinds.table import KINDS
+from workorder.flows.tickets.screens import shown_where
 from workorder.models import (
     Customer,
     Group,

@@ -11,6 +11,7 @@ from workorder.errors import FlowError, invalid
 from workorder.flows.batch import batch, jobs
 from workorder.flows.batch.batch import BatchAction, BatchKind
 from workorder.flows.exports import columns, exports, imports
+from workorder.flows.live.jobs import job_stream
 from workorder.flows.views import saved_views
 from workorder.flows.views.lists import ListSpec, View
 from workorder.jobs import starting
@@ -37,7 +38,6 @@ from workorder.schema.pagination import paginate
 from workorder.schema.views.filters import to_filter
 from workorder.sheets.cells import SheetFormat
 from workorder.storage import Storage
-from workorder.subscriptions import streams
 
 
 def _queue(info: Info) -> JobQueue | None:
@@ -201,6 +201,6 @@ async def start_import(info: Info, input: StartImportInput) -> StartImportPayloa
 async def job_progress(info: Info, id: strawberry.ID) -> AsyncGenerator[JobType, None]:
     actor = info.context.require_actor()
     job_id = decode_id(id, "Job", ["id"])
-    async for job in streams.job_stream(actor, info.context.broker, job_id):
+    async for job in job_stream(actor, info.context.broker, job_id):
         info.context.fresh()
         yield JobType.of(job)

@@ -8,7 +8,7 @@ from datetime import datetime
 import strawberry
 from strawberry.file_uploads import Upload
 
-from workorder.auth.attachments import downloadable
+from workorder.flows.tickets.downloads import downloadable
 from workorder.models import Attachment
 from workorder.schema.context import Context, Info
 from workorder.schema.errors import UserError

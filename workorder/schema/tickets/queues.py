@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
+from workorder.flows.live.queues import QueueCount
 from workorder.schema.context import Info
 from workorder.schema.node import to_global_id
 from workorder.schema.org.types import GroupType
-from workorder.subscriptions.streams import QueueCount
 
 
 @strawberry.type(name="QueueCount", description="A group's waiting tickets.")

@@ -314,8 +314,8 @@ class TicketType(Node):
                 for u in await info.context.tickets.candidate_users.load(self.model.id)
             ]
         if self.model.claim_mode == ClaimMode.POOL and self.model.current_group_id is not None:
-            members = await info.context.org.group_members.load(self.model.current_group_id)
-            return [UserType.of(u) for u in members if u.active]
+            members = await info.context.org.active_group_members.load(self.model.current_group_id)
+            return [UserType.of(u) for u in members]
         return []
 
     @strawberry.field(

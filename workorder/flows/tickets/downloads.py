@@ -2,7 +2,7 @@
 
 A file is as visible as the tickets that refer to it: whoever may see one of them (by the one
 visibility rule of `workorder.auth.visibility`) may download it, unless all that names it there is
-a field the ticket's current step hides from them (`workorder.auth.hidden_fields`). Its uploader
+a field the ticket's current step hides from them (`workorder.flows.tickets.screens`). Its uploader
 may always, so a file can be fetched again between its upload and the save of the ticket that
 will refer to it.
 """
@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from tortoise.expressions import Subquery
 
 from workorder.auth.actor import Actor
-from workorder.auth.hidden_fields import load_screen
 from workorder.auth.visibility import Reach, visible_tickets
+from workorder.flows.tickets.screens import load_screen
 from workorder.ids import MAX_PK
 from workorder.models import Attachment, TicketAttachment
 

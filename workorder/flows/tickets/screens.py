@@ -8,6 +8,9 @@ live payloads, the files a hidden ATTACHMENT field refers to and their download,
 that one rule; every path asks it rather than deciding for itself. Administrators see all.
 A path added later that carries field values (full-text search over custom fields, webhook
 payloads, a sort on a custom field) goes through `Screen` / `shown_where` too.
+
+It lives with the tickets, not the templates: a screen is of one ticket (its current step, its
+values, its trace and the files they name); the template only says which fields a step shows.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from tortoise.expressions import Q
 
 from workorder.auth.actor import Actor
 from workorder.flows.templates.config import FieldType, TemplateConfig
+from workorder.flows.templates.field_kinds.table import KINDS, Refers
 from workorder.ids import pk_of
 from workorder.models import TemplateVersion, Ticket, TicketEvent
 
@@ -38,8 +42,13 @@ def hidden_fields(actor: Actor, config: TemplateConfig, step_key: str | None) ->
     return frozenset(f.key for f in config.live_fields() if f.key not in shown)
 
 
+def _names_files(kind: FieldType) -> bool:
+    """Whether a value of this kind names files (the field-kind table says which do)."""
+    return KINDS[kind].refers == Refers.ATTACHMENTS
+
+
 def _refs(value: Any) -> set[int]:
-    """Attachment ids in one stored ATTACHMENT value (a list of global ids)."""
+    """Attachment ids in one stored value of a kind that names files (a list of global ids)."""
     if not isinstance(value, list):
         return set()
     return {pk for ref in value if isinstance(ref, str) and (pk := pk_of(ref, "Attachment"))}
@@ -76,7 +85,7 @@ OPEN = Screen()
 
 def hides_files(config: TemplateConfig, keys: frozenset[str]) -> bool:
     """Whether any hidden field can name a file (only then does the trace need reading)."""
-    return any(f.key in keys and f.type == FieldType.ATTACHMENT for f in config.fields)
+    return any(f.key in keys and _names_files(f.type) for f in config.fields)
 
 
 def screen_of(
@@ -86,20 +95,20 @@ def screen_of(
 
     A file is hidden when a hidden ATTACHMENT field names it, now or in the trace, and
     nothing the caller sees does (a visible field, or a note, which is never hidden).
-    `events` are the ticket's trace; they are only read when a hidden field is an
-    ATTACHMENT field (see `hides_files`).
+    `events` are the ticket's trace; they are only read when a hidden field can name a file
+    (see `hides_files`).
     """
     keys = hidden_fields(actor, config, ticket.current_step)
     if not keys:
         return OPEN
     if not hides_files(config, keys):
         return Screen(keys=keys)
-    kinds = {f.key: f.type for f in config.fields}
+    naming = {f.key for f in config.fields if _names_files(f.type)}
     hidden: set[int] = set()
     shown: set[int] = set()
 
     def take(key: str, value: Any) -> None:
-        if kinds.get(key) == FieldType.ATTACHMENT:
+        if key in naming:
             (hidden if key in keys else shown).update(_refs(value))
 
     for key, value in ticket.field_values.items():

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from gql.transport.exceptions import TransportQueryError
 
+from tests.flows.live.test_streams import live, request, take
 from tests.shop import Shop
-from tests.subscriptions.test_live import live, request, take
 from tests.support import PASSWORD
 from workorder.models import User
 from workorder.subscriptions.channels import user_channel

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from workorder.auth.actor import Actor
-from workorder.auth.hidden_fields import OPEN, hidden_fields, screen_of
 from workorder.flows.templates.config import TemplateConfig
+from workorder.flows.tickets.screens import OPEN, hidden_fields, screen_of
 from workorder.models import Role, Ticket, TicketEvent
 from workorder.schema.node import to_global_id
 

@@ -1,0 +1,1 @@
+"""What each open socket receives: the streams behind the subscriptions (no GraphQL here)."""

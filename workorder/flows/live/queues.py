@@ -1,0 +1,56 @@
+"""A group's waiting tickets, counted for its members and supervisors."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from workorder.auth.actor import Actor
+from workorder.errors import not_found
+from workorder.flows.live.socket import POLL, open_stream, still_active
+from workorder.models import Group, Status, Ticket
+from workorder.subscriptions.broker import Broker
+from workorder.subscriptions.channels import group_channel
+
+
+@dataclass(frozen=True, slots=True)
+class QueueCount:
+    group_id: int
+    pending: int
+    unassigned: int
+
+
+async def _may_watch_queue(actor: Actor, group_id: int) -> bool:
+    if actor.is_admin:
+        return True
+    return await Group.filter(id=group_id, members__id=actor.user_id).exists() or (
+        await Group.filter(id=group_id, supervisors__id=actor.user_id).exists()
+    )
+
+
+async def queue_stream(
+    actor: Actor, broker: Broker, group_id: int, poll: float = POLL
+) -> AsyncIterator[QueueCount]:
+    """The counts now, then whenever they change, while the caller may still watch."""
+    await open_stream(actor)
+    if not await Group.filter(id=group_id, tenant_id=actor.tenant_id).exists() or not (
+        await _may_watch_queue(actor, group_id)
+    ):
+        raise not_found("Group", ["groupId"])
+    waiting = Ticket.filter(
+        tenant_id=actor.tenant_id,
+        current_group_id=group_id,
+        status=Status.PENDING,
+        deleted_at=None,
+    )
+    async with broker.subscribe([group_channel(group_id)]) as subscriber:
+        last = None
+        while True:
+            pending = await waiting.count()
+            current = QueueCount(group_id, pending, await waiting.filter(assignee_id=None).count())
+            if current != last:
+                last = current
+                yield current
+            await subscriber.get(poll)
+            if not await still_active(actor) or not await _may_watch_queue(actor, group_id):
+                return

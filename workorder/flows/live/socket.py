@@ -1,0 +1,56 @@
+"""What every stream of an open socket shares: its credential, checked when it starts and
+again at every wake-up, the poll of a quiet stream, and the ids already sent.
+
+The database is the source of truth and the broker only a wake-up call: every stream
+subscribes first, then reads what it must send from the database, so nothing committed is
+missed — not between replay and live, not while Redis was away (a resync follows), and not
+when a push was lost (a quiet stream still checks every POLL seconds). Visibility is
+checked again for every message.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from workorder.auth.actor import Actor
+from workorder.auth.sessions import still_valid
+from workorder.errors import ErrorCode, FlowError
+
+POLL = 30.0
+# A transaction open longer than this is assumed finished: rows older than it have settled.
+SETTLE = timedelta(seconds=60)
+
+
+class Seen:
+    """Ids already sent. Commits can land out of id order, so ids above the floor are kept
+    until they are old enough that no lower id can still appear."""
+
+    def __init__(self, floor: int) -> None:
+        self.floor = floor
+        self.recent: dict[int, datetime] = {}
+
+    def first_time(self, row_id: int, created_at: datetime) -> bool:
+        if row_id <= self.floor or row_id in self.recent:
+            return False
+        self.recent[row_id] = created_at
+        return True
+
+    def settle(self) -> None:
+        limit = datetime.now(UTC) - SETTLE
+        settled = [i for i, at in self.recent.items() if at < limit]
+        if settled:
+            self.floor = max(self.floor, *settled)
+            self.recent = {i: at for i, at in self.recent.items() if i > self.floor}
+
+
+async def still_active(actor: Actor) -> bool:
+    """A deactivated user's streams, and those of a session logged out or an API token
+    revoked, end at the next message or poll."""
+    return await still_valid(actor)
+
+
+async def open_stream(actor: Actor) -> None:
+    """A socket authenticated once may outlive its credential: a new subscription on it
+    checks the credential again."""
+    if not await still_valid(actor):
+        raise FlowError(ErrorCode.UNAUTHENTICATED, "Session ended: log in again")
