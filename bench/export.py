@@ -167,7 +167,7 @@ async def _child(url: str, admin_id: int, fmt: str) -> dict[str, Any]:
             job = await starting.start_export(kinds, actor, request, storage=storage)
             claimed = await leases.claim_job(job.id, "bench")
             assert claimed is not None
-            done = await executor.execute(claimed, "bench", kinds=kinds, bus=None, storage=storage)
+            done = await executor.execute(claimed, "bench", kinds=kinds, storage=storage)
             seconds = time.perf_counter() - started
             peak = sampler.stop()
             assert done is not None

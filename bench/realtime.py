@@ -52,6 +52,7 @@ from workorder.auth.actor import Actor
 from workorder.auth.sessions import TokenSettings, start_session
 from workorder.demo import TENANT, load_demo
 from workorder.flows.tickets.handling import assign_ticket
+from workorder.flows.unit_of_work import bind_bus
 from workorder.ids import pk_of
 from workorder.models import Ticket, User
 from workorder.subscriptions.broker import Broker, make_broker
@@ -294,7 +295,8 @@ class Stage:
 
     async def assign(self, agent: User) -> Push:
         """Assign the ticket to `agent` through the flow, as assignTicket would."""
-        await assign_ticket(self.admin, self.ticket_id, agent.id, bus=self.bus)
+        with bind_bus(self.bus):
+            await assign_ticket(self.admin, self.ticket_id, agent.id)
         sent = self.bus.take()
         mine = next(s for s in sent if s.channel == user_channel(agent.id))
         return Push(sent[0].at, int(mine.message["notificationId"]), mine.at)

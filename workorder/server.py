@@ -34,6 +34,7 @@ from workorder.auth.throttle import LoginThrottle
 from workorder.auth.tokens import TokenError
 from workorder.errors import ErrorCode
 from workorder.flows.sla.sla import run_sla_scheduler
+from workorder.flows.unit_of_work import bind_bus
 from workorder.http_errors import error_response
 from workorder.jobs.registry import job_kinds
 from workorder.jobs.runner import Announce, JobRunner
@@ -202,6 +203,22 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             request_id.reset(token)
+
+
+class BusMiddleware:
+    """Binds the process's broker as the bus of each request and each socket: the actions
+    they run publish there after commit (`flows.unit_of_work`). A socket's operations run in
+    tasks its connection creates, so they inherit the binding."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        with bind_bus(getattr(scope["app"].state, "broker", None)):
+            await self.app(scope, receive, send)
 
 
 class BodyLimitMiddleware:
@@ -400,6 +417,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         middleware=[
             Middleware(RequestIdMiddleware),
+            Middleware(BusMiddleware),
             Middleware(
                 BodyLimitMiddleware,
                 limit=settings.max_body_bytes,

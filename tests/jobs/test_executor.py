@@ -18,6 +18,7 @@ from workorder.clock import now
 from workorder.errors import ErrorCode, FlowError
 from workorder.flows.batch import batch, jobs
 from workorder.flows.tickets import closing
+from workorder.flows.unit_of_work import bind_bus
 from workorder.flows.views.filters import TicketFilter
 from workorder.flows.views.lists import ListSpec, View
 from workorder.jobs import executor, leases, starting
@@ -82,7 +83,8 @@ async def test_a_job_stores_its_query_and_starter_and_is_announced(shop: Shop, k
             pushed.append(job_id)
 
     bus = Recorder()
-    job = await start_close(kinds, fay, bus=bus, queue=Queue())
+    with bind_bus(bus):
+        job = await start_close(kinds, fay, queue=Queue())
 
     assert (job.kind, job.status, job.total) == ("batch.close", JobStatus.QUEUED, 1)
     assert job.params["spec"] == {
@@ -114,7 +116,7 @@ async def test_the_job_closes_every_match_once_and_lists_each_refusal(shop: Shop
     hidden = await in_sales(shop, "A-3")  # Fay cannot see it: never selected
     cal = await granted(shop, "cal", Permission.TICKET_BATCH)
     job = await start_close(kinds, cal)  # Cal sees both in the pool but may close neither
-    refused = await executor.execute(await claimed(job), "test-runner", kinds=kinds, bus=None)
+    refused = await executor.execute(await claimed(job), "test-runner", kinds=kinds)
     assert refused is not None and refused.status == JobStatus.DONE
     assert (refused.total, refused.done, refused.failed) == (2, 0, 2)
     assert [(e["ticketId"], e["code"]) for e in refused.errors] == [
@@ -123,8 +125,9 @@ async def test_the_job_closes_every_match_once_and_lists_each_refusal(shop: Shop
     ]
 
     bus = Recorder()
-    job = await start_close(kinds, fay, bus=bus)
-    done = await executor.execute(await claimed(job), "test-runner", kinds=kinds, bus=bus)
+    with bind_bus(bus):
+        job = await start_close(kinds, fay)
+        done = await executor.execute(await claimed(job), "test-runner", kinds=kinds)
 
     assert done is not None and done.status == JobStatus.DONE
     assert (done.total, done.done, done.failed, done.errors) == (2, 2, 0, [])
@@ -146,12 +149,12 @@ async def test_the_selection_is_fixed_when_the_job_starts(shop: Shop, kinds: Job
     job = await start_close(kinds, fay)
     # Started (the list is fixed), then handed back at once: a server stopping.
     handed_back = await executor.execute(
-        await claimed(job), "test-runner", kinds=kinds, bus=None, stopping=lambda: True
+        await claimed(job), "test-runner", kinds=kinds, stopping=lambda: True
     )
     assert handed_back is not None and handed_back.status == JobStatus.QUEUED
     assert (handed_back.result["ids"], handed_back.done) == ([first.id], 0)
     later = await in_finance(shop, "A-2")  # matches now, but came after the start
-    done = await executor.execute(await claimed(job, "second"), "second", kinds=kinds, bus=None)
+    done = await executor.execute(await claimed(job, "second"), "second", kinds=kinds)
     assert done is not None and done.result["ids"] == [first.id]
     assert (done.status, done.done) == (JobStatus.DONE, 1)
     assert (await Ticket.get(id=later.id)).status == Status.PENDING
@@ -181,9 +184,7 @@ async def test_a_job_killed_half_way_resumes_without_touching_a_ticket_twice(
 
     monkeypatch.setattr(closing, "close_ticket", close_then_die)
     running = await claimed(job, "doomed")
-    killed = asyncio.create_task(
-        executor.execute(running, "doomed", kinds=kinds, bus=None, chunk=2)
-    )
+    killed = asyncio.create_task(executor.execute(running, "doomed", kinds=kinds, chunk=2))
     with pytest.raises(asyncio.CancelledError):
         await killed
     monkeypatch.setattr(closing, "close_ticket", real_close)
@@ -194,9 +195,7 @@ async def test_a_job_killed_half_way_resumes_without_touching_a_ticket_twice(
     # Nobody else may take it while the lease lasts; once it has run out, anyone resumes.
     assert await leases.claim_job(job.id, "early") is None
     await Job.filter(id=job.id).update(lease_until=now() - timedelta(seconds=1))
-    resumed = await executor.execute(
-        await claimed(job, "heir"), "heir", kinds=kinds, bus=None, chunk=2
-    )
+    resumed = await executor.execute(await claimed(job, "heir"), "heir", kinds=kinds, chunk=2)
 
     assert resumed is not None and resumed.status == JobStatus.DONE
     assert (resumed.total, resumed.done, resumed.failed) == (5, 5, 0)
@@ -211,7 +210,7 @@ async def test_a_runner_that_lost_its_lease_applies_nothing_more(shop: Shop, kin
     # While "slow" stalled, its lease ran out and "fast" took the job over.
     await Job.filter(id=job.id).update(lease_owner="fast")
 
-    assert await executor.execute(running, "slow", kinds=kinds, bus=None) is None
+    assert await executor.execute(running, "slow", kinds=kinds) is None
     assert [await closed_events(t.id) for t in (first, second)] == [0, 0]
     assert (await Job.get(id=job.id)).done == 0
 
@@ -228,7 +227,7 @@ async def test_cancel_stops_the_job_between_chunks(shop: Shop, kinds: JobKinds):
 
     running = await claimed(job)
     left = await executor.execute(
-        running, "test-runner", kinds=kinds, bus=None, chunk=2, on_progress=cancel_after_first_chunk
+        running, "test-runner", kinds=kinds, chunk=2, on_progress=cancel_after_first_chunk
     )
 
     assert left is None  # no longer this runner's to finish
@@ -270,7 +269,7 @@ async def test_an_unexpected_error_fails_one_item_not_the_job(
 
     monkeypatch.setattr(closing, "close_ticket", broken_on_first)
     job = await start_close(kinds, fay)
-    done = await executor.execute(await claimed(job), "test-runner", kinds=kinds, bus=None)
+    done = await executor.execute(await claimed(job), "test-runner", kinds=kinds)
 
     assert done is not None and (done.status, done.done, done.failed) == (JobStatus.DONE, 1, 1)
     assert done.errors == [
@@ -285,7 +284,7 @@ async def test_a_starter_who_lost_the_grant_fails_the_job(shop: Shop, kinds: Job
     first = await in_finance(shop, "A-1")
     job = await start_close(kinds, fay)
     await granted(shop, "fay")  # the grant is taken away before the job starts
-    failed = await executor.execute(await claimed(job), "test-runner", kinds=kinds, bus=None)
+    failed = await executor.execute(await claimed(job), "test-runner", kinds=kinds)
     assert failed is not None and failed.status == JobStatus.FAILED
     assert failed.errors[0]["code"] == "FORBIDDEN"
     assert (await Ticket.get(id=first.id)).status == Status.PENDING
@@ -333,9 +332,7 @@ async def test_a_whole_job_keeps_its_lease_while_it_works(
     lease = timedelta(seconds=1)
     running = await leases.claim_job(job.id, "keeper", lease)
     assert running is not None
-    work = asyncio.create_task(
-        executor.execute(running, "keeper", kinds=kinds, bus=None, lease=lease)
-    )
+    work = asyncio.create_task(executor.execute(running, "keeper", kinds=kinds, lease=lease))
     await asyncio.sleep(1.5)  # past the lease it was claimed with
     assert await leases.claim_job(job.id, "thief", lease) is None
     done = await work
@@ -351,9 +348,7 @@ async def test_a_whole_job_that_loses_its_lease_stops_working(
     lease = timedelta(seconds=0.6)
     running = await leases.claim_job(job.id, "stale", lease)
     assert running is not None
-    work = asyncio.create_task(
-        executor.execute(running, "stale", kinds=kinds, bus=None, lease=lease)
-    )
+    work = asyncio.create_task(executor.execute(running, "stale", kinds=kinds, lease=lease))
     await asyncio.sleep(0.1)
     await Job.filter(id=job.id).update(lease_owner="other")  # taken over meanwhile
     assert await asyncio.wait_for(work, 10) is None  # stopped at its next renewal

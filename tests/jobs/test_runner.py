@@ -60,15 +60,13 @@ async def test_two_runners_racing_run_a_job_once(shop: Shop, kinds: JobKinds):
     tickets = [await in_finance(shop, f"A-{n}") for n in range(3)]
     job = await start_close(kinds, fay)
 
-    ran = await asyncio.gather(
-        run_job(job.id, kinds=kinds, bus=None), run_job(job.id, kinds=kinds, bus=None)
-    )
+    ran = await asyncio.gather(run_job(job.id, kinds=kinds), run_job(job.id, kinds=kinds))
 
     assert sorted(r is None for r in ran) == [False, True]
     after = await Job.get(id=job.id)
     assert (after.status, after.done, after.failed) == (JobStatus.DONE, 3, 0)
     assert [await closed_events(t.id) for t in tickets] == [1, 1, 1]
-    assert await run_job(job.id, kinds=kinds, bus=None) is None  # finished: nobody runs it again
+    assert await run_job(job.id, kinds=kinds) is None  # finished: nobody runs it again
 
 
 async def test_the_in_process_runner_wakes_when_told_and_stops_when_asked(
@@ -112,7 +110,7 @@ async def test_a_stopping_runner_hands_its_job_back_between_chunks(
     assert (handed_back.status, handed_back.done) == (JobStatus.QUEUED, 1)
     assert [await closed_events(t.id) for t in tickets] == [1, 0, 0]
     monkeypatch.setattr(closing, "close_ticket", real_close)
-    assert await run_due_jobs(kinds, None) == 1  # any runner takes it up where it was left
+    assert await run_due_jobs(kinds) == 1  # any runner takes it up where it was left
     assert [await closed_events(t.id) for t in tickets] == [1, 1, 1]
 
 
@@ -124,10 +122,10 @@ async def test_due_jobs_are_the_queued_and_the_running_whose_lease_ran_out(
     held = await start_close(kinds, fay)
     assert await leases.claim_job(held.id, "alive") is not None
     assert await leases.due_jobs() == []  # its lease runs: left alone
-    assert await run_due_jobs(kinds, None) == 0
+    assert await run_due_jobs(kinds) == 0
     await Job.filter(id=held.id).update(lease_until=now() - timedelta(seconds=1))  # it died
     assert await leases.due_jobs() == [held.id]
-    assert await run_due_jobs(kinds, None) == 1
+    assert await run_due_jobs(kinds) == 1
     assert await closed_events(ticket.id) == 1
 
 

@@ -35,6 +35,7 @@ from workorder.flows.templates.versions import create_template
 from workorder.flows.tickets import handling, moves, notes
 from workorder.flows.tickets.attachments import store_upload
 from workorder.flows.tickets.create import NewTicket, create_ticket
+from workorder.flows.unit_of_work import bind_bus
 from workorder.models import Role, Template, Ticket, User
 from workorder.resolvers.root import build_schema
 from workorder.settings import Settings
@@ -117,9 +118,10 @@ async def vetting(shop: Shop, file_store: LocalStorage, app: Any) -> Vetting:
             },
         ),
     )
-    await handling.save_ticket(ann, ticket.id, fields={"secret": f"{SECRET}-second"}, bus=bus)
-    await notes.note_ticket(ann, ticket.id, "see the file", [note_file.id], bus=bus)
-    await moves.forward_ticket(ann, ticket.id, bus=bus)
+    with bind_bus(bus):
+        await handling.save_ticket(ann, ticket.id, fields={"secret": f"{SECRET}-second"})
+        await notes.note_ticket(ann, ticket.id, "see the file", [note_file.id])
+        await moves.forward_ticket(ann, ticket.id)
     await shop.gql(
         "fin",
         "mutation($id: ID!) { claimTicket(input: {id: $id}) { errors { code } } }",
@@ -352,12 +354,10 @@ async def test_live_payloads_leave_hidden_fields_out(
     ]
     await asyncio.gather(*(r.wait() for r in ready))
     await _admin_edits_and_urges(shop, vetting)
-    await moves.forward_ticket(
-        shop.actor("fin"),
-        vetting.ticket.id,
-        fields={"memo": f"{SECRET}-memo"},
-        bus=app.state.broker,
-    )
+    with bind_bus(app.state.broker):
+        await moves.forward_ticket(
+            shop.actor("fin"), vetting.ticket.id, fields={"memo": f"{SECRET}-memo"}
+        )
     done.set()
     await asyncio.gather(*listeners)
 

@@ -1,5 +1,11 @@
 """One transaction per action; what it wants pushed is published only after it commits.
 
+The bus the pushes go to is bound once where a request or a job begins (`bind_bus`: the
+server per HTTP request and per WebSocket, the job runner and the worker per job, the SLA
+scheduler per round), not handed down through every action: a unit of work takes the bus
+bound when it begins. Nothing bound (a CLI command, a test that does not listen) means
+nothing is published; the rows are stored all the same.
+
 A push that cannot be delivered is logged and dropped: the notification rows were stored in
 the transaction, so a client that reconnects still gets them. A bus's publish must not wait
 on the network (the Redis broker only queues it for its sender task): the response of an
@@ -9,8 +15,8 @@ action that has committed is not held by Redis.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from typing import Any, Protocol
 
@@ -35,10 +41,27 @@ class UnitOfWork:
 
 
 _current: ContextVar[UnitOfWork | None] = ContextVar("unit_of_work", default=None)
+# A context variable, so each request, socket and job has its own, and the tasks a request
+# starts (strawberry's WebSocket operations) inherit it from the task that created them.
+_bus: ContextVar[Bus | None] = ContextVar("bus", default=None)
+
+
+@contextmanager
+def bind_bus(bus: Bus | None) -> Iterator[None]:
+    """Inside this block, units of work publish to `bus` (None: to nothing)."""
+    token = _bus.set(bus)
+    try:
+        yield
+    finally:
+        _bus.reset(token)
+
+
+def bound_bus() -> Bus | None:
+    return _bus.get()
 
 
 @asynccontextmanager
-async def unit_of_work(bus: Bus | None) -> AsyncIterator[UnitOfWork]:
+async def unit_of_work() -> AsyncIterator[UnitOfWork]:
     """Nested units (an action that runs another) share the outermost one: its commit is the
     one that counts, so only it publishes."""
     outer = _current.get()
@@ -46,6 +69,7 @@ async def unit_of_work(bus: Bus | None) -> AsyncIterator[UnitOfWork]:
         async with in_transaction():
             yield outer
         return
+    bus = _bus.get()
     uow = UnitOfWork()
     token = _current.set(uow)
     try:

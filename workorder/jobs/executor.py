@@ -36,7 +36,7 @@ from workorder.auth.actor import Actor, Scope
 from workorder.clock import now
 from workorder.errors import ErrorCode, FlowError, forbidden
 from workorder.flows.batch.jobs import JobEnv
-from workorder.flows.unit_of_work import Bus, unit_of_work
+from workorder.flows.unit_of_work import unit_of_work
 from workorder.jobs.kinds import ItemJobKind, WholeJobKind
 from workorder.jobs.leases import DEFAULT_LEASE, LeaseLost, holding_lease
 from workorder.jobs.progress import report
@@ -119,7 +119,7 @@ async def _work_item(
 ) -> None:
     """One item and its marker, committed together (see the module docstring)."""
     for attempt in range(1, STALE_TRIES + 1):
-        async with unit_of_work(env.bus) as uow:
+        async with unit_of_work() as uow:
             mark = len(uow.outgoing)
             try:
                 async with in_transaction():  # a savepoint: a refusal undoes its own part only
@@ -146,11 +146,9 @@ async def _record_unexpected(
         await progress.commit(_error(kind, item, INTERNAL, "Unexpected error (logged)"))
 
 
-async def _finish(
-    progress: _Progress, status: JobStatus, bus: Bus | None, **changes: Any
-) -> Job | None:
+async def _finish(progress: _Progress, status: JobStatus, **changes: Any) -> Job | None:
     """The job's final state, if it is still ours to write."""
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         written = await Job.filter(
             id=progress.job_id, status=JobStatus.RUNNING, lease_owner=progress.owner
         ).update(status=status, finished_at=now(), lease_until=None, updated_at=now(), **changes)
@@ -161,12 +159,12 @@ async def _finish(
     return job
 
 
-async def _release(progress: _Progress, bus: Bus | None) -> None:
+async def _release(progress: _Progress) -> None:
     """Stopping (server shutdown): back to QUEUED, free for any runner at once."""
     await Job.filter(
         id=progress.job_id, status=JobStatus.RUNNING, lease_owner=progress.owner
     ).update(status=JobStatus.QUEUED, lease_until=now(), updated_at=now())
-    await report(progress.job_id, bus=bus)
+    await report(progress.job_id)
 
 
 async def _still_ours(progress: _Progress) -> bool:
@@ -183,7 +181,6 @@ async def execute(
     owner: str,
     *,
     kinds: JobKinds,
-    bus: Bus | None,
     storage: Storage | None = None,
     lease: timedelta = DEFAULT_LEASE,
     chunk: int | None = None,
@@ -192,12 +189,12 @@ async def execute(
 ) -> Job | None:
     """Run (or resume) a job this runner has claimed, to its end, a cancel, a lost lease or
     `stopping()`. Returns the job as it was left, or None when it was not ours any more."""
-    env = JobEnv(bus, storage)
+    env = JobEnv(storage=storage)
     progress = _Progress(job.id, owner, lease, job.done, job.failed, list(job.errors or []))
     kind = kinds.get(job.kind)
     if kind is None:
         error = {"code": ErrorCode.INVALID.value, "message": f"Unknown kind of job: {job.kind}"}
-        return await _finish(progress, JobStatus.FAILED, bus, errors=[*progress.errors, error])
+        return await _finish(progress, JobStatus.FAILED, errors=[*progress.errors, error])
     stopping = stopping or _never
     try:
         actor = await _actor_of(job)
@@ -209,7 +206,7 @@ async def execute(
         )
     except FlowError as refused:
         error = {"code": refused.code.value, "message": refused.message}
-        return await _finish(progress, JobStatus.FAILED, bus, errors=[*progress.errors, error])
+        return await _finish(progress, JobStatus.FAILED, errors=[*progress.errors, error])
     except LeaseLost:
         return None  # cancelled, or taken over: what was in flight was rolled back
 
@@ -242,12 +239,12 @@ async def _execute_items(
         raise
     except Exception:
         return await _failed_unexpectedly(job, progress, env)
-    await report(job.id, bus=env.bus)
+    await report(job.id)
     while progress.position < len(ids):
         if not await _still_ours(progress):
             return None  # cancelled, or another runner has it
         if stopping():
-            await _release(progress, env.bus)
+            await _release(progress)
             return await Job.get(id=job.id)
         for item in ids[progress.position : progress.position + chunk]:
             before = (progress.done, progress.failed, progress.errors)
@@ -259,10 +256,10 @@ async def _execute_items(
                 # Rolled back, even if it failed as late as its commit: so are the counts.
                 progress.done, progress.failed, progress.errors = before
                 await _record_unexpected(kind, item, progress, exc)
-        current = await report(job.id, bus=env.bus)
+        current = await report(job.id)
         if on_progress is not None:
             await on_progress(current)
-    return await _finish(progress, JobStatus.DONE, env.bus)
+    return await _finish(progress, JobStatus.DONE)
 
 
 async def _execute_whole(
@@ -283,7 +280,7 @@ async def _execute_whole(
         ).update(done=done, total=total, lease_until=at + progress.lease, updated_at=at)
         if not written:
             raise LeaseLost(job.id)
-        current = await report(job.id, bus=env.bus)
+        current = await report(job.id)
         if on_progress is not None:
             await on_progress(current)
 
@@ -296,10 +293,10 @@ async def _execute_whole(
     except Exception:
         return await _failed_unexpectedly(job, progress, env)
     if result is None:
-        await _release(progress, env.bus)
+        await _release(progress)
         return await Job.get(id=job.id)
     merged = {**(job.result or {}), **result}
-    return await _finish(progress, JobStatus.DONE, env.bus, result=merged)
+    return await _finish(progress, JobStatus.DONE, result=merged)
 
 
 async def _failed_unexpectedly(job: Job, progress: _Progress, env: JobEnv) -> Job | None:
@@ -308,4 +305,4 @@ async def _failed_unexpectedly(job: Job, progress: _Progress, env: JobEnv) -> Jo
     lease. The cause is logged, never shown."""
     log.exception("job %s (%s) failed unexpectedly", job.id, job.kind)
     error = {"code": INTERNAL, "message": "Unexpected error (logged)"}
-    return await _finish(progress, JobStatus.FAILED, env.bus, errors=[*progress.errors, error])
+    return await _finish(progress, JobStatus.FAILED, errors=[*progress.errors, error])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from workorder.clock import now
-from workorder.flows.unit_of_work import Bus, unit_of_work
+from workorder.flows.unit_of_work import unit_of_work
 from workorder.models import JOB_FINISHED, Job, JobStatus
 from workorder.subscriptions.messages import JobUpdated
 
@@ -13,7 +13,6 @@ from workorder.subscriptions.messages import JobUpdated
 async def report(
     job_id: int,
     *,
-    bus: Bus | None,
     status: JobStatus | None = None,
     total: int | None = None,
     done: int | None = None,
@@ -30,7 +29,7 @@ async def report(
     for name, value in (("total", total), ("done", done), ("failed", failed)):
         if value is not None:
             changes[name] = value
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         await Job.filter(id=job_id).update(**changes)
         job = await Job.get(id=job_id)
         uow.publish(JobUpdated.of(job))

@@ -30,7 +30,7 @@ from saq.types import Context
 
 from workorder import db
 from workorder.clock import now
-from workorder.flows.unit_of_work import Bus
+from workorder.flows.unit_of_work import Bus, bind_bus
 from workorder.jobs.leases import DEFAULT_LEASE
 from workorder.jobs.registry import JobKinds, job_kinds
 from workorder.jobs.runner import run_due_jobs, run_job
@@ -90,31 +90,31 @@ def worker_functions(
                 await saq_job.update(progress=(job.done + job.failed) / job.total)
 
         worker = ctx["worker"]
-        done = await run_job(
-            job_id,
-            kinds=kinds,
-            bus=bus,
-            storage=storage,
-            role="worker",
-            lease=lease,
-            stopping=worker.event.is_set,
-            on_progress=progress,
-        )
+        with bind_bus(bus):  # the job's pushes go to this worker's broker
+            done = await run_job(
+                job_id,
+                kinds=kinds,
+                storage=storage,
+                role="worker",
+                lease=lease,
+                stopping=worker.event.is_set,
+                on_progress=progress,
+            )
         if done is None:
             return None  # held by another runner, or already finished
         return {"status": str(done.status), "done": done.done, "failed": done.failed}
 
     async def sweep(ctx: Context) -> int:
         worker = ctx["worker"]
-        return await run_due_jobs(
-            kinds,
-            bus,
-            storage=storage,
-            role="worker",
-            lease=lease,
-            stopping=worker.event.is_set,
-            queued_before=lambda: now() - LOST_AFTER,
-        )
+        with bind_bus(bus):
+            return await run_due_jobs(
+                kinds,
+                storage=storage,
+                role="worker",
+                lease=lease,
+                stopping=worker.event.is_set,
+                queued_before=lambda: now() - LOST_AFTER,
+            )
 
     # saq names functions (and the unique key of a cron job) by their __qualname__.
     run.__qualname__ = RUN

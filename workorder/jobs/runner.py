@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
-from workorder.flows.unit_of_work import Bus
+from workorder.flows.unit_of_work import Bus, bind_bus
 from workorder.jobs.executor import OnProgress, execute
 from workorder.jobs.leases import DEFAULT_LEASE, claim_job, due_jobs, runner_id
 from workorder.jobs.registry import JobKinds
@@ -35,7 +35,6 @@ async def run_job(
     job_id: int,
     *,
     kinds: JobKinds,
-    bus: Bus | None,
     storage: Storage | None = None,
     role: str = "runner",
     lease: timedelta = DEFAULT_LEASE,
@@ -53,7 +52,6 @@ async def run_job(
         job,
         owner,
         kinds=kinds,
-        bus=bus,
         storage=storage,
         lease=lease,
         stopping=stopping,
@@ -63,7 +61,6 @@ async def run_job(
 
 async def run_due_jobs(
     kinds: JobKinds,
-    bus: Bus | None,
     *,
     storage: Storage | None = None,
     role: str = "runner",
@@ -82,7 +79,6 @@ async def run_due_jobs(
             ran_job = await run_job(
                 job_id,
                 kinds=kinds,
-                bus=bus,
                 storage=storage,
                 role=role,
                 lease=lease,
@@ -125,14 +121,14 @@ class JobRunner:
             self._wake.clear()
             if not self.paused:
                 try:
-                    await run_due_jobs(
-                        self.kinds,
-                        self.bus,
-                        storage=self.storage,
-                        role="server",
-                        lease=self.lease,
-                        stopping=stop.is_set,
-                    )
+                    with bind_bus(self.bus):  # the jobs of this round publish there
+                        await run_due_jobs(
+                            self.kinds,
+                            storage=self.storage,
+                            role="server",
+                            lease=self.lease,
+                            stopping=stop.is_set,
+                        )
                 except Exception:  # the database may be away a moment: the next round retries
                     log.exception("job runner round failed")
             await self._sleep(stop)

@@ -22,7 +22,7 @@ from workorder.flows.exports.exports import KIND as EXPORT
 from workorder.flows.exports.exports import ExportRequest
 from workorder.flows.exports.imports import KIND as IMPORT
 from workorder.flows.exports.imports import ImportRequest, import_params
-from workorder.flows.unit_of_work import Bus, unit_of_work
+from workorder.flows.unit_of_work import unit_of_work
 from workorder.flows.views.lists import ListSpec
 from workorder.jobs.registry import JobKinds
 from workorder.models import Job, JobStatus
@@ -44,7 +44,6 @@ async def enqueue(
     kind: str,
     params: dict[str, Any],
     *,
-    bus: Bus | None = None,
     queue: JobQueue | None = None,
     storage: Storage | None = None,
 ) -> Job:
@@ -56,9 +55,9 @@ async def enqueue(
     """
     handler = kinds.require(kind)
     handler.check(actor)
-    checked = await handler.validate(actor, params, JobEnv(bus, storage))
+    checked = await handler.validate(actor, params, JobEnv(storage=storage))
     stored = {**params, "user_id": actor.user_id, "scopes": sorted(str(s) for s in actor.scopes)}
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         job = await Job.create(
             tenant_id=actor.tenant_id,
             created_by_id=actor.user_id,
@@ -83,13 +82,12 @@ async def start_batch_job(
     action: BatchAction,
     spec: ListSpec,
     *,
-    bus: Bus | None = None,
     queue: JobQueue | None = None,
 ) -> Job:
     """A batch action on every ticket matching `spec` (the job fixes its list when it
     starts)."""
     name = batch_kind_name(action.kind)
-    return await enqueue(kinds, actor, name, batch_params(spec, action), bus=bus, queue=queue)
+    return await enqueue(kinds, actor, name, batch_params(spec, action), queue=queue)
 
 
 async def start_export(
@@ -97,13 +95,12 @@ async def start_export(
     actor: Actor,
     request: ExportRequest,
     *,
-    bus: Bus | None = None,
     queue: JobQueue | None = None,
     storage: Storage | None = None,
 ) -> Job:
     """Check everything the export will need, then queue it."""
     params = request.to_json()
-    return await enqueue(kinds, actor, EXPORT, params, bus=bus, queue=queue, storage=storage)
+    return await enqueue(kinds, actor, EXPORT, params, queue=queue, storage=storage)
 
 
 async def start_import(
@@ -112,21 +109,20 @@ async def start_import(
     request: ImportRequest,
     *,
     max_rows: int,
-    bus: Bus | None = None,
     queue: JobQueue | None = None,
     storage: Storage | None = None,
 ) -> Job:
     """Refuse a file that cannot be imported at all (INVALID, nothing stored), else queue
     the import; `total` is the number of rows."""
     params = import_params(request, max_rows=max_rows)
-    return await enqueue(kinds, actor, IMPORT, params, bus=bus, queue=queue, storage=storage)
+    return await enqueue(kinds, actor, IMPORT, params, queue=queue, storage=storage)
 
 
-async def cancel_job(actor: Actor, job_id: int, *, bus: Bus | None = None) -> Job:
+async def cancel_job(actor: Actor, job_id: int) -> Job:
     """CANCELLED, if still queued or running: a runner stops before its next item (the item
     in flight finds its guarded commit matching no row and rolls back)."""
     job = await visible_job(actor, job_id)
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         stopped = await Job.filter(
             id=job.id, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
         ).update(status=JobStatus.CANCELLED, finished_at=now(), lease_until=None, updated_at=now())

@@ -15,6 +15,7 @@ from workorder.flows.tickets.closing import close_ticket
 from workorder.flows.tickets.create import NewTicket, create_ticket
 from workorder.flows.tickets.handling import claim_ticket
 from workorder.flows.tickets.moves import forward_ticket
+from workorder.flows.unit_of_work import bind_bus
 from workorder.models import (
     EventKind,
     Notification,
@@ -76,13 +77,13 @@ async def test_batch_close_closes_what_it_may_and_reports_the_rest(shop: Shop):
     await close_ticket(shop.actor("fay"), done.id)
     bus = Recorder()
 
-    outcomes = await batch.run_batch(
-        fay,
-        batch.Close(comment="Paid by phone"),
-        [first.id, hidden.id, done.id, second.id],
-        limit=10,
-        bus=bus,
-    )
+    with bind_bus(bus):
+        outcomes = await batch.run_batch(
+            fay,
+            batch.Close(comment="Paid by phone"),
+            [first.id, hidden.id, done.id, second.id],
+            limit=10,
+        )
 
     assert [(o.ticket_id, o.ok) for o in outcomes] == [
         (first.id, True),

@@ -47,7 +47,7 @@ async def run_export(
 ) -> tuple[Job, bytes]:
     job = await starting.start_export(kinds, actor, ExportRequest(**request), storage=file_store)
     done = await executor.execute(
-        await claimed(job), "test-runner", kinds=kinds, bus=None, storage=file_store
+        await claimed(job), "test-runner", kinds=kinds, storage=file_store
     )
     assert done is not None and done.status == JobStatus.DONE, done and done.errors
     found = files.export_file_of(done)
@@ -248,7 +248,6 @@ async def test_a_stopped_export_starts_again_and_finishes_whole(
         await claimed(job, "first"),
         "first",
         kinds=kinds,
-        bus=None,
         storage=file_store,
         stopping=stop_on_the_second_look,
     )
@@ -256,7 +255,7 @@ async def test_a_stopped_export_starts_again_and_finishes_whole(
     assert files.export_file_of(handed_back) is None
 
     done = await executor.execute(
-        await claimed(job, "second"), "second", kinds=kinds, bus=None, storage=file_store
+        await claimed(job, "second"), "second", kinds=kinds, storage=file_store
     )
     assert done is not None and done.status == JobStatus.DONE and done.done == 5
     found = files.export_file_of(done)
@@ -274,9 +273,7 @@ async def test_only_a_finished_export_of_yours_can_be_fetched(
     with pytest.raises(FlowError) as unfinished:
         await files.export_file(fay, job.id)
     assert unfinished.value.code == ErrorCode.NOT_FOUND
-    await executor.execute(
-        await claimed(job), "test-runner", kinds=kinds, bus=None, storage=file_store
-    )
+    await executor.execute(await claimed(job), "test-runner", kinds=kinds, storage=file_store)
     assert (await files.export_file(fay, job.id)).filename.endswith(".xlsx")
     assert (await files.export_file(shop.org.admin_actor, job.id)).size > 0
     with pytest.raises(FlowError) as not_hers:
@@ -294,9 +291,7 @@ async def test_an_export_that_breaks_fails_instead_of_coming_back_forever(
         kinds, shop.org.admin_actor, ExportRequest(), storage=file_store
     )
     # A runner without a file store: the export cannot be written anywhere.
-    failed = await executor.execute(
-        await claimed(job), "test-runner", kinds=kinds, bus=None, storage=None
-    )
+    failed = await executor.execute(await claimed(job), "test-runner", kinds=kinds, storage=None)
     assert failed is not None and failed.status == JobStatus.FAILED
     assert failed.errors == [{"code": "INTERNAL", "message": "Unexpected error (logged)"}]
     assert failed.lease_until is None and files.export_file_of(failed) is None
@@ -319,9 +314,7 @@ async def test_an_export_reads_a_page_of_tickets_in_a_fixed_number_of_statements
         )
         running = await claimed(job)
         with counting() as sent:
-            done = await executor.execute(
-                running, "test-runner", kinds=kinds, bus=None, storage=file_store
-            )
+            done = await executor.execute(running, "test-runner", kinds=kinds, storage=file_store)
         assert done is not None and done.status == JobStatus.DONE
         return len(sent)
 

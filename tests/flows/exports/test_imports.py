@@ -92,7 +92,7 @@ async def run(
     kinds: JobKinds, job: Job, file_store: LocalStorage, owner: str = "test-runner", **kw: Any
 ) -> Job:
     done = await executor.execute(
-        await claimed(job, owner), owner, kinds=kinds, bus=None, storage=file_store, **kw
+        await claimed(job, owner), owner, kinds=kinds, storage=file_store, **kw
     )
     assert done is not None
     return done
@@ -268,7 +268,7 @@ async def test_an_import_killed_half_way_creates_no_ticket_twice(
     monkeypatch.setattr(ticket_create, "create_ticket", create_then_die)
     running = await claimed(job, "doomed")
     killed = asyncio.create_task(
-        executor.execute(running, "doomed", kinds=kinds, bus=None, storage=file_store, chunk=2)
+        executor.execute(running, "doomed", kinds=kinds, storage=file_store, chunk=2)
     )
     with pytest.raises(asyncio.CancelledError):
         await killed
@@ -327,7 +327,7 @@ async def test_an_import_that_cannot_read_its_file_fails_once(
     # file store: it cannot read the rows, so the job ends, it does not loop.
     elsewhere = job_kinds(settings)
     broken = await executor.execute(
-        await claimed(job), "test-runner", kinds=elsewhere, bus=None, storage=None
+        await claimed(job), "test-runner", kinds=elsewhere, storage=None
     )
     assert broken is not None and broken.status == JobStatus.FAILED
     assert broken.errors == [{"code": "INTERNAL", "message": "Unexpected error (logged)"}]

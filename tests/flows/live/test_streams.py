@@ -15,6 +15,7 @@ from tests.shop import Shop
 from tests.support import gid, session_token
 from workorder.flows.tickets.create import NewTicket, create_ticket
 from workorder.flows.tickets.moves import forward_ticket
+from workorder.flows.unit_of_work import bind_bus
 from workorder.jobs.progress import report
 from workorder.models import Job, JobStatus, Notification
 
@@ -33,7 +34,7 @@ async def live(server_url: str, token: str) -> AsyncIterator[Any]:
 
 @pytest.fixture
 def bus(app: Any) -> Any:
-    """The server's broker: flows called directly in a test publish through it too."""
+    """The server's broker: flows a test calls directly publish through it too, when bound."""
     return app.state.broker
 
 
@@ -68,7 +69,8 @@ async def kettle_for_cal(shop: Shop, bus: Any) -> None:
     ticket = await create_ticket(
         ann, NewTicket(template_id=shop.order.id, title="Kettle", fields={"order_no": "A-1"})
     )
-    await forward_ticket(ann, ticket.id, bus=bus)
+    with bind_bus(bus):
+        await forward_ticket(ann, ticket.id)
     await shop.gql(
         "fay",
         """mutation($id: ID!, $u: ID!) { assignTicket(input:
@@ -89,6 +91,36 @@ async def test_an_assignment_reaches_the_agent_live(shop: Shop, server_url: str,
     assert received[1]["notifications"]["ticket"] == {"number": 1, "title": "Kettle"}
 
 
+async def test_a_mutation_sent_over_a_socket_is_pushed_after_its_commit(
+    shop: Shop, server_url: str
+):
+    """A socket's operations run in tasks its connection creates: they publish to the bus
+    bound for the socket, so Cal hears at once what Fay did over hers (the stream's own
+    poll is 30 s away)."""
+    ann = shop.actor("ann")
+    ticket = await create_ticket(
+        ann, NewTicket(template_id=shop.order.id, title="Kettle", fields={"order_no": "A-1"})
+    )
+    await forward_ticket(ann, ticket.id)  # into Finance's pool; nobody listens yet
+    async with (
+        live(server_url, await shop.token("cal")) as cal,
+        live(server_url, await shop.token("fay")) as fay,
+    ):
+        heard = asyncio.ensure_future(take(cal.subscribe(request(NOTIFICATIONS)), 1))
+        await asyncio.sleep(0.3)  # the subscription is registered
+        assigned = await fay.execute(
+            request(
+                """mutation($id: ID!, $u: ID!) { assignTicket(input:
+                {id: $id, userId: $u}) { errors { code } } }""",
+                id=gid("Ticket", ticket.id),
+                u=gid("User", shop.users["cal"].id),
+            )
+        )
+        assert assigned == {"assignTicket": {"errors": []}}
+        received = await heard
+    assert [r["notifications"]["kind"] for r in received] == ["ASSIGNED"]
+
+
 async def test_a_client_that_was_away_resumes_with_after_and_misses_nothing(
     shop: Shop, server_url: str, bus: Any
 ):
@@ -97,7 +129,8 @@ async def test_a_client_that_was_away_resumes_with_after_and_misses_nothing(
         ticket = await create_ticket(
             ann, NewTicket(template_id=shop.order.id, title=f"T{n}", fields={"order_no": f"A-{n}"})
         )
-        await forward_ticket(ann, ticket.id, bus=bus)
+        with bind_bus(bus):
+            await forward_ticket(ann, ticket.id)
     mine = await Notification.filter(recipient_id=shop.users["cal"].id).order_by("id")
     assert len(mine) == 4
     seen_first = gid("Notification", mine[0].id)
@@ -109,7 +142,8 @@ async def test_a_client_that_was_away_resumes_with_after_and_misses_nothing(
         ticket = await create_ticket(
             ann, NewTicket(template_id=shop.order.id, title="T4", fields={"order_no": "A-4"})
         )
-        await forward_ticket(ann, ticket.id, bus=bus)
+        with bind_bus(bus):
+            await forward_ticket(ann, ticket.id)
         assert [r["notifications"]["ticket"]["title"] for r in await more] == ["T4"]
 
 
@@ -154,7 +188,8 @@ async def test_ticket_events_stream_until_access_is_lost(shop: Shop, server_url:
         )
         got = asyncio.ensure_future(take(stream, 2))
         await asyncio.sleep(0.3)
-        await forward_ticket(ann, ticket.id, comment="to finance", bus=bus)
+        with bind_bus(bus):
+            await forward_ticket(ann, ticket.id, comment="to finance")
         await shop.gql(
             "cal",
             "mutation($id: ID!) { claimTicket(input: {id: $id}) { errors { code } } }",
@@ -184,7 +219,8 @@ async def test_queue_counts_and_the_unread_badge(shop: Shop, server_url: str, bu
         ticket = await create_ticket(
             ann, NewTicket(template_id=shop.order.id, title="Q", fields={"order_no": "A-1"})
         )
-        await forward_ticket(ann, ticket.id, bus=bus)
+        with bind_bus(bus):
+            await forward_ticket(ann, ticket.id)
         await shop.gql(
             "cal",
             "mutation($id: ID!) { claimTicket(input: {id: $id}) { errors { code } } }",
@@ -221,11 +257,12 @@ async def test_job_progress_until_it_finishes(shop: Shop, server_url: str, bus: 
         )
         got = asyncio.ensure_future(asyncio.wait_for(until_finished(stream), 10))
         await asyncio.sleep(0.3)
-        await report(job.id, bus=bus, status=JobStatus.RUNNING)
-        for done in (1, 2, 3):
-            await report(job.id, bus=bus, done=done)
-            await asyncio.sleep(0.05)  # each step is seen (states read together may merge)
-        await report(job.id, bus=bus, status=JobStatus.DONE)
+        with bind_bus(bus):
+            await report(job.id, status=JobStatus.RUNNING)
+            for done in (1, 2, 3):
+                await report(job.id, done=done)
+                await asyncio.sleep(0.05)  # each step is seen (states read together may merge)
+            await report(job.id, status=JobStatus.DONE)
         progress = await got
     assert progress[0] == {"status": "QUEUED", "done": 0, "total": 3}
     assert [p["done"] for p in progress if p["status"] == "RUNNING"][-3:] == [1, 2, 3]

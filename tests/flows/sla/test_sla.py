@@ -25,6 +25,7 @@ from workorder.flows.tickets.closing import close_ticket, void_ticket
 from workorder.flows.tickets.create import NewTicket, create_ticket
 from workorder.flows.tickets.handling import claim_ticket, save_ticket
 from workorder.flows.tickets.urging import urge_ticket
+from workorder.flows.unit_of_work import bind_bus
 from workorder.models import (
     Notification,
     NotificationKind,
@@ -160,10 +161,10 @@ async def test_a_breach_is_told_once_to_the_assignee_and_the_supervisors(shop: S
     await set_policy(shop.org.admin_actor, shop.order.id, Priority.NORMAL, None, 60)
     ticket = await order(shop)
     bus = Recorder()
-    assert await raise_breaches(ticket.created_at + 59 * MIN, bus) == 0
-    assert await breach_notes() == []
-
-    assert await raise_breaches(ticket.created_at + 61 * MIN, bus) == 1
+    with bind_bus(bus):
+        assert await raise_breaches(ticket.created_at + 59 * MIN) == 0
+        assert await breach_notes() == []
+        assert await raise_breaches(ticket.created_at + 61 * MIN) == 1
     # Ann handles it; Sam supervises Sales, its current group.
     assert await breach_notes() == [("ann", ticket.id), ("sam", ticket.id)]
     channels = sorted(channel for channel, _ in bus.sent)
@@ -175,8 +176,9 @@ async def test_a_breach_is_told_once_to_the_assignee_and_the_supervisors(shop: S
     assert row is not None and "#" in row.message and "resolution" in row.message
 
     # Again, and later: nothing new.
-    assert await raise_breaches(ticket.created_at + 61 * MIN, bus) == 0
-    assert await raise_breaches(ticket.created_at + 600 * MIN, bus) == 0
+    with bind_bus(bus):
+        assert await raise_breaches(ticket.created_at + 61 * MIN) == 0
+        assert await raise_breaches(ticket.created_at + 600 * MIN) == 0
     assert len(await breach_notes()) == 2
     stored = await Ticket.get(id=ticket.id)
     assert stored.resolution_breached_at == ticket.created_at + 61 * MIN
@@ -188,7 +190,12 @@ async def test_two_schedulers_racing_tell_each_breach_once(shop: Shop):
     tickets = [await order(shop, who=who) for who in ("ann", "bob", "ann", "bob", "sam")]
     at = max(t.created_at for t in tickets) + 61 * MIN
     first, second = Recorder(), Recorder()
-    told = await asyncio.gather(raise_breaches(at, first), raise_breaches(at, second))
+
+    async def scheduler(bus: Recorder) -> int:
+        with bind_bus(bus):
+            return await raise_breaches(at)
+
+    told = await asyncio.gather(scheduler(first), scheduler(second))
     assert sum(told) == len(tickets)
     names = {u.id: name for name, u in shop.users.items()}
     expected: list[tuple[str, int | None]] = sorted(
@@ -197,7 +204,7 @@ async def test_two_schedulers_racing_tell_each_breach_once(shop: Shop):
     )
     assert await breach_notes() == expected
     assert len(first.sent) + len(second.sent) == len(expected)
-    assert await raise_breaches(at, None) == 0
+    assert await raise_breaches(at) == 0
 
 
 async def test_no_breach_for_a_ticket_finished_in_time(shop: Shop):
@@ -207,7 +214,7 @@ async def test_no_breach_for_a_ticket_finished_in_time(shop: Shop):
     voided = await order(shop)
     await void_ticket(shop.org.admin_actor, voided.id)
     late = await order(shop, who="bob")
-    assert await raise_breaches(late.created_at + 61 * MIN, None) == 1
+    assert await raise_breaches(late.created_at + 61 * MIN) == 1
     assert await breach_notes() == [("bob", late.id), ("sam", late.id)]
 
 
@@ -221,16 +228,16 @@ async def test_a_response_breach_only_without_a_first_response(shop: Shop):
     await claim_ticket(shop.actor("bob"), taken.id)  # the first response
 
     start = max(waiting.created_at, taken.created_at)
-    assert await raise_breaches(start + 31 * MIN, None, [Breach.RESOLUTION]) == 0
-    assert await raise_breaches(start + 31 * MIN, None) == 1
+    assert await raise_breaches(start + 31 * MIN, [Breach.RESOLUTION]) == 0
+    assert await raise_breaches(start + 31 * MIN) == 1
     # Nobody has it yet: the group's supervisor hears of it.
     assert await breach_notes() == [("sam", waiting.id)]
     row = await Notification.get(kind=NotificationKind.SLA_BREACH)
     assert "first response" in row.message
-    assert await raise_breaches(start + 32 * MIN, None) == 0
+    assert await raise_breaches(start + 32 * MIN) == 0
 
     # Resolution: both are late, each told once, the taken one to its assignee too.
-    assert await raise_breaches(start + 601 * MIN, None) == 2
+    assert await raise_breaches(start + 601 * MIN) == 2
     assert await breach_notes() == sorted(
         [("sam", waiting.id), ("sam", waiting.id), ("bob", taken.id), ("sam", taken.id)]
     )
@@ -245,16 +252,16 @@ async def test_a_due_date_moved_ahead_is_a_new_target(shop: Shop):
     # Created two hours ago: whether a moved target lies ahead is a question for the clock.
     start = ticket.created_at - 120 * MIN
     await Ticket.filter(id=ticket.id).update(created_at=start, due_at=start + 60 * MIN)
-    assert await raise_breaches(start + 61 * MIN, None) == 1
+    assert await raise_breaches(start + 61 * MIN) == 1
     # Urged: the new target (30 minutes) has passed too — the same lateness, not told again.
     urged = await urge_ticket(shop.actor("sam"), ticket.id)
     assert urged.due_at == start + 30 * MIN and urged.resolution_breached_at is not None
-    assert await raise_breaches(start + 121 * MIN, None) == 0
+    assert await raise_breaches(start + 121 * MIN) == 0
     # Lowered: the target lies a day ahead; missing it is a new breach, told again.
     saved = await save_ticket(shop.actor("ann"), ticket.id, priority=Priority.LOW)
     assert saved.due_at == start + 24 * 60 * MIN and saved.resolution_breached_at is None
-    assert await raise_breaches(start + 23 * 60 * MIN, None) == 0
-    assert await raise_breaches(start + 25 * 60 * MIN, None) == 1
+    assert await raise_breaches(start + 23 * 60 * MIN) == 0
+    assert await raise_breaches(start + 25 * 60 * MIN) == 1
     assert len(await breach_notes()) == 4
 
 
@@ -264,9 +271,9 @@ async def test_an_urge_can_make_a_ticket_overdue_at_once(shop: Shop):
     await set_policy(admin, shop.order.id, Priority.HIGH, None, 1)
     ticket = await order(shop)
     at = ticket.created_at + 5 * MIN
-    assert await raise_breaches(at, None) == 0
+    assert await raise_breaches(at) == 0
     await urge_ticket(shop.actor("sam"), ticket.id)
-    assert await raise_breaches(at, None) == 1
+    assert await raise_breaches(at) == 1
 
 
 async def test_the_scheduler_loop_tells_and_stops(shop: Shop):

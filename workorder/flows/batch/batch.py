@@ -18,7 +18,6 @@ from workorder.auth.actor import Actor
 from workorder.auth.permissions import Permission, require_permission
 from workorder.errors import FlowError, invalid
 from workorder.flows.tickets import closing, handling, moves, urging
-from workorder.flows.unit_of_work import Bus
 from workorder.models import Ticket
 
 H = TypeVar("H", bound=Hashable)
@@ -66,7 +65,7 @@ class BatchAction(Protocol):
     @property
     def kind(self) -> BatchKind: ...
 
-    async def run(self, actor: Actor, ticket_id: int, bus: Bus | None) -> Ticket: ...
+    async def run(self, actor: Actor, ticket_id: int) -> Ticket: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +79,7 @@ class Transfer:
     def kind(self) -> BatchKind:
         return BatchKind.TRANSFER
 
-    async def run(self, actor: Actor, ticket_id: int, bus: Bus | None) -> Ticket:
+    async def run(self, actor: Actor, ticket_id: int) -> Ticket:
         return await moves.transfer_ticket(
             actor,
             ticket_id,
@@ -88,7 +87,6 @@ class Transfer:
             group_id=self.group_id,
             step_key=self.step_key,
             comment=self.comment,
-            bus=bus,
         )
 
 
@@ -102,14 +100,13 @@ class Close:
     def kind(self) -> BatchKind:
         return BatchKind.CLOSE
 
-    async def run(self, actor: Actor, ticket_id: int, bus: Bus | None) -> Ticket:
+    async def run(self, actor: Actor, ticket_id: int) -> Ticket:
         return await closing.close_ticket(
             actor,
             ticket_id,
             self.comment,
             create_follow_up=self.create_follow_up,
             public_url=self.public_url,
-            bus=bus,
         )
 
 
@@ -122,10 +119,8 @@ class Assign:
     def kind(self) -> BatchKind:
         return BatchKind.ASSIGN
 
-    async def run(self, actor: Actor, ticket_id: int, bus: Bus | None) -> Ticket:
-        return await handling.assign_ticket(
-            actor, ticket_id, self.user_id, comment=self.comment, bus=bus
-        )
+    async def run(self, actor: Actor, ticket_id: int) -> Ticket:
+        return await handling.assign_ticket(actor, ticket_id, self.user_id, comment=self.comment)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +129,8 @@ class Delete:
     def kind(self) -> BatchKind:
         return BatchKind.DELETE
 
-    async def run(self, actor: Actor, ticket_id: int, bus: Bus | None) -> Ticket:
-        return await closing.delete_ticket(actor, ticket_id, bus=bus)
+    async def run(self, actor: Actor, ticket_id: int) -> Ticket:
+        return await closing.delete_ticket(actor, ticket_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,8 +141,8 @@ class Urge:
     def kind(self) -> BatchKind:
         return BatchKind.URGE
 
-    async def run(self, actor: Actor, ticket_id: int, bus: Bus | None) -> Ticket:
-        return await urging.urge_ticket(actor, ticket_id, self.comment, bus=bus)
+    async def run(self, actor: Actor, ticket_id: int) -> Ticket:
+        return await urging.urge_ticket(actor, ticket_id, self.comment)
 
 
 async def attempt(ticket_id: int, work: Awaitable[Ticket]) -> Outcome:
@@ -168,11 +163,10 @@ async def run_batch(
     ticket_ids: Sequence[int],
     *,
     limit: int,
-    bus: Bus | None = None,
 ) -> list[Outcome]:
     """The action on each selected ticket, in the order given, duplicates once.
 
     Must not run inside a unit of work: each ticket's action commits (and publishes) alone.
     """
     require_batch(actor)
-    return [await attempt(pk, action.run(actor, pk, bus)) for pk in selection(ticket_ids, limit)]
+    return [await attempt(pk, action.run(actor, pk)) for pk in selection(ticket_ids, limit)]

@@ -25,7 +25,6 @@ from workorder.auth.visibility import reach_of
 from workorder.errors import invalid, not_found
 from workorder.flows.batch import batch
 from workorder.flows.batch.batch import BatchAction, BatchKind, require_batch
-from workorder.flows.unit_of_work import Bus
 from workorder.flows.views.filters import TicketFilter
 from workorder.flows.views.lists import ListSpec, View, matching
 from workorder.models import Job, JobStatus, Ticket
@@ -34,10 +33,10 @@ from workorder.storage import Storage
 
 @dataclass(frozen=True, slots=True)
 class JobEnv:
-    """What a job may use besides the database: the broker for pushes, the file store for
-    the files it reads (imports) or writes (exports)."""
+    """What a job may use besides the database: the file store for the files it reads
+    (imports) or writes (exports). Its pushes go to the bus its runner bound
+    (`flows.unit_of_work.bind_bus`)."""
 
-    bus: Bus | None = None
     storage: Storage | None = None
 
     def require_storage(self) -> Storage:
@@ -162,4 +161,4 @@ class BatchJob:
 
     async def run_item(self, actor: Actor, prepared: Any, item: int, env: JobEnv) -> None:
         action: BatchAction = prepared
-        await action.run(actor, item, env.bus)
+        await action.run(actor, item)

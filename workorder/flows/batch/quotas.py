@@ -26,7 +26,6 @@ from workorder.auth.visibility import reach_of, visible_tickets
 from workorder.errors import ErrorCode, FlowError, invalid, not_found
 from workorder.flows.batch.batch import Outcome, attempt, require_batch, selection
 from workorder.flows.tickets.handling import assign_ticket
-from workorder.flows.unit_of_work import Bus
 from workorder.flows.views.lists import ListSpec, matching
 from workorder.models import Role, Status, Ticket, User
 
@@ -229,7 +228,6 @@ async def assign_with_quota(
     comment: str = "",
     limit: int,
     dry_run: bool = False,
-    bus: Bus | None = None,
 ) -> QuotaResult:
     """Distribute the waiting tickets among the selected ones (`ticket_ids`) or those
     matching a list `spec`, by quota. `dry_run` checks and plans, and assigns nothing."""
@@ -277,7 +275,6 @@ async def assign_with_quota(
                 agent,
                 expected_version=ticket.version,
                 comment=comment,
-                bus=bus,
             ),
         )
         if outcome.error is not None and outcome.error.code == ErrorCode.STALE:

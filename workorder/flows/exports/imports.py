@@ -274,7 +274,7 @@ class ImportJob:
         ready: _Prepared = prepared
         try:
             new = await _new_ticket(actor, ready, ready.rows.get(item, []))
-            await ticket_create.create_ticket(actor, new, bus=env.bus)
+            await ticket_create.create_ticket(actor, new)
         except CellError as exc:
             raise invalid(exc.message, [exc.column] if exc.column else None) from None
         except FlowError as refused:

@@ -42,7 +42,7 @@ from workorder.clock import now
 from workorder.errors import invalid, not_found
 from workorder.flows.org.lookups import supervisors_of
 from workorder.flows.tickets.notifications import label, notify
-from workorder.flows.unit_of_work import Bus, unit_of_work
+from workorder.flows.unit_of_work import Bus, bind_bus, unit_of_work
 from workorder.models import (
     PRIORITY_ORDER,
     NotificationKind,
@@ -226,11 +226,11 @@ async def _recipients(ticket: Ticket) -> list[int]:
     return found
 
 
-async def _tell(breach: Breach, ticket_id: int, at: datetime, bus: Bus | None) -> bool:
+async def _tell(breach: Breach, ticket_id: int, at: datetime) -> bool:
     """Claim one breach (the conditional UPDATE re-checks it is still one) and, if this
     caller won, write the notifications in the same transaction."""
     due_column, told_column, what = _COLUMNS[breach]
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         won = await _breached(breach, at).filter(id=ticket_id).update(**{told_column: at})
         if won != 1:
             return False
@@ -249,7 +249,7 @@ async def _tell(breach: Breach, ticket_id: int, at: datetime, bus: Bus | None) -
     return True
 
 
-async def raise_breaches(at: datetime, bus: Bus | None, breaches: Iterable[Breach] = Breach) -> int:
+async def raise_breaches(at: datetime, breaches: Iterable[Breach] = Breach) -> int:
     """Tell every breach of every tenant that is due at `at` and not told yet; returns how
     many this caller told (another caller running at the same time tells the others)."""
     told = 0
@@ -264,7 +264,7 @@ async def raise_breaches(at: datetime, bus: Bus | None, breaches: Iterable[Breac
                 .values_list("id", flat=True)
             )  # type: ignore[assignment]
             for ticket_id in ids:
-                told += await _tell(breach, ticket_id, at, bus)
+                told += await _tell(breach, ticket_id, at)
             if len(ids) < BATCH:
                 break
             last = ids[-1]
@@ -282,7 +282,8 @@ async def run_sla_scheduler(bus: Bus | None, interval: float, stop: asyncio.Even
         else:
             return
         try:
-            told = await raise_breaches(now(), bus)
+            with bind_bus(bus):
+                told = await raise_breaches(now())
         except Exception:  # the database may be away for a moment: try again next round
             log.exception("SLA check failed")
             continue

@@ -10,7 +10,7 @@ from workorder.flows.tickets.notifications import label, notify, status_mail
 from workorder.flows.tickets.opening import apply, open_ticket, record
 from workorder.flows.tickets.routing import assigned, by_rule
 from workorder.flows.tickets.state_machine import Action
-from workorder.flows.unit_of_work import Bus, unit_of_work
+from workorder.flows.unit_of_work import unit_of_work
 from workorder.models import (
     EventKind,
     NotificationKind,
@@ -28,7 +28,6 @@ async def close_ticket(
     create_follow_up: bool | None = None,
     expected_version: int | None = None,
     public_url: str | None = None,
-    bus: Bus | None = None,
 ) -> Ticket:
     """DONE from any step, by its assignee, a supervisor of its group or an admin."""
     opened = await open_ticket(actor, ticket_id, Action.CLOSE, expected_version)
@@ -40,13 +39,10 @@ async def close_ticket(
         comment=comment.strip(),
         create_follow_up=create_follow_up,
         public_url=public_url,
-        bus=bus,
     )
 
 
-async def reopen_ticket(
-    actor: Actor, ticket_id: int, comment: str = "", *, bus: Bus | None = None
-) -> Ticket:
+async def reopen_ticket(actor: Actor, ticket_id: int, comment: str = "") -> Ticket:
     """Back to the step it finished at, with its last handler if they can still take it."""
     opened = await open_ticket(actor, ticket_id, Action.REOPEN)
     ticket = opened.ticket
@@ -60,7 +56,7 @@ async def reopen_ticket(
         route = await by_rule(step, group_id)
     else:
         route = assigned(None, None, ticket.creator_id)
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         after = await apply(ticket, {**route.changes(), "done_at": None})
         event = await record(uow, actor, EventKind.REOPENED, ticket, after, comment=comment.strip())
         for _, recipients in route.notify:
@@ -77,13 +73,11 @@ async def reopen_ticket(
     return after
 
 
-async def void_ticket(
-    actor: Actor, ticket_id: int, reason: str = "", *, bus: Bus | None = None
-) -> Ticket:
+async def void_ticket(actor: Actor, ticket_id: int, reason: str = "") -> Ticket:
     """Obsolete: from now on only administrators see it."""
     opened = await open_ticket(actor, ticket_id, Action.VOID)
     ticket = opened.ticket
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         after = await apply(ticket, {"status": Status.VOID, "claim_mode": None})
         await TicketCandidate.filter(ticket_id=ticket.id).delete()
         await record(uow, actor, EventKind.VOIDED, ticket, after, comment=reason.strip())
@@ -91,11 +85,11 @@ async def void_ticket(
     return after
 
 
-async def delete_ticket(actor: Actor, ticket_id: int, *, bus: Bus | None = None) -> Ticket:
+async def delete_ticket(actor: Actor, ticket_id: int) -> Ticket:
     """Soft: the row and its trace stay for the record; no path shows it any more."""
     opened = await open_ticket(actor, ticket_id, Action.DELETE)
     ticket = opened.ticket
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         after = await apply(ticket, {"deleted_at": now()})
         await record(uow, actor, EventKind.DELETED, ticket, after)
     return after

@@ -27,7 +27,7 @@ from workorder.flows.tickets.notifications import label, notify, status_mail
 from workorder.flows.tickets.opening import add_participant, apply, open_ticket, record
 from workorder.flows.tickets.routing import Route, enter_step
 from workorder.flows.tickets.state_machine import Action
-from workorder.flows.unit_of_work import Bus, UnitOfWork, unit_of_work
+from workorder.flows.unit_of_work import UnitOfWork, unit_of_work
 from workorder.ids import pk_of
 from workorder.models import (
     Attachment,
@@ -184,7 +184,7 @@ async def route_in(
     return ticket
 
 
-async def create_ticket(actor: Actor, new: NewTicket, *, bus: Bus | None = None) -> Ticket:
+async def create_ticket(actor: Actor, new: NewTicket) -> Ticket:
     require_write(actor)
     template = await Template.filter(tenant_id=actor.tenant_id, id=new.template_id).first()
     if template is None:
@@ -215,7 +215,7 @@ async def create_ticket(actor: Actor, new: NewTicket, *, bus: Bus | None = None)
         actor=actor,
     )
 
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         if not version.in_use:
             await TemplateVersion.filter(id=version.id).update(in_use=True)
         ticket = await Ticket.create(
@@ -282,13 +282,12 @@ async def submit_ticket(
     *,
     expected_version: int | None = None,
     assignee_id: int | None = None,
-    bus: Bus | None = None,
 ) -> Ticket:
     """A NEW ticket (the creator's draft) enters its first step."""
     opened = await open_ticket(actor, ticket_id, Action.SUBMIT, expected_version)
     ticket, config = opened.ticket, opened.config
     await check_values(actor.tenant_id, config, opened.step, ticket.field_values, Mode.CREATE)
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         route = await enter_step(
             config,
             opened.step,

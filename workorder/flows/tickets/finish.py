@@ -12,7 +12,7 @@ from workorder.clock import now
 from workorder.flows.templates.config import EndAction
 from workorder.flows.tickets.notifications import label, notify, status_mail
 from workorder.flows.tickets.opening import Opened, apply, record
-from workorder.flows.unit_of_work import Bus, unit_of_work
+from workorder.flows.unit_of_work import unit_of_work
 from workorder.mail.outbox import enqueue
 from workorder.models import (
     Contact,
@@ -61,13 +61,12 @@ async def finish(
     comment: str = "",
     create_follow_up: bool | None = None,
     public_url: str | None = None,
-    bus: Bus | None = None,
 ) -> Ticket:
     ticket, config = opened.ticket, opened.config
     follow_up = config.end_action == EndAction.CREATE_NEW or (
         config.end_action == EndAction.AGENT_DECIDES and bool(create_follow_up)
     )
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         after = await apply(
             ticket,
             {**changes, "status": Status.DONE, "done_at": now(), "claim_mode": None},
@@ -90,11 +89,11 @@ async def finish(
         )
         await status_mail(after, config, ticket.status)
         if follow_up:
-            await _follow_up(actor, after, config.follow_up_template_id, bus)
+            await _follow_up(actor, after, config.follow_up_template_id)
     return after
 
 
-async def _follow_up(actor: Actor, done: Ticket, template_id: int | None, bus: Bus | None) -> None:
+async def _follow_up(actor: Actor, done: Ticket, template_id: int | None) -> None:
     """End action CREATE_NEW: a new ticket for the same customer, kept as NEW by the closer
     (a draft: its own required fields are demanded when it is submitted). It joins the
     closing transaction, so its pushes leave with the close's."""
@@ -121,5 +120,4 @@ async def _follow_up(actor: Actor, done: Ticket, template_id: int | None, bus: B
             follow_up_of_id=done.id,
             submit=False,
         ),
-        bus=bus,
     )

@@ -16,7 +16,7 @@ from workorder.flows.tickets.notifications import label, notify, status_mail
 from workorder.flows.tickets.opening import Opened, add_participant, apply, open_ticket, record
 from workorder.flows.tickets.routing import Route, assigned
 from workorder.flows.tickets.state_machine import Action
-from workorder.flows.unit_of_work import Bus, UnitOfWork, unit_of_work
+from workorder.flows.unit_of_work import UnitOfWork, unit_of_work
 from workorder.models import (
     ClaimMode,
     EventKind,
@@ -71,7 +71,6 @@ async def save_ticket(
     priority: Priority | None = None,
     fields: Mapping[str, Any] | None = None,
     cc: Sequence[str] | None = None,
-    bus: Bus | None = None,
 ) -> Ticket:
     """Content changes; nothing moves. Who may: see the template's edit limit."""
     opened = await open_ticket(actor, ticket_id, Action.SAVE, expected_version)
@@ -96,7 +95,7 @@ async def save_ticket(
     }
     if "field_values" in changes:
         data["fields"] = field_diff(ticket.field_values, changes["field_values"])
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         after = await apply(ticket, changes)
         after = await apply_sla(after, ticket)
         await link_attachments(after, opened.config, after.field_values)
@@ -105,7 +104,7 @@ async def save_ticket(
 
 
 async def claim_ticket(
-    actor: Actor, ticket_id: int, *, expected_version: int | None = None, bus: Bus | None = None
+    actor: Actor, ticket_id: int, *, expected_version: int | None = None
 ) -> Ticket:
     """Of many simultaneous claims exactly one wins: the conditional update decides."""
     try:
@@ -115,7 +114,7 @@ async def claim_ticket(
             raise FlowError(ErrorCode.CONFLICT, "Someone else claimed this ticket first") from error
         raise
     ticket = opened.ticket
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         after = await apply(
             ticket,
             {
@@ -170,7 +169,6 @@ async def assign_ticket(
     *,
     expected_version: int | None = None,
     comment: str = "",
-    bus: Bus | None = None,
 ) -> Ticket:
     """A supervisor gives a ticket of the group to one of its members (admins: to anyone)."""
     opened = await open_ticket(actor, ticket_id, Action.ASSIGN, expected_version)
@@ -185,7 +183,7 @@ async def assign_ticket(
     ):
         raise invalid("Assign to a member of the ticket's group", ["userId"])
     route = assigned(ticket.current_step, ticket.current_group_id, user_id)
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         after = await apply(
             ticket,
             {**route.changes(), "first_response_at": ticket.first_response_at or now()},

@@ -8,7 +8,7 @@ from workorder.auth.actor import Actor
 from workorder.errors import invalid
 from workorder.flows.tickets.opening import apply, open_ticket, record
 from workorder.flows.tickets.state_machine import Action
-from workorder.flows.unit_of_work import Bus, unit_of_work
+from workorder.flows.unit_of_work import unit_of_work
 from workorder.models import Channel, Direction, EventKind, Interaction
 
 
@@ -23,7 +23,6 @@ async def log_interaction(
     duration_seconds: int = 0,
     recording_url: str | None = None,
     external_id: str | None = None,
-    bus: Bus | None = None,
 ) -> Interaction:
     """A call or chat record on the ticket (the export's call-record sheet)."""
     opened = await open_ticket(actor, ticket_id, Action.LOG_INTERACTION)
@@ -33,7 +32,7 @@ async def log_interaction(
         raise invalid("Give the start time with a UTC offset", ["startedAt"])
     if recording_url is not None and not recording_url.startswith(("https://", "http://")):
         raise invalid("The recording link must be an http(s) URL", ["recordingUrl"])
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         after = await apply(opened.ticket, {})
         interaction = await Interaction.create(
             tenant_id=actor.tenant_id,

@@ -16,7 +16,7 @@ from workorder.flows.tickets.notifications import label, status_mail
 from workorder.flows.tickets.opening import add_participant, apply, open_ticket, record
 from workorder.flows.tickets.routing import Route, assigned, by_rule, enter_step
 from workorder.flows.tickets.state_machine import Action
-from workorder.flows.unit_of_work import Bus, unit_of_work
+from workorder.flows.unit_of_work import unit_of_work
 from workorder.models import (
     ClaimMode,
     EventKind,
@@ -40,7 +40,6 @@ async def forward_ticket(
     expected_version: int | None = None,
     create_follow_up: bool | None = None,
     public_url: str | None = None,
-    bus: Bus | None = None,
 ) -> Ticket:
     """Leave the step: its required fields must be filled; the next step is one the workflow
     allows; forward from a last step finishes the ticket."""
@@ -60,7 +59,6 @@ async def forward_ticket(
             comment=comment,
             create_follow_up=create_follow_up,
             public_url=public_url,
-            bus=bus,
         )
     if next_step is None:
         if len(choices) > 1:
@@ -82,7 +80,7 @@ async def forward_ticket(
         chosen_assignee_id=next_assignee_id,
     )
     trail = [*ticket.trail, {"step": ticket.current_step, "assignee": ticket.assignee_id}]
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         after = await apply(ticket, {**base, **route.changes(), "trail": trail})
         await link_attachments(after, config, values)
         if route.assignee_id is not None:
@@ -108,7 +106,6 @@ async def return_ticket(
     *,
     to_supervisor: bool = False,
     expected_version: int | None = None,
-    bus: Bus | None = None,
 ) -> Ticket:
     """Back to the previous step and its handler (repeated returns walk further back), or to
     the group's supervisor. A reason is required: the one receiving it must know why."""
@@ -144,7 +141,7 @@ async def return_ticket(
                 else assigned(None, None, ticket.creator_id)
             )
             route.notify = [(NotificationKind.RETURNED, ids) for _, ids in route.notify]
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         after = await apply(ticket, {**route.changes(), "trail": trail})
         event = await record(uow, actor, EventKind.RETURNED, ticket, after, comment=reason)
         await tell_route(uow, actor, after, event, route, f"Returned: {label(after)}: {reason}")
@@ -161,7 +158,6 @@ async def transfer_ticket(
     step_key: str | None = None,
     comment: str = "",
     expected_version: int | None = None,
-    bus: Bus | None = None,
 ) -> Ticket:
     """To anyone, at any step: one user takes it at once; several users or a group must
     claim it. Needs the ticket.transfer permission."""
@@ -211,7 +207,7 @@ async def transfer_ticket(
             notify=[(NotificationKind.TRANSFERRED, members)],
         )
     trail = [*ticket.trail, {"step": ticket.current_step, "assignee": ticket.assignee_id}]
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         after = await apply(ticket, {**route.changes(), "trail": trail})
         await TicketCandidate.filter(ticket_id=ticket.id).delete()
         if len(people) > 1:

@@ -10,7 +10,7 @@ from workorder.flows.tickets.downloads import may_link
 from workorder.flows.tickets.notifications import label, notify
 from workorder.flows.tickets.opening import apply, open_ticket, record
 from workorder.flows.tickets.state_machine import Action
-from workorder.flows.unit_of_work import Bus, unit_of_work
+from workorder.flows.unit_of_work import unit_of_work
 from workorder.models import EventKind, NotificationKind, Ticket, TicketAttachment
 
 
@@ -19,8 +19,6 @@ async def note_ticket(
     ticket_id: int,
     text: str,
     attachment_ids: Sequence[int] = (),
-    *,
-    bus: Bus | None = None,
 ) -> Ticket:
     """A remark, with files, on the trace. Who may: the template's edit limit."""
     opened = await open_ticket(actor, ticket_id, Action.NOTE)
@@ -31,7 +29,7 @@ async def note_ticket(
         raise invalid("Write something or attach a file", ["text"])
     if files and not await may_link(actor, files):
         raise not_found("Attachment", ["attachmentIds"])
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         after = await apply(ticket, {})
         for file in files:
             await TicketAttachment.get_or_create(ticket_id=ticket.id, attachment_id=file)

@@ -7,21 +7,19 @@ from collections.abc import Iterable, Sequence
 from workorder.auth.actor import Actor
 from workorder.clock import now
 from workorder.flows.templates.config import TemplateConfig
-from workorder.flows.unit_of_work import Bus, UnitOfWork, unit_of_work
+from workorder.flows.unit_of_work import UnitOfWork, unit_of_work
 from workorder.mail.outbox import enqueue
 from workorder.models import Notification, NotificationKind, Status, Ticket, TicketEvent
 from workorder.subscriptions.messages import NotificationCreated, NotificationsRead
 
 
-async def mark_read(
-    actor: Actor, ids: Sequence[int] | None = None, *, bus: Bus | None = None
-) -> int:
+async def mark_read(actor: Actor, ids: Sequence[int] | None = None) -> int:
     """Mark the caller's notifications read (all when no ids); returns how many changed.
     The caller's other sockets hear of it (their unread badge)."""
     query = Notification.filter(tenant_id=actor.tenant_id, recipient_id=actor.user_id, read_at=None)
     if ids is not None:
         query = query.filter(id__in=list(ids))
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         changed = await query.update(read_at=now())
         if changed:
             uow.publish(NotificationsRead(actor.user_id, changed))

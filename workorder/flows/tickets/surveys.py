@@ -6,13 +6,11 @@ from workorder.auth.tokens import secret_hash
 from workorder.clock import now
 from workorder.errors import ErrorCode, FlowError, invalid
 from workorder.flows.tickets.opening import apply, record
-from workorder.flows.unit_of_work import Bus, unit_of_work
+from workorder.flows.unit_of_work import unit_of_work
 from workorder.models import EventKind, SurveyInvitation, Ticket
 
 
-async def submit_survey(
-    token: str, score: int, comment: str = "", *, bus: Bus | None = None
-) -> SurveyInvitation:
+async def submit_survey(token: str, score: int, comment: str = "") -> SurveyInvitation:
     """Public: the token is the credential. A used token is refused and changes nothing."""
     if not 1 <= score <= 5:
         raise invalid("Score from 1 to 5", ["score"])
@@ -21,7 +19,7 @@ async def submit_survey(
     invitation = await SurveyInvitation.filter(token_hash=secret_hash(token)).first()
     if invitation is None:
         raise FlowError(ErrorCode.NOT_FOUND, "Unknown survey link", ["token"])
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         answered = await SurveyInvitation.filter(id=invitation.id, answered_at=None).update(
             answered_at=now(), score=score, comment=comment.strip()
         )

@@ -7,7 +7,7 @@ from workorder.errors import ErrorCode, FlowError, invalid, not_found
 from workorder.flows.tickets.notifications import label, notify, status_mail
 from workorder.flows.tickets.opening import add_participant, apply, open_ticket, record
 from workorder.flows.tickets.state_machine import Action
-from workorder.flows.unit_of_work import Bus, unit_of_work
+from workorder.flows.unit_of_work import unit_of_work
 from workorder.models import (
     EventKind,
     NotificationKind,
@@ -21,9 +21,7 @@ from workorder.models import (
 )
 
 
-async def change_owner(
-    actor: Actor, ticket_id: int, user_id: int, comment: str = "", *, bus: Bus | None = None
-) -> Ticket:
+async def change_owner(actor: Actor, ticket_id: int, user_id: int, comment: str = "") -> Ticket:
     """A supervisor or admin hands the ticket to another person in charge."""
     opened = await open_ticket(actor, ticket_id, Action.CHANGE_OWNER)
     ticket = opened.ticket
@@ -32,7 +30,7 @@ async def change_owner(
     if ticket.assignee_id == user_id:
         raise invalid("This person is already in charge", ["userId"])
     status = Status.NEW if ticket.status == Status.NEW else Status.IN_PROGRESS
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         after = await apply(ticket, {"assignee_id": user_id, "status": status, "claim_mode": None})
         await TicketCandidate.filter(ticket_id=ticket.id).delete()
         await add_participant(ticket.id, user_id)
@@ -57,8 +55,6 @@ async def add_team_member(
     ticket_id: int,
     user_id: int,
     access: TeamAccess = TeamAccess.READ,
-    *,
-    bus: Bus | None = None,
 ) -> Ticket:
     opened = await open_ticket(actor, ticket_id, Action.ADD_TEAM_MEMBER)
     ticket = opened.ticket
@@ -67,7 +63,7 @@ async def add_team_member(
     existing = await TicketTeamMember.filter(ticket_id=ticket.id, user_id=user_id).first()
     if existing is not None and existing.access == access:
         raise FlowError(ErrorCode.CONFLICT, "Already on the team with this access", ["userId"])
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         after = await apply(ticket, {})
         if existing is None:
             await TicketTeamMember.create(ticket_id=ticket.id, user_id=user_id, access=access)
@@ -84,14 +80,12 @@ async def add_team_member(
     return after
 
 
-async def remove_team_member(
-    actor: Actor, ticket_id: int, user_id: int, *, bus: Bus | None = None
-) -> Ticket:
+async def remove_team_member(actor: Actor, ticket_id: int, user_id: int) -> Ticket:
     opened = await open_ticket(actor, ticket_id, Action.REMOVE_TEAM_MEMBER)
     ticket = opened.ticket
     if not await TicketTeamMember.filter(ticket_id=ticket.id, user_id=user_id).exists():
         raise not_found("Team member", ["userId"])
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         after = await apply(ticket, {})
         await TicketTeamMember.filter(ticket_id=ticket.id, user_id=user_id).delete()
         await record(
@@ -100,18 +94,18 @@ async def remove_team_member(
     return after
 
 
-async def follow_ticket(actor: Actor, ticket_id: int, *, bus: Bus | None = None) -> Ticket:
+async def follow_ticket(actor: Actor, ticket_id: int) -> Ticket:
     opened = await open_ticket(actor, ticket_id, Action.FOLLOW)
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         after = await apply(opened.ticket, {})
         await TicketFollower.create(ticket_id=after.id, user_id=actor.user_id)
         await record(uow, actor, EventKind.FOLLOWED, opened.ticket, after)
     return after
 
 
-async def unfollow_ticket(actor: Actor, ticket_id: int, *, bus: Bus | None = None) -> Ticket:
+async def unfollow_ticket(actor: Actor, ticket_id: int) -> Ticket:
     opened = await open_ticket(actor, ticket_id, Action.UNFOLLOW)
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         after = await apply(opened.ticket, {})
         await TicketFollower.filter(ticket_id=after.id, user_id=actor.user_id).delete()
         await record(uow, actor, EventKind.UNFOLLOWED, opened.ticket, after)

@@ -8,20 +8,18 @@ from workorder.flows.sla.sla import apply_sla
 from workorder.flows.tickets.notifications import label, notify
 from workorder.flows.tickets.opening import apply, open_ticket, record
 from workorder.flows.tickets.state_machine import Action
-from workorder.flows.unit_of_work import Bus, unit_of_work
+from workorder.flows.unit_of_work import unit_of_work
 from workorder.models import PRIORITY_ORDER, EventKind, NotificationKind, Status, Ticket
 
 
-async def urge_ticket(
-    actor: Actor, ticket_id: int, comment: str = "", *, bus: Bus | None = None
-) -> Ticket:
+async def urge_ticket(actor: Actor, ticket_id: int, comment: str = "") -> Ticket:
     """Anyone who sees it may urge: priority one level up (at most URGENT), and the one who
     must act hears of it — the assignee, or the group's supervisors while it waits."""
     opened = await open_ticket(actor, ticket_id, Action.URGE)
     ticket = opened.ticket
     level = PRIORITY_ORDER.index(ticket.priority)
     raised = PRIORITY_ORDER[min(level + 1, len(PRIORITY_ORDER) - 1)]
-    async with unit_of_work(bus) as uow:
+    async with unit_of_work() as uow:
         after = await apply(ticket, {"priority": raised, "urge_count": ticket.urge_count + 1})
         after = await apply_sla(after, ticket)
         event = await record(

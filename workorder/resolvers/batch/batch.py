@@ -77,7 +77,6 @@ async def _batch_mutation(
             action(),
             [pk for pk in selected.values() if pk is not None],
             limit=info.context.settings.batch_sync_limit,
-            bus=info.context.broker,
         )
         return selected, outcome
 
@@ -165,7 +164,6 @@ async def assign_with_quota(info: Info, input: AssignWithQuotaInput) -> AssignWi
             comment=input.comment,
             limit=info.context.settings.batch_sync_limit,
             dry_run=input.dry_run,
-            bus=info.context.broker,
         )
         return selected, outcome
 

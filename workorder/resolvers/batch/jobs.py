@@ -120,7 +120,6 @@ async def start_batch_job(info: Info, input: StartBatchJobInput) -> StartBatchJo
             actor,
             _action(info, input),
             await _spec(info, input),
-            bus=info.context.broker,
             queue=_queue(info),
         )
 
@@ -134,9 +133,7 @@ async def start_batch_job(info: Info, input: StartBatchJobInput) -> StartBatchJo
 async def cancel_job(info: Info, input: CancelJobInput) -> CancelJobPayload:
     async def action() -> Job:
         actor = info.context.require_actor()
-        return await starting.cancel_job(
-            actor, decode_id(input.id, "Job", ["id"]), bus=info.context.broker
-        )
+        return await starting.cancel_job(actor, decode_id(input.id, "Job", ["id"]))
 
     return await mutate(
         CancelJobPayload,
@@ -161,7 +158,6 @@ async def start_export(info: Info, input: StartExportInput) -> StartExportPayloa
             _kinds(info),
             actor,
             request,
-            bus=info.context.broker,
             queue=_queue(info),
             storage=_storage(info),
         )
@@ -186,7 +182,6 @@ async def start_import(info: Info, input: StartImportInput) -> StartImportPayloa
             actor,
             request,
             max_rows=info.context.settings.import_max_rows,
-            bus=info.context.broker,
             queue=_queue(info),
             storage=_storage(info),
         )

@@ -140,7 +140,6 @@ async def unread_notification_count(info: Info) -> int:
 
 
 async def create_ticket_mutation(info: Info, input: CreateTicketInput) -> CreateTicketPayload:
-    bus = info.context.broker
 
     async def action(actor: Actor) -> Ticket:
         return await create_ticket(
@@ -163,7 +162,6 @@ async def create_ticket_mutation(info: Info, input: CreateTicketInput) -> Create
                 assignee_id=decode_optional_id(input.assignee_id, "User", ["assigneeId"]),
                 submit=input.submit,
             ),
-            bus=bus,
         )
 
     return await _ticket_mutation(info, CreateTicketPayload, action)
@@ -178,7 +176,6 @@ async def submit_ticket_mutation(info: Info, input: SubmitTicketInput) -> Submit
             _ticket_id(input.id),
             expected_version=input.expected_version,
             assignee_id=decode_optional_id(input.assignee_id, "User", ["assigneeId"]),
-            bus=info.context.broker,
         ),
     )
 
@@ -196,7 +193,6 @@ async def save_ticket(info: Info, input: SaveTicketInput) -> SaveTicketPayload:
             priority=Priority(input.priority) if input.priority else None,
             fields=_fields(input.fields),
             cc=input.cc,
-            bus=info.context.broker,
         ),
     )
 
@@ -209,7 +205,6 @@ async def claim_ticket(info: Info, input: ClaimTicketInput) -> ClaimTicketPayloa
             actor,
             _ticket_id(input.id),
             expected_version=input.expected_version,
-            bus=info.context.broker,
         ),
     )
 
@@ -224,7 +219,6 @@ async def assign_ticket(info: Info, input: AssignTicketInput) -> AssignTicketPay
             decode_id(input.user_id, "User", ["userId"]),
             expected_version=input.expected_version,
             comment=input.comment,
-            bus=info.context.broker,
         ),
     )
 
@@ -243,7 +237,6 @@ async def forward_ticket(info: Info, input: ForwardTicketInput) -> ForwardTicket
             expected_version=input.expected_version,
             create_follow_up=input.create_follow_up,
             public_url=info.context.settings.public_url,
-            bus=info.context.broker,
         ),
     )
 
@@ -258,7 +251,6 @@ async def return_ticket(info: Info, input: ReturnTicketInput) -> ReturnTicketPay
             input.reason,
             to_supervisor=input.to_supervisor,
             expected_version=input.expected_version,
-            bus=info.context.broker,
         ),
     )
 
@@ -275,7 +267,6 @@ async def transfer_ticket(info: Info, input: TransferTicketInput) -> TransferTic
             step_key=input.step_key,
             comment=input.comment,
             expected_version=input.expected_version,
-            bus=info.context.broker,
         ),
     )
 
@@ -288,7 +279,6 @@ async def urge_ticket(info: Info, input: UrgeTicketInput) -> UrgeTicketPayload:
             actor,
             _ticket_id(input.id),
             input.comment,
-            bus=info.context.broker,
         ),
     )
 
@@ -302,7 +292,6 @@ async def add_ticket_note(info: Info, input: AddTicketNoteInput) -> AddTicketNot
             _ticket_id(input.id),
             input.text,
             decode_ids(input.attachment_ids or [], "Attachment", ["attachmentIds"]),
-            bus=info.context.broker,
         ),
     )
 
@@ -318,7 +307,6 @@ async def close_ticket(info: Info, input: CloseTicketInput) -> CloseTicketPayloa
             create_follow_up=input.create_follow_up,
             expected_version=input.expected_version,
             public_url=info.context.settings.public_url,
-            bus=info.context.broker,
         ),
     )
 
@@ -331,7 +319,6 @@ async def reopen_ticket(info: Info, input: ReopenTicketInput) -> ReopenTicketPay
             actor,
             _ticket_id(input.id),
             input.comment,
-            bus=info.context.broker,
         ),
     )
 
@@ -344,7 +331,6 @@ async def void_ticket(info: Info, input: VoidTicketInput) -> VoidTicketPayload:
             actor,
             _ticket_id(input.id),
             input.comment,
-            bus=info.context.broker,
         ),
     )
 
@@ -356,7 +342,6 @@ async def delete_ticket(info: Info, input: DeleteTicketInput) -> DeleteTicketPay
         lambda actor: closing.delete_ticket(
             actor,
             _ticket_id(input.id),
-            bus=info.context.broker,
         ),
     )
 
@@ -372,7 +357,6 @@ async def change_ticket_owner(
             _ticket_id(input.id),
             decode_id(input.user_id, "User", ["userId"]),
             input.comment,
-            bus=info.context.broker,
         ),
     )
 
@@ -388,7 +372,6 @@ async def add_ticket_team_member(
             _ticket_id(input.id),
             decode_id(input.user_id, "User", ["userId"]),
             TeamAccess(input.access),
-            bus=info.context.broker,
         ),
     )
 
@@ -403,7 +386,6 @@ async def remove_ticket_team_member(
             actor,
             _ticket_id(input.id),
             decode_id(input.user_id, "User", ["userId"]),
-            bus=info.context.broker,
         ),
     )
 
@@ -415,7 +397,6 @@ async def follow_ticket(info: Info, input: FollowTicketInput) -> FollowTicketPay
         lambda actor: team.follow_ticket(
             actor,
             _ticket_id(input.id),
-            bus=info.context.broker,
         ),
     )
 
@@ -427,7 +408,6 @@ async def unfollow_ticket(info: Info, input: UnfollowTicketInput) -> UnfollowTic
         lambda actor: team.unfollow_ticket(
             actor,
             _ticket_id(input.id),
-            bus=info.context.broker,
         ),
     )
 
@@ -446,7 +426,6 @@ async def log_interaction(info: Info, input: LogInteractionInput) -> LogInteract
             duration_seconds=input.duration_seconds,
             recording_url=input.recording_url,
             external_id=input.external_id,
-            bus=info.context.broker,
         ),
         lambda row: LogInteractionPayload(interaction=InteractionType.of(row)),
     )
@@ -456,9 +435,7 @@ async def submit_survey(info: Info, input: SubmitSurveyInput) -> SubmitSurveyPay
     """Public: the customer has a link, not a login."""
     return await mutate(
         SubmitSurveyPayload,
-        lambda: surveys.submit_survey(
-            input.token, input.score, input.comment, bus=info.context.broker
-        ),
+        lambda: surveys.submit_survey(input.token, input.score, input.comment),
         lambda _: SubmitSurveyPayload(ok=True),
     )
 
@@ -470,7 +447,7 @@ async def mark_notifications_read(
 
     async def action() -> tuple[int, int]:
         ids = None if input.ids is None else decode_ids(input.ids, "Notification", ["ids"])
-        count = await notifications.mark_read(actor, ids, bus=info.context.broker)
+        count = await notifications.mark_read(actor, ids)
         return count, await notifications.unread_count(actor)
 
     return await mutate(
