@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import TypeAlias
 
@@ -26,61 +27,83 @@ from workorder.subscriptions.broker import Broker
 
 
 @dataclass
+class _Caches:
+    """The actor and the loaders one request, or one event of a subscription, reads through."""
+
+    actor: Actor | None
+    org: OrgLoaders | None = None
+    templates: TemplateLoaders | None = None
+    tickets: TicketLoaders | None = None
+    customers: CustomerLoaders | None = None
+    visible_tickets: DataLoader[int, Ticket | None] | None = None
+    screens: DataLoader[int, Screen] | None = None
+    event_screens: DataLoader[int, Screen] | None = None
+
+
+@dataclass
 class Context:
     request: Request | WebSocket
     response: Response | WebSocket
     settings: Settings
     broker: Broker
-    actor: Actor | None = None
+    _authenticated: Actor | None = field(default=None, repr=False)
     auth_error: str | None = None
     connection_params: dict[str, object] = field(default_factory=dict)
-    _org: OrgLoaders | None = field(default=None, repr=False)
-    _templates: TemplateLoaders | None = field(default=None, repr=False)
-    _tickets: TicketLoaders | None = field(default=None, repr=False)
-    _customers: CustomerLoaders | None = field(default=None, repr=False)
-    _visible_tickets: DataLoader[int, Ticket | None] | None = field(default=None, repr=False)
-    _screens: DataLoader[int, Screen] | None = field(default=None, repr=False)
+    _own: _Caches = field(default_factory=lambda: _Caches(None), repr=False)
 
     def authenticate(self, actor: Actor) -> None:
-        self.actor = actor
+        self._authenticated = actor
         self.auth_error = None
-        self.fresh()
+        self._own = _Caches(actor)
 
     def fresh(self) -> None:
-        """Forget cached loaders and reach. A WebSocket keeps one context for its whole life:
-        each event a subscription sends is resolved with fresh data."""
-        self._org = None
-        self._templates = None
-        self._tickets = None
-        if self.actor is not None:  # its memo (the reach) too
-            self.actor = replace(self.actor)
-        self._customers = None
-        self._visible_tickets = None
-        self._screens = None
+        """Start new loaders (and a new copy of the actor, whose memo is the reach) for the
+        event a subscription is about to send.
+
+        A WebSocket keeps one context for its whole life and runs each of its subscriptions in
+        a task of its own, so the caches belong to the task: two subscriptions on one socket
+        never resolve an event with a row (a ticket's step, a screen) another read earlier."""
+        actor = replace(self._authenticated) if self._authenticated is not None else None
+        _event_caches.set((self, _Caches(actor)))
+
+    def _caches(self) -> _Caches:
+        current = _event_caches.get()
+        if current is not None and current[0] is self:
+            return current[1]
+        return self._own
+
+    @property
+    def actor(self) -> Actor | None:
+        """The caller; None until authenticated."""
+        return self._caches().actor
 
     @property
     def org(self) -> OrgLoaders:
-        if self._org is None:
-            self._org = OrgLoaders(self.require_actor().tenant_id)
-        return self._org
+        caches = self._caches()
+        if caches.org is None:
+            caches.org = OrgLoaders(self.require_actor().tenant_id)
+        return caches.org
 
     @property
     def templates(self) -> TemplateLoaders:
-        if self._templates is None:
-            self._templates = TemplateLoaders(self.require_actor().tenant_id)
-        return self._templates
+        caches = self._caches()
+        if caches.templates is None:
+            caches.templates = TemplateLoaders(self.require_actor().tenant_id)
+        return caches.templates
 
     @property
     def tickets(self) -> TicketLoaders:
-        if self._tickets is None:
-            self._tickets = TicketLoaders(self.require_actor().tenant_id)
-        return self._tickets
+        caches = self._caches()
+        if caches.tickets is None:
+            caches.tickets = TicketLoaders(self.require_actor().tenant_id)
+        return caches.tickets
 
     @property
     def customers(self) -> CustomerLoaders:
-        if self._customers is None:
-            self._customers = CustomerLoaders(self.require_actor().tenant_id)
-        return self._customers
+        caches = self._caches()
+        if caches.customers is None:
+            caches.customers = CustomerLoaders(self.require_actor().tenant_id)
+        return caches.customers
 
     @property
     def visible_tickets(self) -> DataLoader[int, Ticket | None]:
@@ -90,9 +113,10 @@ class Context:
         their reach, not only the tenant. Links to other tickets (a follow-up's origin, a
         notification's ticket) go through it: one visibility query per batch, not per item.
         """
-        if self._visible_tickets is None:
-            self._visible_tickets = DataLoader(self._load_visible_tickets)
-        return self._visible_tickets
+        caches = self._caches()
+        if caches.visible_tickets is None:
+            caches.visible_tickets = DataLoader(self._load_visible_tickets)
+        return caches.visible_tickets
 
     async def _load_visible_tickets(self, ids: Sequence[int]) -> list[Ticket | None]:
         visible = await visibility.visible_tickets(self.require_actor(), await self.reach())
@@ -111,15 +135,41 @@ class Context:
 
     @property
     def screens(self) -> DataLoader[int, Screen]:
-        if self._screens is None:
-            self._screens = DataLoader(self._load_screens)
-        return self._screens
+        caches = self._caches()
+        if caches.screens is None:
+            caches.screens = DataLoader(self._load_screens)
+        return caches.screens
 
-    async def _load_screens(self, ids: Sequence[int]) -> list[Screen]:
+    async def event_screen(self, ticket_id: int) -> Screen:
+        """The screen an event's data goes through: of the ticket as read after its events.
+
+        A row read earlier (a notification's ticket, before a forward committed) may be at a
+        step that showed what the step the forward moved it to hides, while the events, read
+        later, include that forward. So this reads the ticket again, in one batch for every
+        event being resolved, and keeps nothing for later batches."""
+        return await self.event_screens.load(ticket_id)
+
+    @property
+    def event_screens(self) -> DataLoader[int, Screen]:
+        caches = self._caches()
+        if caches.event_screens is None:
+            caches.event_screens = DataLoader(self._load_event_screens, cache=False)
+        return caches.event_screens
+
+    async def _load_event_screens(self, ids: Sequence[int]) -> list[Screen]:
         actor = self.require_actor()
         if actor.is_admin:
             return [OPEN for _ in ids]
-        tickets = await self.tickets.ticket.load_many(ids)
+        rows = {t.id: t for t in await Ticket.filter(tenant_id=actor.tenant_id, id__in=ids)}
+        return await self._screens_of([rows.get(i) for i in ids])
+
+    async def _load_screens(self, ids: Sequence[int]) -> list[Screen]:
+        if self.require_actor().is_admin:
+            return [OPEN for _ in ids]
+        return await self._screens_of(await self.tickets.ticket.load_many(ids))
+
+    async def _screens_of(self, tickets: Sequence[Ticket | None]) -> list[Screen]:
+        actor = self.require_actor()
         found = [t for t in tickets if t is not None]
         configs = await self.templates.config.load_many([t.template_version_id for t in found])
         config_of = {t.id: c for t, c in zip(found, configs, strict=True)}
@@ -150,5 +200,10 @@ class Context:
             raise PermissionError("not authenticated")
         return self.actor
 
+
+# Set by `Context.fresh` in a subscription's own task (see there); requests use `Context._own`.
+_event_caches: ContextVar[tuple[Context, _Caches] | None] = ContextVar(
+    "workorder_event_caches", default=None
+)
 
 Info: TypeAlias = strawberry.Info[Context, None]

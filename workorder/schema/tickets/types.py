@@ -103,7 +103,7 @@ class TicketEventType(Node):
         "ticket's current step hides from you are left out."
     )
     async def data(self, info: Info) -> JSON:
-        screen = await info.context.screen(self.model.ticket_id)
+        screen = await info.context.event_screen(self.model.ticket_id)
         return cast(JSON, screen.data(self.model.data))
 
     @strawberry.field
