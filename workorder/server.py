@@ -153,12 +153,16 @@ class WorkorderGraphQL(GraphQL[Context, None]):
         return cast(UnsetType, UNSET)
 
 
-TOKEN_EXPIRED = 4401
+# Not 4401: the stock graphql-ws client (v6) treats 4401 as fatal and ends every
+# subscription for good, while it retries any 4xxx code it has no meaning for, asking its
+# `connectionParams` again, so a client that refreshes its token there carries on by itself.
+TOKEN_EXPIRED = 4419
 
 
 def _close_at_expiry(socket: WebSocket, expires_at: datetime) -> None:
     """A socket lives no longer than the token it was opened with: at expiry it is closed
-    with 4401, and the client reconnects with a fresh token (resuming with `after`)."""
+    with TOKEN_EXPIRED, and the client reconnects with a fresh token, resuming its feeds
+    with the last cursor (docs/realtime.md)."""
 
     async def close_later() -> None:
         # In short naps: a socket the client closed first lets go of its task (and the

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
@@ -27,6 +28,7 @@ import pytest
 from tests.flows.live.test_streams import kettle_for_cal
 from tests.shop import Shop
 from tests.support import session_token
+from workorder.server import TOKEN_EXPIRED
 from workorder.settings import Settings
 
 NODE_DIR = Path(__file__).parent / "node"
@@ -117,7 +119,9 @@ class NodeClient:
 
 
 @asynccontextmanager
-async def node_client(node: str, url: str, token: str, count: int) -> AsyncIterator[NodeClient]:
+async def node_client(
+    node: str, url: str, token: str, count: int, env: dict[str, str] | None = None
+) -> AsyncIterator[NodeClient]:
     process = await asyncio.create_subprocess_exec(
         node,
         "client.mjs",
@@ -126,6 +130,7 @@ async def node_client(node: str, url: str, token: str, count: int) -> AsyncItera
         str(count),
         str(LINE_TIMEOUT * 2),
         cwd=NODE_DIR,
+        env={**os.environ, **(env or {})},
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
@@ -169,13 +174,51 @@ async def test_a_bad_token_is_refused_with_4403_in_the_js_client(
     assert closed["code"] == 4403
 
 
-async def test_an_expired_token_ends_the_js_clients_socket_with_4401(
+async def test_an_expired_token_closes_the_js_clients_socket_with_its_own_code(
     shop: Shop, server_url: str, node: str, settings: Settings
 ) -> None:
+    """Told not to retry, the client reports the close code it got."""
     token = await session_token(shop.users["cal"], settings, timedelta(seconds=4))
     async with node_client(node, server_url, token, 1) as cal:
         await cal.until("subscribed")
         closed = await cal.event()
         assert await cal.exit_status() == 3
     assert closed["event"] == "closed"
-    assert closed["code"] == 4401
+    assert closed["code"] == TOKEN_EXPIRED == 4419
+
+
+async def test_the_stock_js_client_outlives_an_expired_token_and_resumes_its_feed(
+    shop: Shop, server_url: str, bus: Any, node: str, settings: Settings
+) -> None:
+    """docs/realtime.md's recipe: graphql-ws's default retries, a fresh token from
+    `connectionParams` at each connect, `after` kept at the last cursor. Cal has no
+    notification yet; the two that arrive while his socket is closed reach him after the
+    client reconnects by itself."""
+    short = await session_token(shop.users["cal"], settings, timedelta(seconds=4))
+    fresh = await shop.token("cal")
+    lines: list[dict[str, Any]] = []
+    async with node_client(node, server_url, short, 4, {"RECONNECT_TOKENS": fresh}) as cal:
+        while not lines or lines[-1]["event"] != "disconnected":
+            lines.append(await cal.event())
+        await kettle_for_cal(shop, bus)  # while the socket is closed (retries wait ≥ 1 s)
+        while (
+            cal.process.returncode is None
+            and len([line for line in lines if line["event"] == "next"]) < 4
+        ):
+            lines.append(await cal.event())
+        assert await cal.exit_status() == 0
+    assert [line["code"] for line in lines if line["event"] == "disconnected"] == [TOKEN_EXPIRED]
+    assert [line["event"] for line in lines if line["event"] != "subscribed"] == [
+        "connected",
+        "next",
+        "disconnected",
+        "connected",
+        "next",
+        "next",
+        "next",
+    ]
+    feed = [
+        line["payload"]["data"]["notificationFeed"] for line in lines if line["event"] == "next"
+    ]
+    assert [item["ready"] for item in feed] == [True, True, False, False]
+    assert [item["notification"]["kind"] for item in feed[2:]] == ["POOL_NEW", "ASSIGNED"]

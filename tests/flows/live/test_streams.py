@@ -18,6 +18,7 @@ from workorder.flows.tickets.moves import forward_ticket
 from workorder.flows.unit_of_work import bind_bus
 from workorder.jobs.progress import report
 from workorder.models import Job, JobStatus, Notification
+from workorder.server import TOKEN_EXPIRED
 
 
 @asynccontextmanager
@@ -79,16 +80,20 @@ async def kettle_for_cal(shop: Shop, bus: Any) -> None:
     )
 
 
+FEED = """subscription { notificationFeed { ready
+  notification { id kind message ticket { number title } } } }"""
+
+
 async def test_an_assignment_reaches_the_agent_live(shop: Shop, server_url: str, bus: Any):
     async with live(server_url, await shop.token("cal")) as session:
-        stream = session.subscribe(request(NOTIFICATIONS))
-        first = asyncio.ensure_future(take(stream, 2))
-        await asyncio.sleep(0.3)  # the subscription is registered
+        stream = session.subscribe(request(FEED))
+        (ready,) = await take(stream, 1)  # the stream is live: no need to sleep
+        assert ready["notificationFeed"] == {"ready": True, "notification": None}
         await kettle_for_cal(shop, bus)
-        received = await first
-    kinds = [r["notifications"]["kind"] for r in received]
+        received = [r["notificationFeed"]["notification"] for r in await take(stream, 2)]
+    kinds = [r["kind"] for r in received]
     assert kinds == ["POOL_NEW", "ASSIGNED"]
-    assert received[1]["notifications"]["ticket"] == {"number": 1, "title": "Kettle"}
+    assert received[1]["ticket"] == {"number": 1, "title": "Kettle"}
 
 
 async def test_a_mutation_sent_over_a_socket_is_pushed_after_its_commit(
@@ -106,8 +111,9 @@ async def test_a_mutation_sent_over_a_socket_is_pushed_after_its_commit(
         live(server_url, await shop.token("cal")) as cal,
         live(server_url, await shop.token("fay")) as fay,
     ):
-        heard = asyncio.ensure_future(take(cal.subscribe(request(NOTIFICATIONS)), 1))
-        await asyncio.sleep(0.3)  # the subscription is registered
+        stream = cal.subscribe(request(FEED))
+        await take(stream, 1)  # ready
+        heard = asyncio.ensure_future(take(stream, 1))
         assigned = await fay.execute(
             request(
                 """mutation($id: ID!, $u: ID!) { assignTicket(input:
@@ -118,7 +124,7 @@ async def test_a_mutation_sent_over_a_socket_is_pushed_after_its_commit(
         )
         assert assigned == {"assignTicket": {"errors": []}}
         received = await heard
-    assert [r["notifications"]["kind"] for r in received] == ["ASSIGNED"]
+    assert [r["notificationFeed"]["notification"]["kind"] for r in received] == ["ASSIGNED"]
 
 
 async def test_a_client_that_was_away_resumes_with_after_and_misses_nothing(
@@ -181,13 +187,13 @@ async def test_ticket_events_stream_until_access_is_lost(shop: Shop, server_url:
     async with live(server_url, await shop.token("ann")) as session:
         stream = session.subscribe(
             request(
-                """subscription($id: ID!) { ticketChanged(id: $id) {
-            kind actor { username } toStep } }""",
+                """subscription($id: ID!) { ticketFeed(id: $id) { ready
+            event { kind actor { username } toStep } } }""",
                 id=tid,
             )
         )
+        assert [r["ticketFeed"]["ready"] for r in await take(stream, 1)] == [True]
         got = asyncio.ensure_future(take(stream, 2))
-        await asyncio.sleep(0.3)
         with bind_bus(bus):
             await forward_ticket(ann, ticket.id, comment="to finance")
         await shop.gql(
@@ -197,7 +203,8 @@ async def test_ticket_events_stream_until_access_is_lost(shop: Shop, server_url:
         )
         events = await got
     assert [
-        (e["ticketChanged"]["kind"], e["ticketChanged"]["actor"]["username"]) for e in events
+        (e["ticketFeed"]["event"]["kind"], e["ticketFeed"]["event"]["actor"]["username"])
+        for e in events
     ] == [("FORWARDED", "ann"), ("CLAIMED", "cal")]
 
 
@@ -213,9 +220,10 @@ async def test_queue_counts_and_the_unread_badge(shop: Shop, server_url: str, bu
             )
         )
         badge = session.subscribe(request("subscription { unreadNotificationCount }"))
-        counts = asyncio.ensure_future(take(queue, 3))
-        badges = asyncio.ensure_future(take(badge, 3))
-        await asyncio.sleep(0.3)
+        # The first count of each is sent once its stream is live: no need to sleep.
+        now = [await take(queue, 1), await take(badge, 1)]
+        counts = asyncio.ensure_future(take(queue, 2))
+        badges = asyncio.ensure_future(take(badge, 2))
         ticket = await create_ticket(
             ann, NewTicket(template_id=shop.order.id, title="Q", fields={"order_no": "A-1"})
         )
@@ -227,8 +235,8 @@ async def test_queue_counts_and_the_unread_badge(shop: Shop, server_url: str, bu
             {"id": gid("Ticket", ticket.id)},
         )
         await shop.gql("cal", "mutation { markNotificationsRead(input: {}) { count } }")
-        assert [c["queueChanged"]["pending"] for c in await counts] == [0, 1, 0]
-        assert [b["unreadNotificationCount"] for b in await badges] == [0, 1, 0]
+        assert [c["queueChanged"]["pending"] for c in now[0] + await counts] == [0, 1, 0]
+        assert [b["unreadNotificationCount"] for b in now[1] + await badges] == [0, 1, 0]
 
 
 async def test_job_progress_until_it_finishes(shop: Shop, server_url: str, bus: Any):
@@ -255,22 +263,22 @@ async def test_job_progress_until_it_finishes(shop: Shop, server_url: str, bus: 
                 id=gid("Job", job.id),
             )
         )
+        (queued,) = await take(stream, 1)  # the state now, sent once the stream is live
         got = asyncio.ensure_future(asyncio.wait_for(until_finished(stream), 10))
-        await asyncio.sleep(0.3)
         with bind_bus(bus):
             await report(job.id, status=JobStatus.RUNNING)
             for done in (1, 2, 3):
                 await report(job.id, done=done)
                 await asyncio.sleep(0.05)  # each step is seen (states read together may merge)
             await report(job.id, status=JobStatus.DONE)
-        progress = await got
+        progress = [queued["jobProgress"], *await got]
     assert progress[0] == {"status": "QUEUED", "done": 0, "total": 3}
     assert [p["done"] for p in progress if p["status"] == "RUNNING"][-3:] == [1, 2, 3]
     assert progress[-1] == {"status": "DONE", "done": 3, "total": 3}
     assert len({tuple(p.values()) for p in progress}) == len(progress), "a state sent twice"
 
 
-async def test_an_expired_token_ends_the_socket_with_4401(
+async def test_an_expired_token_ends_the_socket_with_a_code_clients_retry(
     shop: Shop, server_url: str, bus: Any, settings
 ):
     import json
@@ -295,4 +303,4 @@ async def test_an_expired_token_ends_the_socket_with_4401(
         with pytest.raises(ConnectionClosed) as closed:
             await until_closed()
         assert closed.value.rcvd is not None
-        assert closed.value.rcvd.code == 4401
+        assert closed.value.rcvd.code == TOKEN_EXPIRED == 4419

@@ -15,6 +15,17 @@
 //
 // Exit status: 0 after COUNT results; 1 error or early complete; 2 bad usage;
 // 3 closed by the server; 4 timeout. Used by tests/subscriptions/test_node_client.py.
+//
+// With RECONNECT_TOKENS=T2[,T3...] in the environment the client is set up as
+// docs/realtime.md tells an app to: the stock retry settings, `connectionParams` a function
+// that hands out the next token at each (re)connect (an app would refresh its token there),
+// and `notificationFeed` with `after` kept at the last cursor received, which graphql-ws
+// sends again when it resubscribes. It then also prints
+//   {"event":"disconnected","code":N}     the socket closed (the client may retry)
+
+const RECONNECT_TOKENS = (process.env.RECONNECT_TOKENS ?? '').split(',').filter(Boolean);
+const FEED = `subscription($after: String) { notificationFeed(after: $after) {
+  ready cursor notification { id kind message ticket { number title } } } }`;
 
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -47,16 +58,33 @@ class ReportingWebSocket extends WebSocket {
   }
 }
 
-const client = createClient({
-  url,
-  webSocketImpl: ReportingWebSocket,
-  connectionParams: { authorization: `Bearer ${token}` },
-  retryAttempts: 0, // a refusal must reach the test, not be retried away
-  shouldRetry: () => false,
-  on: {
-    connected: () => emit({ event: 'connected' }),
-  },
-});
+const reconnecting = RECONNECT_TOKENS.length > 0;
+const tokens = [token, ...RECONNECT_TOKENS];
+const client = createClient(
+  reconnecting
+    ? {
+        url,
+        webSocketImpl: ReportingWebSocket,
+        connectionParams: async () => ({
+          authorization: `Bearer ${tokens.length > 1 ? tokens.shift() : tokens[0]}`,
+        }),
+        on: {
+          connected: () => emit({ event: 'connected' }),
+          closed: (event) => emit({ event: 'disconnected', code: event.code }),
+        },
+      }
+    : {
+        url,
+        webSocketImpl: ReportingWebSocket,
+        connectionParams: { authorization: `Bearer ${token}` },
+        retryAttempts: 0, // a refusal must reach the test, not be retried away
+        shouldRetry: () => false,
+        on: {
+          connected: () => emit({ event: 'connected' }),
+        },
+      },
+);
+const variables = {};
 
 let finished = false;
 let timer;
@@ -77,10 +105,12 @@ function isCloseEvent(value) {
 
 let received = 0;
 const unsubscribe = client.subscribe(
-  { query: NOTIFICATIONS, variables: {} },
+  { query: reconnecting ? FEED : NOTIFICATIONS, variables },
   {
     next(payload) {
       if (finished) return;
+      const cursor = payload?.data?.notificationFeed?.cursor;
+      if (cursor) variables.after = cursor; // sent again as is when graphql-ws resubscribes
       emit({ event: 'next', payload });
       received += 1;
       if (received >= count) finish(0);

@@ -9,7 +9,7 @@ from workorder.auth.actor import Actor
 from workorder.errors import not_found
 from workorder.flows.live.socket import POLL, open_stream, still_active
 from workorder.models import Group, Status, Ticket
-from workorder.subscriptions.broker import Broker
+from workorder.subscriptions.broker import Broker, Message
 from workorder.subscriptions.channels import group_channel
 
 
@@ -18,6 +18,18 @@ class QueueCount:
     group_id: int
     pending: int
     unassigned: int
+    # The ticket whose entering or leaving this count follows: None on the first count, after
+    # a quiet poll or a resync, and when several tickets moved between two reads.
+    ticket_id: int | None = None
+
+
+def _moved_ticket(messages: list[Message | None]) -> int | None:
+    """The one ticket the pushes that woke the stream name, if they name exactly one."""
+    named = {m.get("ticketId") for m in messages if m is not None}
+    if None in messages or len(named) != 1:
+        return None
+    (ticket,) = named
+    return ticket if isinstance(ticket, int) else None
 
 
 async def _may_watch_queue(actor: Actor, group_id: int) -> bool:
@@ -45,12 +57,16 @@ async def queue_stream(
     )
     async with broker.subscribe([group_channel(group_id)]) as subscriber:
         last = None
+        moved: int | None = None
         while True:
             pending = await waiting.count()
-            current = QueueCount(group_id, pending, await waiting.filter(assignee_id=None).count())
-            if current != last:
-                last = current
-                yield current
-            await subscriber.get(poll)
+            unassigned = await waiting.filter(assignee_id=None).count()
+            if (pending, unassigned) != last:
+                last = (pending, unassigned)
+                yield QueueCount(group_id, pending, unassigned, moved)
+            woke = [await subscriber.get(poll)]
+            while not subscriber.queue.empty():  # pushes that arrived together: one read
+                woke.append(subscriber.queue.get_nowait())
+            moved = _moved_ticket(woke)
             if not await still_active(actor) or not await _may_watch_queue(actor, group_id):
                 return

@@ -10,6 +10,7 @@ checked again for every message.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from workorder.auth.actor import Actor
@@ -19,6 +20,18 @@ from workorder.errors import ErrorCode, FlowError
 POLL = 30.0
 # A transaction open longer than this is assumed finished: rows older than it have settled.
 SETTLE = timedelta(seconds=60)
+# A position names at most this many ids sent above its floor (a client's cursor stays short).
+MAX_SENT = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where a stream stands: every id up to `floor` and each id in `sent` (above it) has
+    been sent. A client that resumes from it gets exactly the rest, even the rows that
+    committed after a higher id had already gone out."""
+
+    floor: int
+    sent: tuple[int, ...] = ()
 
 
 class Seen:
@@ -28,6 +41,21 @@ class Seen:
     def __init__(self, floor: int) -> None:
         self.floor = floor
         self.recent: dict[int, datetime] = {}
+
+    @classmethod
+    def resume(cls, position: Position) -> Seen:
+        """Continue from a position a client kept; its ids above the floor settle from now."""
+        seen = cls(position.floor)
+        now = datetime.now(UTC)
+        seen.recent = {i: now for i in position.sent if i > position.floor}
+        return seen
+
+    def position(self) -> Position:
+        if len(self.recent) > MAX_SENT:
+            # Too many to name: the floor alone resends the recent ones (at-least-once)
+            # but never skips one.
+            return Position(self.floor)
+        return Position(self.floor, tuple(sorted(self.recent)))
 
     def first_time(self, row_id: int, created_at: datetime) -> bool:
         if row_id <= self.floor or row_id in self.recent:

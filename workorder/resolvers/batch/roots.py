@@ -132,5 +132,6 @@ class JobSubscription:
     job_progress: AsyncGenerator[JobType, None] = strawberry.subscription(
         resolver=job_resolvers.job_progress,
         extensions=authenticated(),
-        description="A long job's progress, until it finishes.",
+        description="A long job's progress: its state now (sent once the stream is live), then "
+        "until it finishes.",
     )

@@ -36,7 +36,7 @@ from workorder.schema.tickets.payloads import (
     UrgeTicketPayload,
     VoidTicketPayload,
 )
-from workorder.schema.tickets.queues import QueueCountType
+from workorder.schema.tickets.queues import NotificationFeedItem, QueueCountType, TicketFeedItem
 from workorder.schema.tickets.types import (
     NotificationConnection,
     NotificationType,
@@ -162,15 +162,31 @@ class TicketSubscription:
     unread_notification_count: AsyncGenerator[int, None] = strawberry.subscription(
         resolver=subscriptions.unread_notification_count,
         extensions=authenticated(),
-        description="The unread badge: now, then whenever it changes.",
+        description="The unread badge: now (sent once the stream is live), then whenever it "
+        "changes.",
+    )
+    notification_feed: AsyncGenerator[NotificationFeedItem, None] = strawberry.subscription(
+        resolver=subscriptions.notification_feed,
+        extensions=authenticated(),
+        description="Your notifications with resume cursors, even before you have any: a "
+        "ready item first (the stream is live), then those after `after` (a cursor from this "
+        "feed, or a notification id), then live.",
     )
     ticket_changed: AsyncGenerator[TicketEventType, None] = strawberry.subscription(
         resolver=subscriptions.ticket_changed,
         extensions=authenticated(),
         description="A ticket's events as they happen, while you may see it.",
     )
+    ticket_feed: AsyncGenerator[TicketFeedItem, None] = strawberry.subscription(
+        resolver=subscriptions.ticket_feed,
+        extensions=authenticated(),
+        description="A ticket's events with resume cursors, while you may see it: a ready "
+        "item first (the stream is live), then those after `after` (a cursor from this feed, "
+        "or an event id), then live.",
+    )
     queue_changed: AsyncGenerator[QueueCountType, None] = strawberry.subscription(
         resolver=subscriptions.queue_changed,
         extensions=authenticated(),
-        description="A group's queue, for its members and supervisors.",
+        description="A group's queue, for its members and supervisors: the counts now (sent "
+        "once the stream is live), then whenever they change.",
     )

@@ -1,29 +1,86 @@
 """Subscription resolvers of tickets, notifications and queues: decode arguments, run a
-stream from `flows/live/`, and map each item to its GraphQL type with fresh loaders."""
+stream from `flows/live/`, and map each item to its GraphQL type with fresh loaders.
+
+A feed's cursor is opaque to clients: the stream's `Position` (the floor and the ids sent
+above it), base64url. `after` takes a cursor or, as before, the global id of a row."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 
+from workorder.errors import invalid
 from workorder.flows.live.notifications import notification_stream, unread_count_stream
 from workorder.flows.live.queues import queue_stream
+from workorder.flows.live.socket import MAX_SENT, Position
 from workorder.flows.live.tickets import ticket_event_stream
+from workorder.ids import MAX_PK, pk_of
 from workorder.resolvers.arguments import decode_id
 from workorder.schema.context import Info
-from workorder.schema.tickets.queues import QueueCountType
+from workorder.schema.tickets.queues import NotificationFeedItem, QueueCountType, TicketFeedItem
 from workorder.schema.tickets.types import NotificationType, TicketEventType
+
+_CURSOR = "Feed:"
+After = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Resume: the last `cursor` you got from this feed (or the id of the last "
+        "row you saw). Left out: from now on."
+    ),
+]
+
+
+def cursor_of(position: Position) -> str:
+    text = _CURSOR + ",".join(str(i) for i in (position.floor, *position.sent))
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
+def position_of(after: str | None, type_name: str) -> Position | None:
+    """A feed's cursor or a row's global id; anything else is a clear INVALID error."""
+    if after is None:
+        return None
+    pk = pk_of(after, type_name)
+    if pk is not None:
+        return Position(pk)
+    try:
+        raw = base64.urlsafe_b64decode(after.encode() + b"=" * (-len(after) % 4)).decode()
+        if not raw.startswith(_CURSOR):
+            raise ValueError(raw)
+        ids = [int(part) for part in raw.removeprefix(_CURSOR).split(",")]
+    except (binascii.Error, UnicodeError, ValueError):
+        raise invalid(f"Not a cursor of this feed or a {type_name} id", ["after"]) from None
+    if len(ids) > MAX_SENT + 1 or not all(0 <= i <= MAX_PK for i in ids):
+        raise invalid(f"Not a cursor of this feed or a {type_name} id", ["after"])
+    return Position(ids[0], tuple(i for i in ids[1:] if i > ids[0]))
 
 
 async def notifications(
     info: Info, after: strawberry.ID | None = None
 ) -> AsyncGenerator[NotificationType, None]:
     actor = info.context.require_actor()
-    after_pk = None if after is None else decode_id(after, "Notification", ["after"])
-    async for row in notification_stream(actor, info.context.broker, after_pk):
+    position = None if after is None else Position(decode_id(after, "Notification", ["after"]))
+    async for row, _ in notification_stream(actor, info.context.broker, position):
+        if row is not None:
+            info.context.fresh()
+            yield NotificationType.of(row)
+
+
+async def notification_feed(
+    info: Info, after: After = None
+) -> AsyncGenerator[NotificationFeedItem, None]:
+    actor = info.context.require_actor()
+    position = position_of(after, "Notification")
+    async for row, now in notification_stream(actor, info.context.broker, position):
         info.context.fresh()
-        yield NotificationType.of(row)
+        yield NotificationFeedItem(
+            ready=row is None,
+            cursor=cursor_of(now),
+            notification=None if row is None else NotificationType.of(row),
+        )
 
 
 async def unread_notification_count(info: Info) -> AsyncGenerator[int, None]:
@@ -35,9 +92,25 @@ async def unread_notification_count(info: Info) -> AsyncGenerator[int, None]:
 async def ticket_changed(info: Info, id: strawberry.ID) -> AsyncGenerator[TicketEventType, None]:
     actor = info.context.require_actor()
     ticket_id = decode_id(id, "Ticket", ["id"])
-    async for event in ticket_event_stream(actor, info.context.broker, ticket_id):
+    async for event, _ in ticket_event_stream(actor, info.context.broker, ticket_id):
+        if event is not None:
+            info.context.fresh()
+            yield TicketEventType.of(event)
+
+
+async def ticket_feed(
+    info: Info, id: strawberry.ID, after: After = None
+) -> AsyncGenerator[TicketFeedItem, None]:
+    actor = info.context.require_actor()
+    ticket_id = decode_id(id, "Ticket", ["id"])
+    position = position_of(after, "TicketEvent")
+    async for event, now in ticket_event_stream(actor, info.context.broker, ticket_id, position):
         info.context.fresh()
-        yield TicketEventType.of(event)
+        yield TicketFeedItem(
+            ready=event is None,
+            cursor=cursor_of(now),
+            event=None if event is None else TicketEventType.of(event),
+        )
 
 
 async def queue_changed(

@@ -127,6 +127,15 @@ class TicketEventType(Node):
     async def to_assignee(self, info: Info) -> UserType | None:
         return await _user(info, self.model.to_assignee_id)
 
+    @strawberry.field(description="The ticket the event happened to.")
+    def ticket_id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("Ticket", self.model.ticket_id))
+
+    @strawberry.field(description="The ticket the event happened to, while you may see it.")
+    async def ticket(self, info: Info) -> TicketType | None:
+        found = await info.context.visible_tickets.load(self.model.ticket_id)
+        return TicketType.of(found) if found else None
+
 
 @strawberry.type(name="TicketEventConnection")
 class TicketEventConnection(Connection[TicketEventType]):
