@@ -268,7 +268,9 @@ async def _token(client: httpx.AsyncClient, username: str) -> dict[str, str]:
 async def _database(folder: Path) -> AsyncIterator[Settings]:
     backend = os.environ.get("BENCH_BACKEND", "sqlite")
     if backend == "postgres":
-        server = start_postgres(folder / "pg")
+        # A folder of its own under the temporary root: the server runs as `postgres`,
+        # who may not enter the 0700 folder the settings use.
+        server = start_postgres(Path(tempfile.mkdtemp(prefix="workorder-bench-pg-")))
         try:
             yield Settings(
                 data_dir=folder,
