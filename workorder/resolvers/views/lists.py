@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import strawberry
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 from workorder.errors import invalid
 from workorder.flows.views import saved_views
-from workorder.flows.views.lists import ListSpec, Order, SortField, View, count_views, ticket_page
+from workorder.flows.views.lists import (
+    ListSpec,
+    Order,
+    SortField,
+    View,
+    count_views,
+    reach_free,
+    ticket_page,
+)
 from workorder.flows.views.saved_views import ViewSettings
 from workorder.models import SavedView
 from workorder.resolvers.arguments import decode_id, decode_optional_id
 from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Info
 from workorder.schema.pagination import Edge, PageInfo
-from workorder.schema.tickets.types import TicketType
+from workorder.schema.tickets.types import TicketType, prefetch
 from workorder.schema.views.filters import to_filter
 from workorder.schema.views.types import (
     CreateSavedViewInput,
@@ -28,6 +39,34 @@ from workorder.schema.views.types import (
     UpdateSavedViewPayload,
     ViewCount,
 )
+
+Selections = Sequence[SelectedField | FragmentSpread | InlineFragment]
+
+
+def _fields_of(selections: Selections, name: str) -> Selections:
+    """The selections under every `name` field, fragments flattened."""
+    found: list[SelectedField | FragmentSpread | InlineFragment] = []
+    for selection in selections:
+        if not isinstance(selection, SelectedField):
+            found += _fields_of(selection.selections, name)
+        elif selection.name == name:
+            found += selection.selections
+    return found
+
+
+def _names(selections: Selections) -> set[str]:
+    names: set[str] = set()
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            names.add(selection.name)
+        else:
+            names |= _names(selection.selections)
+    return names
+
+
+def _node_fields(selections: Selections) -> set[str]:
+    """The names of the Ticket fields the query asks for on `edges { node { … } }`."""
+    return _names(_fields_of(_fields_of(_fields_of(selections, "tickets"), "edges"), "node"))
 
 
 def to_order(given: TicketOrderInput | None) -> Order:
@@ -54,7 +93,9 @@ async def tickets_query(
         filter_given=filter is not None,
         order_given=order_by is not None,
     )
-    page = await ticket_page(actor, await info.context.reach(), spec, first=first, after=after)
+    reach = reach_free(actor, spec.view) or await info.context.reach()
+    page = await ticket_page(actor, reach, spec, first=first, after=after)
+    await prefetch(info, page.tickets, _node_fields(info.selected_fields))
     pairs = zip(page.tickets, page.cursors, strict=True)
     edges = [Edge(node=TicketType.of(t), cursor=c) for t, c in pairs]
     return TicketConnection(

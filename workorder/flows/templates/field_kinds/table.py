@@ -9,11 +9,11 @@ itself from elsewhere.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from workorder.flows.templates.config import FieldDefinition, FieldType
 from workorder.flows.templates.field_kinds import cells, display, filtering, values
@@ -219,3 +219,29 @@ async def display_value(definition: FieldDefinition, raw: Any, levels: display.L
     if raw is None:
         return ""
     return await KINDS[definition.type].display(definition, raw, levels)
+
+
+class _NeedsRead(Exception):
+    """A display asked for dictionary levels: its text needs a read."""
+
+
+async def _no_levels(dictionary: int, parent: int | None) -> Sequence[display.Item]:
+    raise _NeedsRead
+
+
+def display_now(definition: FieldDefinition, raw: Any) -> str | None:
+    """The text `display_value` gives, when it needs no read (every kind but a cascade's
+    labels); None when it does. Runs the same display, so there is one rule per kind: a
+    display that asks for no level finishes on its first step, without an event loop (a
+    list page shows a few hundred values; a coroutine each is most of their cost)."""
+    if raw is None:
+        return ""
+    running = KINDS[definition.type].display(definition, raw, _no_levels)
+    try:
+        running.send(None)
+    except StopIteration as done:
+        return cast(str, done.value)
+    except _NeedsRead:
+        return None
+    running.close()  # awaited something else: leave it to display_value
+    return None
