@@ -285,10 +285,13 @@ async def _database(folder: Path) -> AsyncIterator[Settings]:
 
 
 def _line(label: str, f: Figures, ref: Figures) -> str:
+    """Both ratios: req/s is what the issue's table states, CPU per request is steadier
+    when other work shares the machine's cores."""
     return (
-        f"{label:<26} {f.per_second:8.1f} req/s {f.cpu_ms:7.1f} ms CPU | in-memory "
-        f"{ref.per_second:6.1f} req/s {ref.cpu_ms:5.1f} ms"
-        f" | ratio {f.per_second / ref.per_second:.2f}"
+        f"{label:<26} workorder {f.per_second:6.1f} req/s {f.cpu_ms:6.1f} ms CPU"
+        f" | in-memory {ref.per_second:6.1f} req/s {ref.cpu_ms:5.1f} ms CPU"
+        f" | ratio {f.per_second / ref.per_second:.2f} req/s, {ref.cpu_ms / f.cpu_ms:.2f} CPU"
+        " (goal >= 0.6)"
     )
 
 

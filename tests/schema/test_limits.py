@@ -1,9 +1,12 @@
 """Guards against abusive queries, and masking of unexpected errors."""
 
 import logging
+import uuid
+from typing import Any
 
 import httpx
-from graphql import GraphQLError
+import pytest
+from graphql import GraphQLError, validate
 
 from tests.support import gid
 from workorder.errors import ErrorCode, FlowError
@@ -18,6 +21,39 @@ async def test_a_query_over_the_depth_limit_is_refused(org, api, settings):
     body = await api.raw(f"{{ me {{ {inner} }} }}", token=await org.token())
     assert body["data"] is None
     assert "exceeds maximum operation depth" in body["errors"][0]["message"]
+
+
+async def test_a_repeated_query_is_validated_once_and_its_limits_still_hold(
+    org, api, settings, monkeypatch: pytest.MonkeyPatch
+):
+    """The limits' rules are the same on every operation, so the validation cache answers
+    the second time; a refused query is refused again from the cache."""
+    token = await org.token()
+    validated: list[object] = []
+
+    def counting(schema: Any, document: Any, rules: Any) -> list[GraphQLError]:
+        validated.append(document)
+        return validate(schema, document, rules)
+
+    # A spy, not a stand-in: graphql-core still validates, strawberry calls it through here.
+    monkeypatch.setattr("strawberry.schema.schema.validate", counting)
+    # A comment of its own: a document no earlier test has put in the shared caches.
+    query = f"{{ me {{ id username }} }} # {uuid.uuid4()}"
+    for _ in range(3):
+        assert await api.ok(query, token=token) == {
+            "me": {"id": gid("User", org.admin.id), "username": org.admin.username}
+        }
+    assert len(validated) == 1
+
+    inner = "username"
+    for _ in range(settings.max_query_depth + 2):
+        inner = f"superior {{ {inner} }}"
+    deep = f"{{ me {{ {inner} }} }} # {uuid.uuid4()}"
+    for _ in range(2):
+        body = await api.raw(deep, token=token)
+        assert body["data"] is None
+        assert "exceeds maximum operation depth" in body["errors"][0]["message"]
+    assert len(validated) == 2
 
 
 async def test_too_many_aliases_are_refused(org, api, settings):

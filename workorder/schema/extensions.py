@@ -11,6 +11,7 @@ from graphql.error import GraphQLError
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -151,14 +152,23 @@ class NoSubscriptionsOverHttp(SchemaExtension):
 
 
 def extensions(settings: Settings) -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
-    """Factories, so each operation gets its own extension instances."""
+    """Factories, so each operation gets its own extension instances.
+
+    The depth and alias limits are validation rules, built here once per schema and only
+    added per operation: strawberry's limiters make a new rule class per instance, and
+    ValidationCache keys on the rules, so a limiter built per operation made every
+    validation a cache miss. The rule classes hold no state (graphql-core instantiates one
+    per validation), so sharing them across concurrent operations is safe."""
+    limits = (
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    )
     return [
         lambda: DocumentSizeLimiter(max_chars=settings.max_query_chars),
         MaskUnexpectedErrors,
         NoSubscriptionsOverHttp,
         lambda: ParserCache(maxsize=1000),
         lambda: ValidationCache(maxsize=1000),
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: AddValidationRules(list(limits)),
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
     ]

@@ -145,10 +145,9 @@ class StepType:
 )
 class TemplateSettings:
     config: strawberry.Private[TemplateConfig]
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.config.name
+    # Copied from the config when built: a list page shows it on every row, and a plain
+    # attribute is served without calling a resolver per row.
+    name: str
 
     @strawberry.field
     def description(self) -> str:
@@ -220,10 +219,12 @@ class TemplateVersionType(Node, TemplateSettings):
 
     @classmethod
     def of(cls, version: TemplateVersion) -> TemplateVersionType:
+        config = TemplateConfig.from_json(version.config)
         return cls(
             id=to_global_id("TemplateVersion", version.id),
             model=version,
-            config=TemplateConfig.from_json(version.config),
+            config=config,
+            name=config.name,
             number=version.number,
             created_at=version.created_at,
             in_use=version.in_use,
@@ -257,6 +258,7 @@ class TemplateType(Node, TemplateSettings):
             id=to_global_id("Template", template.id),
             model=template,
             config=config,
+            name=config.name,
             active=template.active,
             version=template.version_number,
             created_at=template.created_at,
