@@ -44,6 +44,15 @@ class Session:
     refresh_expires_at: datetime
 
 
+class RefreshReplayed(FlowError):
+    """A spent refresh token came back: it leaked, and its whole session was revoked (the
+    caller tells the user's open streams)."""
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__(ErrorCode.UNAUTHENTICATED, "Invalid or expired refresh token")
+        self.user_id = user_id
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -118,12 +127,15 @@ async def refresh(refresh_token: str, tokens: TokenSettings) -> Session:
         spent = await RefreshToken.filter(id=row.id, used_at=None, revoked_at=None).update(
             used_at=now
         )
-        if spent != 1:
+        replayed = spent != 1
+        if replayed:
             await RefreshToken.filter(family=row.family, revoked_at=None).update(revoked_at=now)
         else:
             user = await User.filter(id=row.user_id, active=True, tenant__active=True).first()
             if user is not None:
                 return await _issue(user, row.family, tokens)
+    if replayed:  # raised once the revocation has committed
+        raise RefreshReplayed(row.user_id)
     raise bad
 
 
@@ -187,7 +199,7 @@ async def revoke_api_token(actor: Actor, token_id: int) -> ApiToken:
 async def still_valid(actor: Actor) -> bool:
     """Whether the credential the actor came with still holds: the user and tenant active,
     and the login session (logout, refresh replay) or the API token not ended. A socket is
-    authenticated once, so its streams ask this on every message and poll."""
+    authenticated once, so its streams ask this at every wake-up (see flows.live.socket)."""
     users = User.filter(id=actor.user_id, active=True, tenant__active=True)
     if actor.api_token_id is not None:
         token = ApiToken.filter(id=actor.api_token_id, revoked_at=None)

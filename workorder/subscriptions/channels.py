@@ -19,6 +19,12 @@ def job_channel(job_id: int) -> str:
     return f"job:{job_id}"
 
 
+def credentials_channel(user_id: int) -> str:
+    """Every open stream of the user listens here, whatever else it follows: a credential
+    that ended (logout, a revoked session or API token, a deactivated user) is told here."""
+    return f"credentials:{user_id}"
+
+
 # Every broker listens here: a resync published on it makes every process's subscribers
 # catch up from the database (after pushes were dropped anywhere).
 RESYNC_CHANNEL = "broker:resync"

@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Protocol
 from workorder.models import Job
 from workorder.subscriptions.channels import (
     RESYNC_CHANNEL,
+    credentials_channel,
     group_channel,
     job_channel,
     ticket_channel,
@@ -154,6 +155,29 @@ class JobUpdated:
             int(data["done"]),
             int(data["failed"]),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialsEnded:
+    """One of the user's credentials may have ended (a session logged out or revoked, an API
+    token revoked, the user deactivated): the user's open streams check theirs again and end
+    if it no longer holds. Streams do not poll, so this is how an idle one learns of it."""
+
+    user_id: int
+
+    @property
+    def channel(self) -> str:
+        return credentials_channel(self.user_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "credentials"}
+
+    @classmethod
+    def from_dict(cls, user_id: int, data: dict[str, Any]) -> CredentialsEnded:
+        """The user is the channel's, not the message's."""
+        if data.get("type") != "credentials":
+            raise ValueError(f"not a credentials message: {data!r}")
+        return cls(user_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from workorder.auth.actor import Actor
 from workorder.errors import not_found
-from workorder.flows.live.socket import POLL, open_stream, still_active
+from workorder.flows.live.socket import POLL, listening, open_stream, still_active
 from workorder.models import Group, Status, Ticket
 from workorder.subscriptions.broker import Broker, Message
 from workorder.subscriptions.channels import group_channel
@@ -19,7 +19,7 @@ class QueueCount:
     pending: int
     unassigned: int
     # The ticket whose entering or leaving this count follows: None on the first count, after
-    # a quiet poll or a resync, and when several tickets moved between two reads.
+    # a resync or a credentials check, and when several tickets moved between two reads.
     ticket_id: int | None = None
 
 
@@ -41,7 +41,7 @@ async def _may_watch_queue(actor: Actor, group_id: int) -> bool:
 
 
 async def queue_stream(
-    actor: Actor, broker: Broker, group_id: int, poll: float = POLL
+    actor: Actor, broker: Broker, group_id: int, poll: float | None = POLL
 ) -> AsyncIterator[QueueCount]:
     """The counts now, then whenever they change, while the caller may still watch."""
     await open_stream(actor)
@@ -55,7 +55,7 @@ async def queue_stream(
         status=Status.PENDING,
         deleted_at=None,
     )
-    async with broker.subscribe([group_channel(group_id)]) as subscriber:
+    async with broker.subscribe(listening(actor, group_channel(group_id))) as subscriber:
         last = None
         moved: int | None = None
         while True:

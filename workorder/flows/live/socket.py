@@ -1,11 +1,18 @@
 """What every stream of an open socket shares: its credential, checked when it starts and
-again at every wake-up, the poll of a quiet stream, and the ids already sent.
+again at every wake-up, the channels it listens to, and the ids already sent.
 
 The database is the source of truth and the broker only a wake-up call: every stream
 subscribes first, then reads what it must send from the database, so nothing committed is
-missed — not between replay and live, not while Redis was away (a resync follows), and not
-when a push was lost (a quiet stream still checks every POLL seconds). Visibility is
-checked again for every message.
+missed — not between replay and live, and not while Redis was away or dropped pushes (the
+broker then tells every subscriber to resync, and each reads again). Visibility is checked
+again for every message.
+
+An idle stream costs nothing: it does not poll. It wakes only for a push on its channel, a
+resync, or a `CredentialsEnded` on the user's credentials channel — the one way a quiet
+stream learns that its user was deactivated or its session or API token revoked (an access
+token's own expiry closes the socket: see the server). At every wake-up the credential is
+checked again before anything is sent, so a lost `CredentialsEnded` (Redis trouble) is
+healed by the resync that follows it, and no push reaches a credential that has ended.
 """
 
 from __future__ import annotations
@@ -16,8 +23,11 @@ from datetime import UTC, datetime, timedelta
 from workorder.auth.actor import Actor
 from workorder.auth.sessions import still_valid
 from workorder.errors import ErrorCode, FlowError
+from workorder.subscriptions.channels import credentials_channel
 
-POLL = 30.0
+# How long a quiet stream waits before it reads again on its own: never (see above). Tests
+# that want a poll pass one.
+POLL: float | None = None
 # A transaction open longer than this is assumed finished: rows older than it have settled.
 SETTLE = timedelta(seconds=60)
 # A position names at most this many ids sent above its floor (a client's cursor stays short).
@@ -71,9 +81,15 @@ class Seen:
             self.recent = {i: at for i, at in self.recent.items() if i > self.floor}
 
 
+def listening(actor: Actor, channel: str) -> list[str]:
+    """A stream's channels: what it follows, and its user's credentials channel."""
+    return [channel, credentials_channel(actor.user_id)]
+
+
 async def still_active(actor: Actor) -> bool:
     """A deactivated user's streams, and those of a session logged out or an API token
-    revoked, end at the next message or poll."""
+    revoked, end at the next wake-up: a push, a resync, or the `CredentialsEnded` that the
+    ending itself publishes."""
     return await still_valid(actor)
 
 

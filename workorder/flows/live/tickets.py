@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from workorder.auth.actor import Actor
 from workorder.auth.visibility import look_up_reach, visible_ticket, visible_tickets
 from workorder.errors import ErrorCode, FlowError
-from workorder.flows.live.socket import POLL, Position, Seen, open_stream, still_active
+from workorder.flows.live.socket import POLL, Position, Seen, listening, open_stream, still_active
 from workorder.models import TicketEvent
 from workorder.subscriptions.broker import Broker
 from workorder.subscriptions.channels import ticket_channel
@@ -18,7 +18,7 @@ async def ticket_event_stream(
     broker: Broker,
     ticket_id: int,
     after: Position | None = None,
-    poll: float = POLL,
+    poll: float | None = POLL,
 ) -> AsyncIterator[tuple[TicketEvent | None, Position]]:
     """Visibility is checked again at every wake-up: the stream stops when access is lost.
 
@@ -31,7 +31,7 @@ async def ticket_event_stream(
     events = TicketEvent.filter(tenant_id=actor.tenant_id, ticket_id=ticket_id)
     if after is not None and after.floor and not await events.filter(id=after.floor).exists():
         raise FlowError(ErrorCode.NOT_FOUND, "Unknown ticket event id", ["after"])
-    async with broker.subscribe([ticket_channel(ticket_id)]) as subscriber:
+    async with broker.subscribe(listening(actor, ticket_channel(ticket_id))) as subscriber:
         if after is None:
             newest = await events.order_by("-id").first()
             seen = Seen(newest.id if newest else 0)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from workorder.auth.actor import Actor
 from workorder.auth.hierarchy import superior_would_cycle
@@ -18,7 +17,9 @@ from workorder.auth.sessions import revoke_sessions_of
 from workorder.errors import conflict, invalid, not_found
 from workorder.flows.org.cleaning import KEEP, Keep, clean_email, clean_locale, clean_name
 from workorder.flows.org.lookups import user_of_tenant
+from workorder.flows.unit_of_work import unit_of_work
 from workorder.models import Department, Role, User
+from workorder.subscriptions.messages import CredentialsEnded
 
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,149}$")
 
@@ -138,10 +139,11 @@ async def update_user(actor: Actor, user_id: int, changes: UserChanges) -> User:
             raise invalid("You cannot deactivate yourself", ["active"])
         deactivating = user.active and not changes.active
         user.active = changes.active
-    async with in_transaction():
+    async with unit_of_work() as uow:
         await user.save()
         if deactivating or not isinstance(changes.password, Keep):
             await revoke_sessions_of(user.id)
+            uow.publish(CredentialsEnded(user.id))  # their open streams end at once
     return user
 
 

@@ -9,6 +9,7 @@ from workorder.auth.actor import Actor, Scope
 from workorder.auth.sessions import TokenSettings
 from workorder.auth.throttle import LoginThrottle, LoginThrottled
 from workorder.errors import FlowError, forbidden, invalid
+from workorder.flows.org import credentials
 from workorder.models import ApiToken, Tenant, User
 from workorder.resolvers.arguments import decode_id
 from workorder.resolvers.payloads import mutate
@@ -95,7 +96,7 @@ async def login(info: Info, input: LoginInput) -> LoginPayload:
 async def refresh_token(info: Info, input: RefreshTokenInput) -> RefreshTokenPayload:
     return await mutate(
         RefreshTokenPayload,
-        lambda: sessions.refresh(input.refresh_token, token_settings(info)),
+        lambda: credentials.refresh(input.refresh_token, token_settings(info)),
         lambda s: RefreshTokenPayload(**_session_fields(info, s)),  # type: ignore[arg-type]
     )
 
@@ -104,7 +105,7 @@ async def logout(info: Info, input: LogoutInput) -> LogoutPayload:
     actor = info.context.require_actor()
     return await mutate(
         LogoutPayload,
-        lambda: sessions.logout(input.refresh_token, actor),
+        lambda: credentials.logout(input.refresh_token, actor),
         lambda _: LogoutPayload(ok=True),
     )
 
@@ -122,7 +123,7 @@ async def revoke_api_token(info: Info, input: RevokeApiTokenInput) -> RevokeApiT
     actor = info.context.require_actor()
 
     async def action() -> ApiToken:
-        return await sessions.revoke_api_token(actor, decode_id(input.id, "ApiToken", ["id"]))
+        return await credentials.revoke_api_token(actor, decode_id(input.id, "ApiToken", ["id"]))
 
     return await mutate(
         RevokeApiTokenPayload,

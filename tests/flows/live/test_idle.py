@@ -1,0 +1,87 @@
+"""An idle socket costs nothing: open streams wait for a push without reading the database
+(issue 18: 0 statements while nobody does anything)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterator
+from contextlib import AsyncExitStack, contextmanager
+from typing import Any
+
+import pytest
+
+from tests.flows.live.test_streams import live, request, take
+from tests.shop import Shop
+from tests.support import gid
+from workorder.flows.tickets.create import NewTicket, create_ticket
+
+SOCKETS = 40
+QUIET = 3.0  # seconds of idleness counted
+
+FEED = "subscription { notificationFeed { ready cursor } }"
+BADGE = "subscription { unreadNotificationCount }"
+TICKET = "subscription($id: ID!) { ticketFeed(id: $id) { ready cursor } }"
+QUEUE = "subscription($g: ID!) { queueChanged(groupId: $g) { pending } }"
+
+
+class _Count(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.statements: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.statements.append(record.getMessage())
+
+
+@contextmanager
+def counting() -> Iterator[list[str]]:
+    """Every statement Tortoise sends in this process (the server runs in it too)."""
+    logger = logging.getLogger("tortoise.db_client")
+    handler = _Count()
+    level = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(handler)
+    try:
+        yield handler.statements
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+async def test_idle_sockets_run_no_statement(
+    shop: Shop, app: Any, server_url: str, monkeypatch: pytest.MonkeyPatch
+):
+    # The server's job runner looks for due jobs on its own clock: not a socket's cost.
+    monkeypatch.setattr(app.state.job_runner, "paused", True)
+    tickets = {  # a ticket each watches (their own: drafts are their author's)
+        name: gid(
+            "Ticket",
+            (
+                await create_ticket(
+                    shop.actor(name),
+                    NewTicket(template_id=shop.order.id, title="Mine", fields={"order_no": "1"}),
+                )
+            ).id,
+        )
+        for name in ("ann", "cal")
+    }
+    finance = gid("Group", shop.groups["Finance"].id)
+    tokens = {name: await shop.token(name) for name in ("ann", "cal")}
+    async with AsyncExitStack() as sockets:
+        streams = []
+        for i in range(SOCKETS):
+            name = "cal" if i % 2 else "ann"
+            session = await sockets.enter_async_context(live(server_url, tokens[name]))
+            streams.append(session.subscribe(request(FEED)))
+            streams.append(session.subscribe(request(TICKET, id=tickets[name])))
+            if i % 2:  # Cal is in Finance
+                streams.append(session.subscribe(request(BADGE)))
+                streams.append(session.subscribe(request(QUEUE, g=finance)))
+        # Every stream has said it is live (read what it needed): from now on, nobody acts.
+        firsts = await asyncio.gather(*(take(s, 1, wait=60) for s in streams))
+        assert len(firsts) == SOCKETS * 3
+        await asyncio.sleep(0.3)  # a job-runner round begun before the pause ends
+        with counting() as statements:
+            await asyncio.sleep(QUIET)
+        assert statements == []
