@@ -77,8 +77,8 @@ from workorder.schema.tickets.payloads import (
     UrgeTicketPayload,
     VoidTicketPayload,
 )
+from workorder.schema.tickets.related import InteractionType
 from workorder.schema.tickets.types import (
-    InteractionType,
     NotificationConnection,
     NotificationType,
     TicketType,

@@ -10,7 +10,7 @@ from workorder.models import SlaPolicy
 from workorder.schema.context import Info
 from workorder.schema.errors import UserError
 from workorder.schema.templates.types import TemplateType
-from workorder.schema.tickets.types import PriorityEnum
+from workorder.schema.tickets.enums import PriorityEnum
 
 
 @strawberry.type(

@@ -7,7 +7,7 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from workorder.schema.tickets.types import (
+from workorder.schema.tickets.enums import (
     ChannelEnum,
     DirectionEnum,
     PriorityEnum,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import strawberry
 
 from workorder.schema.errors import UserError
-from workorder.schema.tickets.types import InteractionType, TicketType
+from workorder.schema.tickets.related import InteractionType
+from workorder.schema.tickets.types import TicketType
 
 
 @strawberry.type

@@ -14,26 +14,15 @@ from workorder.dataloaders.cached import NotLoaded, cached
 from workorder.dataloaders.tickets.loaders import MAX_LAST_EVENTS
 from workorder.errors import invalid
 from workorder.flows.templates.config import TemplateConfig
-from workorder.flows.tickets.available import Available, available_actions
+from workorder.flows.tickets.available import available_actions
 from workorder.flows.tickets.screens import Screen
-from workorder.flows.tickets.state_machine import Action
 from workorder.models import (
     Attachment,
-    Channel,
     ClaimMode,
-    Direction,
-    EventKind,
-    Interaction,
     Notification,
-    NotificationKind,
-    Priority,
-    Source,
     Status,
-    TeamAccess,
     Ticket,
     TicketEvent,
-    TicketTeamMember,
-    User,
 )
 from workorder.schema.context import Info
 from workorder.schema.customers.types import ContactType, CustomerType
@@ -42,29 +31,24 @@ from workorder.schema.org.types import GroupType, UserType
 from workorder.schema.pagination import Connection, paginate
 from workorder.schema.templates.types import StepType, TemplateType, TemplateVersionType
 from workorder.schema.tickets.attachments import AttachmentType
+from workorder.schema.tickets.enums import (
+    ClaimModeEnum,
+    EventKindEnum,
+    NotificationKindEnum,
+    PriorityEnum,
+    SourceEnum,
+    TicketStatusEnum,
+)
 from workorder.schema.tickets.field_values import FieldValue
+from workorder.schema.tickets.related import (
+    AvailableAction,
+    InteractionType,
+    TeamMemberType,
+    available_action,
+    user_type,
+)
 
-TicketStatusEnum = strawberry.enum(Status, name="TicketStatus")
-PriorityEnum = strawberry.enum(Priority, name="Priority")
-SourceEnum = strawberry.enum(Source, name="Source")
-TeamAccessEnum = strawberry.enum(TeamAccess, name="TeamAccess")
-EventKindEnum = strawberry.enum(EventKind, name="TicketEventKind")
-NotificationKindEnum = strawberry.enum(NotificationKind, name="NotificationKind")
-TicketActionEnum = strawberry.enum(Action, name="TicketAction")
-ChannelEnum = strawberry.enum(Channel, name="Channel")
-DirectionEnum = strawberry.enum(Direction, name="Direction")
-ClaimModeEnum = strawberry.enum(ClaimMode, name="ClaimMode")
 T = TypeVar("T")
-
-
-async def _user(info: Info, user_id: int | None, joined: object = None) -> UserType | None:
-    """A user by id through the loader, or the row a loader already joined in."""
-    if user_id is None:
-        return None
-    if isinstance(joined, User):
-        return UserType.of(joined)
-    user = await info.context.org.user.load(user_id)
-    return UserType.of(user) if user else None
 
 
 def _later(result: Awaitable[T]) -> T:
@@ -103,16 +87,6 @@ async def prefetch(info: Info, tickets: Sequence[Ticket], wanted: Set[str]) -> N
         await context.templates.config.load_many(versions)
     if "fields" in wanted:
         await context.screens.load_many([t.id for t in tickets])
-
-
-@strawberry.type(name="TeamMember")
-class TeamMemberType:
-    model: strawberry.Private[TicketTeamMember]
-    access: TeamAccessEnum  # type: ignore[valid-type]
-
-    @strawberry.field
-    async def user(self, info: Info) -> UserType | None:
-        return await _user(info, self.model.user_id, joined=self.model.user)
 
 
 @strawberry.type(name="TicketEvent", description="One step of the trace.")
@@ -159,15 +133,15 @@ class TicketEventType(Node):
 
     @strawberry.field
     async def actor(self, info: Info) -> UserType | None:
-        return await _user(info, self.model.actor_id, joined=self.model.actor)
+        return await user_type(info, self.model.actor_id, joined=self.model.actor)
 
     @strawberry.field
     async def from_assignee(self, info: Info) -> UserType | None:
-        return await _user(info, self.model.from_assignee_id)
+        return await user_type(info, self.model.from_assignee_id)
 
     @strawberry.field
     async def to_assignee(self, info: Info) -> UserType | None:
-        return await _user(info, self.model.to_assignee_id)
+        return await user_type(info, self.model.to_assignee_id)
 
     @strawberry.field(description="The ticket the event happened to.")
     def ticket_id(self) -> strawberry.ID:
@@ -182,74 +156,6 @@ class TicketEventType(Node):
 @strawberry.type(name="TicketEventConnection")
 class TicketEventConnection(Connection[TicketEventType]):
     pass
-
-
-@strawberry.type(name="Interaction", description="A call or chat linked to a ticket.")
-class InteractionType(Node):
-    model: strawberry.Private[Interaction]
-    channel: ChannelEnum  # type: ignore[valid-type]
-    direction: DirectionEnum  # type: ignore[valid-type]
-    number: str
-    started_at: datetime
-    duration_seconds: int
-    recording_url: str | None
-    external_id: str | None
-
-    @classmethod
-    def of(cls, row: Interaction) -> InteractionType:
-        return cls(
-            id=to_global_id("Interaction", row.id),
-            model=row,
-            channel=row.channel,
-            direction=row.direction,
-            number=row.number,
-            started_at=row.started_at,
-            duration_seconds=row.duration_seconds,
-            recording_url=row.recording_url,
-            external_id=row.external_id,
-        )
-
-    @strawberry.field
-    async def agent(self, info: Info) -> UserType | None:
-        return await _user(info, self.model.agent_id)
-
-
-@strawberry.type
-class ReturnTarget:
-    step: StepType | None
-    assignee: UserType | None
-
-
-@strawberry.type(description="An action the caller may take now, with its choices.")
-class AvailableAction:
-    action: TicketActionEnum  # type: ignore[valid-type]
-    next_steps: list[StepType] = strawberry.field(
-        description="FORWARD: the steps to choose from (empty when it finishes the ticket)."
-    )
-    finishes: bool = strawberry.field(description="FORWARD: a forward finishes the ticket.")
-    return_to: ReturnTarget | None = strawberry.field(
-        description="RETURN: the previous step and its handler (null: only the supervisor)."
-    )
-    to_supervisor: bool = strawberry.field(description="RETURN: may go to the supervisor.")
-
-
-async def _available(
-    info: Info, ticket: Ticket, config: TemplateConfig, found: Available
-) -> AvailableAction:
-    back = None
-    if found.return_to is not None:
-        step = found.return_to.step
-        back = ReturnTarget(
-            step=StepType.of(step, config) if step else None,
-            assignee=await _user(info, found.return_to.assignee_id),
-        )
-    return AvailableAction(
-        action=found.action,
-        next_steps=[StepType.of(s, config) for s in found.next_steps],
-        finishes=found.finishes,
-        return_to=back,
-        to_supervisor=found.to_supervisor,
-    )
 
 
 @strawberry.type(name="Ticket", description="A work order.")
@@ -361,12 +267,12 @@ class TicketType(Node):
             return None
         user = cached(info.context.org.user, self.model.assignee_id)
         if isinstance(user, NotLoaded):
-            return _later(_user(info, self.model.assignee_id))
+            return _later(user_type(info, self.model.assignee_id))
         return UserType.of(user) if user else None
 
     @strawberry.field
     async def creator(self, info: Info) -> UserType | None:
-        return await _user(info, self.model.creator_id)
+        return await user_type(info, self.model.creator_id)
 
     @strawberry.field
     async def creator_group(self, info: Info) -> GroupType | None:
@@ -500,7 +406,7 @@ class TicketType(Node):
         actor = info.context.require_actor()
         config = await self._config(info)
         found = await available_actions(actor, self.model)
-        return [await _available(info, self.model, config, f) for f in found]
+        return [await available_action(info, self.model, config, f) for f in found]
 
     @strawberry.field(description="The ticket this one follows up, while you may see it.")
     async def follow_up_of(self, info: Info) -> TicketType | None:

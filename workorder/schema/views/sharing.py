@@ -13,7 +13,7 @@ from workorder.schema.context import Info
 from workorder.schema.errors import UserError
 from workorder.schema.node import Node, to_global_id
 from workorder.schema.org.types import DepartmentType, GroupType, UserType
-from workorder.schema.tickets.types import TeamAccessEnum
+from workorder.schema.tickets.enums import TeamAccessEnum
 
 SharingOwner: TypeAlias = Annotated[
     UserType | DepartmentType,

@@ -18,7 +18,8 @@ from workorder.schema.node import Node, to_global_id
 from workorder.schema.org.types import UserType
 from workorder.schema.pagination import Connection
 from workorder.schema.templates.types import TemplateType
-from workorder.schema.tickets.types import PriorityEnum, SourceEnum, TicketStatusEnum, TicketType
+from workorder.schema.tickets.enums import PriorityEnum, SourceEnum, TicketStatusEnum
+from workorder.schema.tickets.types import TicketType
 
 # Filter input names → (TicketFilter attribute, node type of its ids).
 ID_LISTS = {
