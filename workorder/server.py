@@ -41,6 +41,7 @@ from workorder.jobs.runner import Announce, JobRunner
 from workorder.jobs.starting import JobQueue
 from workorder.logs import request_id
 from workorder.mail import make_sender
+from workorder.resolvers.fanout import LiveTransportHandler
 from workorder.resolvers.root import build_schema
 from workorder.schema.context import Context
 from workorder.schema.extensions import PAYLOAD_TOO_LARGE
@@ -74,6 +75,8 @@ def _bearer(value: object) -> str | None:
 
 class WorkorderGraphQL(GraphQL[Context, None]):
     """strawberry's ASGI view with our typed context and token authentication."""
+
+    graphql_transport_ws_handler_class = LiveTransportHandler
 
     def __init__(self, settings: Settings, **kwargs: Any) -> None:
         super().__init__(build_schema(settings), **kwargs)

@@ -138,4 +138,4 @@ async def test_the_real_broker_delivers_what_a_bound_unit_published(app: Starlet
         with bind_bus(broker):
             async with unit_of_work() as uow:
                 uow.publish(read(7, count=2))
-        assert await subscriber.get(10) == {"kind": "READ", "count": 2}
+        assert await subscriber.get(10) == {"kind": "READ", "count": 2, "seq": 1}

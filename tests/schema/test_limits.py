@@ -10,7 +10,7 @@ from graphql import GraphQLError, validate
 
 from tests.support import gid
 from workorder.errors import ErrorCode, FlowError
-from workorder.schema.extensions import _expose
+from workorder.schema.extensions import expose
 from workorder.server import create_app
 
 
@@ -73,7 +73,7 @@ async def test_too_many_tokens_are_refused(org, api, settings):
 def test_unexpected_errors_are_masked_and_logged_with_an_id(caplog):
     raw = GraphQLError("boom", path=["me"], original_error=RuntimeError("db password is x"))
     with caplog.at_level(logging.ERROR, logger="workorder.errors"):
-        masked = _expose(raw)
+        masked = expose(raw)
     assert "password" not in masked.message
     assert masked.extensions is not None
     error_id = masked.extensions["errorId"]
@@ -86,7 +86,7 @@ def test_domain_errors_in_queries_keep_their_code():
     raw = GraphQLError(
         "x", original_error=FlowError(ErrorCode.INVALID, "Malformed cursor", ["after"])
     )
-    shown = _expose(raw)
+    shown = expose(raw)
     assert shown.message == "Malformed cursor"
     assert shown.extensions == {"code": "INVALID", "field": ["after"]}
 

@@ -15,7 +15,7 @@ action that has committed is not held by Redis.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from typing import Any, Protocol
@@ -31,13 +31,21 @@ class Bus(Protocol):
     async def publish(self, channel: str, message: dict[str, Any]) -> None: ...
 
 
+Finish = Callable[[], Awaitable[Sequence[Push]]]
+
+
 class UnitOfWork:
     def __init__(self) -> None:
-        self.outgoing: list[Push] = []
+        self.outgoing: list[Push | Finish] = []
 
     def publish(self, push: Push) -> None:
         """Queue a push; it leaves only if the transaction commits."""
         self.outgoing.append(push)
+
+    def publish_after_commit(self, finish: Finish) -> None:
+        """Queue pushes made after the commit: ones that carry facts as committed (who may
+        see a ticket once every change of the action is in)."""
+        self.outgoing.append(finish)
 
 
 _current: ContextVar[UnitOfWork | None] = ContextVar("unit_of_work", default=None)
@@ -79,8 +87,9 @@ async def unit_of_work() -> AsyncIterator[UnitOfWork]:
         _current.reset(token)
     if bus is None:
         return
-    for push in uow.outgoing:
+    for item in uow.outgoing:
         try:
-            await bus.publish(push.channel, push.to_dict())
+            for push in await item() if callable(item) else [item]:
+                await bus.publish(push.channel, push.to_dict())
         except Exception:  # a push is best effort: the rows are stored
-            log.exception("publish to %s failed after commit", push.channel)
+            log.exception("a push after commit failed")

@@ -32,6 +32,7 @@ from workorder.resolvers.views.roots import (
     SharingQuery,
     TicketViewMutation,
     TicketViewQuery,
+    TicketViewSubscription,
 )
 from workorder.schema.customers.types import ContactType, CustomerType
 from workorder.schema.extensions import expected, extensions
@@ -85,7 +86,7 @@ class Mutation(
 
 
 @strawberry.type
-class Subscription(TicketSubscription, JobSubscription):
+class Subscription(TicketSubscription, JobSubscription, TicketViewSubscription):
     pass
 
 

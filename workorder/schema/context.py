@@ -56,14 +56,17 @@ class Context:
         self.auth_error = None
         self._own = _Caches(actor)
 
-    def fresh(self) -> None:
-        """Start new loaders (and a new copy of the actor, whose memo is the reach) for the
-        event a subscription is about to send.
+    def fresh(self, reach: Reach | None = None) -> None:
+        """Start new loaders (and a new copy of the actor, whose memo is the reach — `reach`
+        when given: the one the socket's process keeps current) for the event a subscription
+        is about to send.
 
         A WebSocket keeps one context for its whole life and runs each of its subscriptions in
         a task of its own, so the caches belong to the task: two subscriptions on one socket
         never resolve an event with a row (a ticket's step, a screen) another read earlier."""
         actor = replace(self._authenticated) if self._authenticated is not None else None
+        if actor is not None and reach is not None:
+            actor.memo.reach = reach
         _event_caches.set((self, _Caches(actor)))
 
     def _caches(self) -> _Caches:

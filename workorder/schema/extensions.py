@@ -52,7 +52,7 @@ def expected(error: GraphQLError) -> bool:
     )
 
 
-def _expose(error: GraphQLError) -> GraphQLError:
+def expose(error: GraphQLError) -> GraphQLError:
     """Keep what the client caused; replace anything else with an id pointing at the log."""
     original = error.original_error
     if original is None or isinstance(original, GraphQLError):
@@ -109,7 +109,7 @@ class MaskUnexpectedErrors(SchemaExtension):
         result = self.execution_context.result
         errors = getattr(result, "errors", None)
         if errors:
-            result.errors = [_expose(e) for e in errors]  # type: ignore[union-attr]
+            result.errors = [expose(e) for e in errors]  # type: ignore[union-attr]
             codes = {(e.extensions or {}).get("code") for e in result.errors}  # type: ignore[union-attr]
             response = _http_response(self.execution_context)
             if str(ErrorCode.SERVICE_UNAVAILABLE) in codes and response is not None:

@@ -22,7 +22,7 @@ import json
 import logging
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -39,6 +39,24 @@ log = logging.getLogger(__name__)
 
 QUEUE_SIZE = 256
 RESYNC: Message = Resync().to_dict()  # what a subscriber gets when it must catch up
+# How long a channel's sequence counter outlives its last publish in Redis. A counter that
+# expired starts again at 1, which a listener takes for a gap (it resyncs: harmless).
+SEQUENCE_TTL_SECONDS = 86_400
+# INCR the channel's counter and PUBLISH with it, atomically, so every process's listeners
+# see one gap-free sequence per channel whoever published. The message is a JSON object;
+# the sequence goes in as its last key without decoding it in Redis.
+_PUBLISH_IN_SEQUENCE = """
+local seq = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('PUBLISH', KEYS[2], string.sub(ARGV[1], 1, -2) .. ',"seq":' .. seq .. '}')
+return seq
+"""
+
+
+def sequence_key(channel: str) -> str:
+    return f"seq:{channel}"
+
+
 # A burst of drops is told once per this many seconds, with the count, not once per push.
 DROP_LOG_INTERVAL = 10.0
 
@@ -116,10 +134,18 @@ class Broker(Protocol):
 
 
 class _Fanout:
-    """Channel → this process's subscribers; both brokers deliver through it."""
+    """Channel → this process's subscribers; both brokers deliver through it.
+
+    Every message carries its channel's sequence number (`seq`). A number that does not
+    follow the last one seen on the channel means pushes were lost on the way: the channel's
+    subscribers are told to resync (read the database) before they get the message. Each
+    resync told is a new dict with its own number, so whoever acts on it once per process
+    (a cache dropped) can tell it from the copies other subscribers got."""
 
     def __init__(self) -> None:
         self.subscribers: dict[str, set[Subscriber]] = defaultdict(set)
+        self.last_seq: dict[str, int] = {}
+        self.resyncs = 0
 
     def add(self, subscriber: Subscriber) -> list[str]:
         """Register; returns the channels that had no local subscriber before."""
@@ -138,18 +164,32 @@ class _Fanout:
             group.discard(subscriber)
             if not group:
                 del self.subscribers[channel]
+                self.last_seq.pop(channel, None)
                 empty.append(channel)
         return empty
 
     def deliver(self, channel: str, message: Message) -> None:
-        for subscriber in list(self.subscribers.get(channel, ())):
-            if not subscriber.offer(message):
-                log.warning("slow subscriber dropped", extra={"channel": channel})
-                self.remove(subscriber)
+        seq = message.get("seq")
+        if isinstance(seq, int):
+            last = self.last_seq.get(channel)
+            self.last_seq[channel] = seq
+            if last is not None and seq != last + 1:
+                log.info("gap on %s (%d after %d): its subscribers resync", channel, seq, last)
+                self._offer_all(self.subscribers.get(channel, ()), self.resync())
+        self._offer_all(self.subscribers.get(channel, ()), message)
+
+    def resync(self) -> Message:
+        self.resyncs += 1
+        return {**RESYNC, "n": self.resyncs}
 
     def resync_all(self) -> None:
-        for subscriber in {s for group in self.subscribers.values() for s in group}:
-            if not subscriber.offer(RESYNC):
+        self.last_seq.clear()
+        self._offer_all({s for group in self.subscribers.values() for s in group}, self.resync())
+
+    def _offer_all(self, subscribers: Iterable[Subscriber], message: Message) -> None:
+        for subscriber in list(subscribers):
+            if not subscriber.offer(message):
+                log.warning("slow subscriber dropped", extra={"channels": subscriber.channels})
                 self.remove(subscriber)
 
     def channels(self) -> list[str]:
@@ -161,6 +201,7 @@ class InProcessBroker:
 
     def __init__(self) -> None:
         self._fanout = _Fanout()
+        self._seq: dict[str, int] = defaultdict(int)
 
     async def start(self) -> None:
         return None
@@ -172,7 +213,8 @@ class InProcessBroker:
         return None
 
     async def publish(self, channel: str, message: Message) -> None:
-        self._fanout.deliver(channel, message)
+        self._seq[channel] += 1
+        self._fanout.deliver(channel, {**message, "seq": self._seq[channel]})
 
     @asynccontextmanager
     async def subscribe(
@@ -196,6 +238,7 @@ class RedisBroker:
         self._options = options or RedisOptions()
         self._retry_delay = retry_delay
         self._client: aioredis.Redis | None = None
+        self._in_sequence: Any = None  # the registered publishing script
         self._pubsub: Any = None
         self._reader: asyncio.Task[None] | None = None
         self._sender: asyncio.Task[None] | None = None
@@ -252,9 +295,15 @@ class RedisBroker:
         self._outbox.put_nowait((channel, message))
 
     async def send(self, channel: str, message: Message) -> None:
-        """PUBLISH now, waiting for Redis (at most the socket timeout); raises when it
-        does not answer. The sender task's one way out."""
-        await self.client.publish(channel, json.dumps(message))
+        """PUBLISH now, numbered in the channel's sequence, waiting for Redis (at most the
+        socket timeout); raises when it does not answer. The sender task's one way out."""
+        if channel == RESYNC_CHANNEL:
+            await self.client.publish(channel, json.dumps(message))
+            return
+        if self._in_sequence is None:
+            self._in_sequence = self.client.register_script(_PUBLISH_IN_SEQUENCE)
+        keys = [sequence_key(channel), channel]
+        await self._in_sequence(keys=keys, args=[json.dumps(message), SEQUENCE_TTL_SECONDS])
 
     def _dropped(self, count: int = 1) -> None:
         self.dropped += count

@@ -25,6 +25,16 @@ def credentials_channel(user_id: int) -> str:
     return f"credentials:{user_id}"
 
 
+def tenant_tickets_channel(tenant_id: int) -> str:
+    """Every ticket change of the tenant, for live lists and their counts."""
+    return f"tickets:{tenant_id}"
+
+
+def reach_channel(tenant_id: int) -> str:
+    """Changes to who reaches what in the tenant: the live reaches kept in memory go."""
+    return f"reach:{tenant_id}"
+
+
 # Every broker listens here: a resync published on it makes every process's subscribers
 # catch up from the database (after pushes were dropped anywhere).
 RESYNC_CHANNEL = "broker:resync"

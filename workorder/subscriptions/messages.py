@@ -1,26 +1,62 @@
 """What the bus carries: one dataclass per kind of push, each knowing its channel (named in
 `channels`) and its JSON form on the wire.
 
-A push is only a wake-up call: streams read what they send from the database (see
-`workorder.flows.live`), so these fields are hints for listeners, never the source of truth.
-The wire form (camelCase keys) is what the Redis broker serialises and what clients of the raw
-channels have always seen; `to_dict`/`from_dict` keep it in one place.
+A push carries what its listeners send on (the notification row, the ticket event as
+committed, with who may see the ticket), so a push costs the database once, where it is
+published, and not once per open socket (see `workorder.flows.live`). The database stays the
+source of truth: a listener that missed a push (the broker numbers each channel's pushes, so a
+gap shows) reads it back from there. The wire form (camelCase keys) is what the Redis broker
+serialises and what clients of the raw channels see; `to_dict`/`from_dict` keep it in one
+place. The broker adds the channel's sequence number as `seq`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from datetime import datetime
+from enum import Enum
+from typing import Any, ClassVar, Protocol, TypeVar
 
-from workorder.models import Job
+from tortoise.models import Model
+
+from workorder.models import Job, Notification, TicketEvent
 from workorder.subscriptions.channels import (
     RESYNC_CHANNEL,
     credentials_channel,
     group_channel,
     job_channel,
+    reach_channel,
+    tenant_tickets_channel,
     ticket_channel,
     user_channel,
 )
+
+M = TypeVar("M", bound=Model)
+# Keys the broker adds to every message on the wire; not part of any push.
+BROKER_KEYS = frozenset({"seq"})
+
+
+def row_wire(row: Model) -> dict[str, Any]:
+    """A stored row as JSON, column by column (datetimes in ISO 8601, enums by value)."""
+    wire: dict[str, Any] = {}
+    for name, column in row._meta.fields_db_projection.items():
+        value = getattr(row, name)
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif isinstance(value, Enum):
+            value = value.value
+        wire[column] = value
+    return wire
+
+
+def row_of(model: type[M], wire: dict[str, Any]) -> M:
+    """The row back from `row_wire`, as if read from the database (nothing is read)."""
+    fields = model._meta.fields_map
+    values = {
+        column: fields[name].to_python_value(wire.get(column))
+        for name, column in model._meta.fields_db_projection.items()
+    }
+    return model._init_from_db(**values)
 
 
 class Push(Protocol):
@@ -34,22 +70,71 @@ class Push(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class TicketChanged:
-    """An action left an event on the ticket: its watchers reload it."""
+    """An action left an event on the ticket: the event as committed, and who may see the
+    ticket after it (the facts the visibility rule looks at, `auth.audience` in wire form),
+    read once after the commit by the publisher."""
 
     ticket_id: int
     event_id: int
     kind: str
+    event: dict[str, Any] | None = None  # row_wire of the TicketEvent
+    audience: dict[str, Any] | None = None
 
     @property
     def channel(self) -> str:
         return ticket_channel(self.ticket_id)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"ticketId": self.ticket_id, "eventId": self.event_id, "kind": self.kind}
+        wire: dict[str, Any] = {
+            "ticketId": self.ticket_id,
+            "eventId": self.event_id,
+            "kind": self.kind,
+        }
+        if self.event is not None:
+            wire["event"] = self.event
+        if self.audience is not None:
+            wire["audience"] = self.audience
+        return wire
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TicketChanged:
-        return cls(int(data["ticketId"]), int(data["eventId"]), str(data["kind"]))
+        return cls(
+            int(data["ticketId"]),
+            int(data["eventId"]),
+            str(data["kind"]),
+            data.get("event"),
+            data.get("audience"),
+        )
+
+    def row(self) -> TicketEvent | None:
+        return None if self.event is None else row_of(TicketEvent, self.event)
+
+
+@dataclass(frozen=True, slots=True)
+class TicketTouched:
+    """A ticket of the tenant changed: live lists check whether it entered, changed in or
+    left them, and menu badges count again. Carries who may see the ticket, like
+    TicketChanged, so most sockets decide without a query."""
+
+    tenant_id: int
+    ticket_id: int
+    kind: str
+    audience: dict[str, Any] | None = None
+
+    @property
+    def channel(self) -> str:
+        return tenant_tickets_channel(self.tenant_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        wire: dict[str, Any] = {"ticketId": self.ticket_id, "kind": self.kind}
+        if self.audience is not None:
+            wire["audience"] = self.audience
+        return wire
+
+    @classmethod
+    def from_dict(cls, tenant_id: int, data: dict[str, Any]) -> TicketTouched:
+        """The tenant is the channel's, not the message's."""
+        return cls(tenant_id, int(data["ticketId"]), str(data["kind"]), data.get("audience"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +165,23 @@ class NotificationCreated:
     kind: str
     ticket_id: int
     details: dict[str, str] = field(default_factory=dict)
+    notification: dict[str, Any] | None = None  # row_wire of the Notification as stored
 
-    _KEYS: ClassVar[frozenset[str]] = frozenset({"notificationId", "kind", "ticketId"})
+    _KEYS: ClassVar[frozenset[str]] = frozenset(
+        {"notificationId", "kind", "ticketId", "notification", *BROKER_KEYS}
+    )
+
+    @classmethod
+    def of(cls, row: Notification, details: dict[str, str] | None = None) -> NotificationCreated:
+        assert row.ticket_id is not None
+        return cls(
+            row.recipient_id,
+            row.id,
+            str(row.kind),
+            row.ticket_id,
+            dict(details or {}),
+            row_wire(row),
+        )
 
     @property
     def channel(self) -> str:
@@ -89,15 +189,26 @@ class NotificationCreated:
 
     def to_dict(self) -> dict[str, Any]:
         base = {"notificationId": self.notification_id, "kind": self.kind}
-        return {**base, "ticketId": self.ticket_id, **self.details}
+        wire = {**base, "ticketId": self.ticket_id, **self.details}
+        if self.notification is not None:
+            wire["notification"] = self.notification
+        return wire
 
     @classmethod
     def from_dict(cls, user_id: int, data: dict[str, Any]) -> NotificationCreated:
         """The user is the channel's, not the message's."""
         details = {k: str(v) for k, v in data.items() if k not in cls._KEYS}
         return cls(
-            user_id, int(data["notificationId"]), str(data["kind"]), int(data["ticketId"]), details
+            user_id,
+            int(data["notificationId"]),
+            str(data["kind"]),
+            int(data["ticketId"]),
+            details,
+            data.get("notification"),
         )
+
+    def row(self) -> Notification | None:
+        return None if self.notification is None else row_of(Notification, self.notification)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,3 +308,25 @@ class Resync:
         if data.get("type") != "resync":
             raise ValueError(f"not a resync: {data!r}")
         return cls()
+
+
+@dataclass(frozen=True, slots=True)
+class ReachChanged:
+    """Someone's place in the tenant changed (group members or supervisors, departments and
+    their heads, reporting lines, sharing rules, roles, the active flag): every process
+    forgets the reaches it keeps in memory for the tenant's open sockets."""
+
+    tenant_id: int
+
+    @property
+    def channel(self) -> str:
+        return reach_channel(self.tenant_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "reach", "tenantId": self.tenant_id}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ReachChanged:
+        if data.get("type") != "reach":
+            raise ValueError(f"not a reach message: {data!r}")
+        return cls(int(data["tenantId"]))

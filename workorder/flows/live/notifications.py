@@ -2,60 +2,97 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Hashable
 
 from workorder.auth.actor import Actor
 from workorder.errors import ErrorCode, FlowError
-from workorder.flows.live.socket import POLL, Position, Seen, listening, open_stream, still_active
+from workorder.flows.live.memory import memory_of
+from workorder.flows.live.socket import (
+    POLL,
+    RESYNC,
+    Position,
+    Seen,
+    listening,
+    open_stream,
+    wake,
+)
 from workorder.models import Notification
 from workorder.subscriptions.broker import Broker
 from workorder.subscriptions.channels import user_channel
+from workorder.subscriptions.messages import NotificationCreated
+
+Pushed = tuple[Notification | None, Position, Hashable | None]
 
 
 async def notification_stream(
     actor: Actor, broker: Broker, after: Position | None, poll: float | None = POLL
-) -> AsyncIterator[tuple[Notification | None, Position]]:
+) -> AsyncIterator[Pushed]:
     """Replay what came after `after` (when given), then live — gap-free, no duplicates.
 
     The first item carries no row: it says the stream is subscribed (whatever commits from
     now on reaches it) and where it stands, so a user with no notifications yet can resume
-    too. Every row comes with the position after it."""
+    too. Every row comes with the position after it and, when it came with a push, the
+    push's key (every socket of the user sends the same for it)."""
     await open_stream(actor)
+    memory = memory_of(broker)
     mine = Notification.filter(tenant_id=actor.tenant_id, recipient_id=actor.user_id)
     if after is not None and after.floor and not await mine.filter(id=after.floor).exists():
         raise FlowError(ErrorCode.NOT_FOUND, "Unknown notification id", ["after"])
-    async with broker.subscribe(listening(actor, user_channel(actor.user_id))) as subscriber:
+    channel = user_channel(actor.user_id)
+    async with broker.subscribe(listening(actor, channel)) as subscriber:
+        await memory.refresh(actor)  # what the pushes' nested fields are screened with
         if after is None:
             newest = await mine.order_by("-id").first()
             seen = Seen(newest.id if newest else 0)
         else:
             seen = Seen.resume(after)
-        yield None, seen.position()
+        yield None, seen.position(), None
+        catch_up = after is not None
         while True:
-            for row in await mine.filter(id__gt=seen.floor).order_by("id"):
-                if seen.first_time(row.id, row.created_at):
-                    yield row, seen.position()
+            if catch_up:
+                for row in await mine.filter(id__gt=seen.floor).order_by("id"):
+                    if seen.first_time(row.id, row.created_at):
+                        yield row, seen.position(), None
+                catch_up = False
             seen.settle()
-            await subscriber.get(poll)
-            if not await still_active(actor):
+            woken = await wake(actor, memory, subscriber, poll)
+            if woken is None:
                 return
+            if woken.reason == RESYNC:
+                catch_up = True
+            elif woken.reason is None and "notificationId" in woken.message:
+                pushed = NotificationCreated.from_dict(actor.user_id, woken.message).row()
+                if pushed is None:  # a push without its row (an older publisher): read it
+                    catch_up = True
+                elif seen.first_time(pushed.id, pushed.created_at):
+                    yield pushed, seen.position(), woken.key(channel)
 
 
 async def unread_count_stream(
     actor: Actor, broker: Broker, poll: float | None = POLL
 ) -> AsyncIterator[int]:
-    """The badge: the count now, then whenever it may have changed."""
+    """The badge: the count now, then whenever it may have changed (counted once per push
+    for all of the user's sockets in this process)."""
     await open_stream(actor)
+    memory = memory_of(broker)
     unread = Notification.filter(
         tenant_id=actor.tenant_id, recipient_id=actor.user_id, read_at=None
     )
-    async with broker.subscribe(listening(actor, user_channel(actor.user_id))) as subscriber:
+    channel = user_channel(actor.user_id)
+    async with broker.subscribe(listening(actor, channel)) as subscriber:
         last = None
+        count = await unread.count()
         while True:
-            count = await unread.count()
             if count != last:
                 last = count
                 yield count
-            await subscriber.get(poll)
-            if not await still_active(actor):
+            woken = await wake(actor, memory, subscriber, poll)
+            if woken is None:
                 return
+            if woken.reason == RESYNC:
+                count = await unread.count()
+            elif woken.reason is None:
+                key = woken.key(channel)
+                count = await (
+                    unread.count() if key is None else memory.once(("unread", key), unread.count)
+                )

@@ -6,8 +6,10 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from workorder.auth.actor import Actor
+from workorder.auth.visibility import Reach
 from workorder.errors import not_found
-from workorder.flows.live.socket import POLL, listening, open_stream, still_active
+from workorder.flows.live.memory import memory_of
+from workorder.flows.live.socket import POLL, listening, open_stream, wake
 from workorder.models import Group, Status, Ticket
 from workorder.subscriptions.broker import Broker, Message
 from workorder.subscriptions.channels import group_channel
@@ -19,35 +21,31 @@ class QueueCount:
     pending: int
     unassigned: int
     # The ticket whose entering or leaving this count follows: None on the first count, after
-    # a resync or a credentials check, and when several tickets moved between two reads.
+    # a resync or a reach change, and when several tickets moved between two reads.
     ticket_id: int | None = None
 
 
-def _moved_ticket(messages: list[Message | None]) -> int | None:
+def _moved_ticket(messages: list[Message]) -> int | None:
     """The one ticket the pushes that woke the stream name, if they name exactly one."""
-    named = {m.get("ticketId") for m in messages if m is not None}
-    if None in messages or len(named) != 1:
+    named = {m.get("ticketId") for m in messages}
+    if len(named) != 1:
         return None
     (ticket,) = named
     return ticket if isinstance(ticket, int) else None
 
 
-async def _may_watch_queue(actor: Actor, group_id: int) -> bool:
-    if actor.is_admin:
-        return True
-    return await Group.filter(id=group_id, members__id=actor.user_id).exists() or (
-        await Group.filter(id=group_id, supervisors__id=actor.user_id).exists()
-    )
+def _may_watch_queue(actor: Actor, reach: Reach, group_id: int) -> bool:
+    return actor.is_admin or group_id in reach.member_of or group_id in reach.supervisor_of
 
 
 async def queue_stream(
     actor: Actor, broker: Broker, group_id: int, poll: float | None = POLL
 ) -> AsyncIterator[QueueCount]:
-    """The counts now, then whenever they change, while the caller may still watch."""
+    """The counts now, then whenever they change, while the caller may still watch. The
+    counts are read once per push for every socket of this process watching the group."""
     await open_stream(actor)
-    if not await Group.filter(id=group_id, tenant_id=actor.tenant_id).exists() or not (
-        await _may_watch_queue(actor, group_id)
-    ):
+    memory = memory_of(broker)
+    if not await Group.filter(id=group_id, tenant_id=actor.tenant_id).exists():
         raise not_found("Group", ["groupId"])
     waiting = Ticket.filter(
         tenant_id=actor.tenant_id,
@@ -55,18 +53,37 @@ async def queue_stream(
         status=Status.PENDING,
         deleted_at=None,
     )
-    async with broker.subscribe(listening(actor, group_channel(group_id))) as subscriber:
+
+    async def counts() -> tuple[int, int]:
+        return await waiting.count(), await waiting.filter(assignee_id=None).count()
+
+    channel = group_channel(group_id)
+    async with broker.subscribe(listening(actor, channel)) as subscriber:
+        if not _may_watch_queue(actor, await memory.refresh(actor), group_id):
+            raise not_found("Group", ["groupId"])
         last = None
         moved: int | None = None
+        now = await counts()
         while True:
-            pending = await waiting.count()
-            unassigned = await waiting.filter(assignee_id=None).count()
-            if (pending, unassigned) != last:
-                last = (pending, unassigned)
-                yield QueueCount(group_id, pending, unassigned, moved)
-            woke = [await subscriber.get(poll)]
-            while not subscriber.queue.empty():  # pushes that arrived together: one read
-                woke.append(subscriber.queue.get_nowait())
-            moved = _moved_ticket(woke)
-            if not await still_active(actor) or not await _may_watch_queue(actor, group_id):
+            if now != last:
+                last = now
+                yield QueueCount(group_id, *now, moved)
+            woken = await wake(actor, memory, subscriber, poll)
+            if woken is None:
                 return
+            pushes = [] if woken.reason else [woken.message]
+            while not subscriber.queue.empty():  # pushes that arrived together: one read
+                more = await wake(actor, memory, subscriber, poll)
+                if more is None:
+                    return
+                if more.reason:
+                    woken = more
+                    pushes = []
+                elif pushes:
+                    pushes.append(more.message)
+                    woken = more
+            if not _may_watch_queue(actor, await memory.reach(actor), group_id):
+                return
+            moved = _moved_ticket(pushes)
+            key = None if woken.reason else woken.key(channel)
+            now = await (counts() if key is None else memory.once(("queue", key), counts))

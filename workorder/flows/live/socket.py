@@ -1,29 +1,35 @@
-"""What every stream of an open socket shares: its credential, checked when it starts and
-again at every wake-up, the channels it listens to, and the ids already sent.
+"""What every stream of an open socket shares: its credential, the channels it listens to,
+how it wakes, and the ids already sent.
 
-The database is the source of truth and the broker only a wake-up call: every stream
-subscribes first, then reads what it must send from the database, so nothing committed is
-missed — not between replay and live, and not while Redis was away or dropped pushes (the
-broker then tells every subscriber to resync, and each reads again). Visibility is checked
-again for every message.
+A push carries what a stream sends (the notification row, the ticket event and who may see
+the ticket), so a push costs no database read per socket: a stream checks visibility in
+memory, against the reach its process keeps for the user (`memory`). The database is read
+when a stream subscribes, to resume (`after:`), and to heal: the broker numbers each
+channel's pushes, and a gap, a lost Redis connection or a dropped publish makes it tell the
+subscribers to resync — each then reads from the database what it may have missed. Every
+stream subscribes first and reads second, so nothing committed in between is missed.
 
-An idle stream costs nothing: it does not poll. It wakes only for a push on its channel, a
-resync, or a `CredentialsEnded` on the user's credentials channel — the one way a quiet
-stream learns that its user was deactivated or its session or API token revoked (an access
-token's own expiry closes the socket: see the server). At every wake-up the credential is
-checked again before anything is sent, so a lost `CredentialsEnded` (Redis trouble) is
-healed by the resync that follows it, and no push reaches a credential that has ended.
+An idle stream costs nothing: it does not poll. It wakes for a push on its channel, a
+resync, a `CredentialsEnded` on the user's credentials channel (the way a quiet stream learns
+that its user was deactivated or its session or API token revoked; an access token's own
+expiry closes the socket: see the server), or a `ReachChanged` on the tenant's reach channel
+(someone's groups, departments, reporting line or sharing rules changed: the reaches kept in
+memory are dropped and the stream checks its access again). The credential is read again at
+those wake-ups, not at every push.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from workorder.auth.actor import Actor
 from workorder.auth.sessions import still_valid
 from workorder.errors import ErrorCode, FlowError
-from workorder.subscriptions.channels import credentials_channel
+from workorder.flows.live.memory import LiveMemory
+from workorder.subscriptions.broker import Message, Subscriber
+from workorder.subscriptions.channels import credentials_channel, reach_channel
 
 # How long a quiet stream waits before it reads again on its own: never (see above). Tests
 # that want a poll pass one.
@@ -82,15 +88,52 @@ class Seen:
 
 
 def listening(actor: Actor, channel: str) -> list[str]:
-    """A stream's channels: what it follows, and its user's credentials channel."""
-    return [channel, credentials_channel(actor.user_id)]
+    """A stream's channels: what it follows, its user's credentials channel and the
+    tenant's reach channel."""
+    return [channel, credentials_channel(actor.user_id), reach_channel(actor.tenant_id)]
 
 
-async def still_active(actor: Actor) -> bool:
-    """A deactivated user's streams, and those of a session logged out or an API token
-    revoked, end at the next wake-up: a push, a resync, or the `CredentialsEnded` that the
-    ending itself publishes."""
-    return await still_valid(actor)
+# What `wake` hands back besides a push on the stream's own channel.
+CHECK = "check"  # the reach changed: check access again (from memory), nothing was missed
+RESYNC = "resync"  # pushes may have been missed: check access and read them back
+
+
+@dataclass(frozen=True, slots=True)
+class Woken:
+    """Why a stream woke: a push on its channel (`message`), or CHECK / RESYNC."""
+
+    message: Message
+    reason: str | None = None  # None: a push
+
+    def key(self, channel: str) -> Hashable | None:
+        """The push, for everyone in this process who handles the same one: the channel
+        and its sequence number (None when the push has none: nothing is shared)."""
+        seq = self.message.get("seq")
+        return None if seq is None else (channel, seq)
+
+
+async def wake(
+    actor: Actor, memory: LiveMemory, subscriber: Subscriber, poll: float | None
+) -> Woken | None:
+    """The next reason to act; None when the credential has ended (the stream ends)."""
+    while True:
+        message = await subscriber.get(poll)
+        if message is None:  # a test's poll: read as after a resync
+            return Woken({}, RESYNC)
+        kind = message.get("type")
+        if kind == "credentials":
+            if not await still_valid(actor):
+                return None
+            continue
+        if kind == "reach":
+            memory.forget(message, actor.tenant_id)
+            return Woken(message, CHECK)
+        if kind == "resync":
+            memory.forget(message)
+            if not await still_valid(actor):
+                return None
+            return Woken(message, RESYNC)
+        return Woken(message)
 
 
 async def open_stream(actor: Actor) -> None:

@@ -8,7 +8,9 @@ from workorder.auth.permissions import require_admin
 from workorder.errors import invalid, not_found
 from workorder.flows.org.cleaning import KEEP, Keep, clean_name
 from workorder.flows.org.lookups import user_of_tenant
+from workorder.flows.unit_of_work import unit_of_work
 from workorder.models import Department
+from workorder.subscriptions.messages import ReachChanged
 
 
 async def _department(tenant_id: int, department_id: int, field: list[str]) -> Department:
@@ -27,9 +29,13 @@ async def create_department(
         await _department(actor.tenant_id, parent_id, ["parentId"])
     if head_id is not None:
         await user_of_tenant(actor.tenant_id, head_id, ["headId"])
-    return await Department.create(
-        tenant_id=actor.tenant_id, name=name, parent_id=parent_id, head_id=head_id
-    )
+    async with unit_of_work() as uow:
+        department = await Department.create(
+            tenant_id=actor.tenant_id, name=name, parent_id=parent_id, head_id=head_id
+        )
+        if head_id is not None or parent_id is not None:  # someone heads more
+            uow.publish(ReachChanged(actor.tenant_id))
+    return department
 
 
 async def update_department(
@@ -56,5 +62,7 @@ async def update_department(
         if head_id is not None:
             await user_of_tenant(actor.tenant_id, head_id, ["headId"])
         department.head_id = head_id
-    await department.save()
+    async with unit_of_work() as uow:
+        await department.save()
+        uow.publish(ReachChanged(actor.tenant_id))
     return department

@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from workorder.auth.actor import Actor
 from workorder.auth.permissions import require_admin
 from workorder.errors import conflict, not_found
 from workorder.flows.org.cleaning import KEEP, Keep, clean_name
 from workorder.flows.org.lookups import users_of_tenant
+from workorder.flows.unit_of_work import unit_of_work
 from workorder.models import Group
+from workorder.subscriptions.messages import ReachChanged
 
 
 async def _group(tenant_id: int, group_id: int) -> Group:
@@ -43,7 +44,7 @@ async def create_group(
     supervisors = await users_of_tenant(actor.tenant_id, supervisor_ids, ["supervisorIds"])
     await _name_free(actor.tenant_id, name)
     try:
-        async with in_transaction():
+        async with unit_of_work() as uow:
             group = await Group.create(
                 tenant_id=actor.tenant_id, name=name, description=description.strip()
             )
@@ -51,6 +52,8 @@ async def create_group(
                 await group.members.add(*members)
             if supervisors:
                 await group.supervisors.add(*supervisors)
+            if members or supervisors:
+                uow.publish(ReachChanged(actor.tenant_id))
     except IntegrityError as exc:
         raise conflict("A group with this name already exists", ["name"]) from exc
     return group
@@ -86,8 +89,10 @@ async def update_group(
         else await users_of_tenant(actor.tenant_id, supervisor_ids, ["supervisorIds"])
     )
     try:
-        async with in_transaction():
+        async with unit_of_work() as uow:
             await group.save()
+            if members is not None or supervisors is not None:
+                uow.publish(ReachChanged(actor.tenant_id))
             if members is not None:
                 await group.members.clear()
                 if members:

@@ -19,7 +19,7 @@ from workorder.flows.org.cleaning import KEEP, Keep, clean_email, clean_locale, 
 from workorder.flows.org.lookups import user_of_tenant
 from workorder.flows.unit_of_work import unit_of_work
 from workorder.models import Department, Role, User
-from workorder.subscriptions.messages import CredentialsEnded
+from workorder.subscriptions.messages import CredentialsEnded, ReachChanged
 
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,149}$")
 
@@ -107,7 +107,11 @@ async def create_user(actor: Actor, new: NewUser) -> User:
     if await User.filter(tenant_id=actor.tenant_id, username=username).exists():
         raise conflict("A user with this username already exists", ["username"])
     try:
-        return await User.create(**values)
+        async with unit_of_work() as uow:
+            user = await User.create(**values)
+            if new.superior_id is not None:  # the superior's reach grows
+                uow.publish(ReachChanged(actor.tenant_id))
+        return user
     except IntegrityError as exc:  # a concurrent create won the race
         raise conflict("A user with this username already exists", ["username"]) from exc
 
@@ -141,6 +145,7 @@ async def update_user(actor: Actor, user_id: int, changes: UserChanges) -> User:
         user.active = changes.active
     async with unit_of_work() as uow:
         await user.save()
+        uow.publish(ReachChanged(user.tenant_id))  # roles, active flag: live reaches go
         if deactivating or not isinstance(changes.password, Keep):
             await revoke_sessions_of(user.id)
             uow.publish(CredentialsEnded(user.id))  # their open streams end at once
@@ -163,5 +168,7 @@ async def set_superior(actor: Actor, user_id: int, superior_id: int | None) -> U
                 ["superiorId"],
             )
     user.superior_id = superior_id
-    await user.save(update_fields=["superior_id", "updated_at"])
+    async with unit_of_work() as uow:
+        await user.save(update_fields=["superior_id", "updated_at"])
+        uow.publish(ReachChanged(actor.tenant_id))  # a reporting line changed
     return user

@@ -58,7 +58,7 @@ async def notify(
             message=message,
         )
         made.append(row)
-        uow.publish(NotificationCreated(user_id, row.id, str(kind), ticket.id, dict(details or {})))
+        uow.publish(NotificationCreated.of(row, details))
     return made
 
 

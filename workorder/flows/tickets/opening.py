@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workorder.auth.actor import Actor
+from workorder.auth.audience import audience_of
 from workorder.auth.permissions import require_write
 from workorder.auth.visibility import visible_tickets
 from workorder.clock import now
@@ -25,7 +26,13 @@ from workorder.models import (
     TicketEvent,
     TicketParticipant,
 )
-from workorder.subscriptions.messages import QueueChanged, TicketChanged
+from workorder.subscriptions.messages import (
+    Push,
+    QueueChanged,
+    TicketChanged,
+    TicketTouched,
+    row_wire,
+)
 
 
 async def config_of(ticket: Ticket) -> TemplateConfig:
@@ -125,12 +132,25 @@ async def record(
         data=data or {},
         attachments=list(attachments),
     )
-    uow.publish(TicketChanged(after.id, event.id, str(kind)))
+    uow.publish_after_commit(lambda: ticket_changed(event))
     if Status.PENDING in (before.status, after.status):
         for group_id in {before.current_group_id, after.current_group_id}:
             if group_id is not None:
                 uow.publish(QueueChanged(group_id, after.id))
     return event
+
+
+async def ticket_changed(event: TicketEvent) -> list[Push]:
+    """The pushes of an event: to the ticket's watchers, the event as stored, and to the
+    tenant's live lists, that it changed; both with who may see the ticket once the whole
+    action has committed (read here, once, for every socket in every process)."""
+    audience = await audience_of(event.ticket_id)
+    wire = None if audience is None else audience.to_wire()
+    kind = str(event.kind)
+    return [
+        TicketChanged(event.ticket_id, event.id, kind, row_wire(event), wire),
+        TicketTouched(event.tenant_id, event.ticket_id, kind, wire),
+    ]
 
 
 async def add_participant(ticket_id: int, user_id: int) -> None:

@@ -16,7 +16,9 @@ from tortoise.models import Model
 from workorder.auth.actor import Actor
 from workorder.auth.permissions import require_admin
 from workorder.errors import conflict, forbidden, invalid, not_found
+from workorder.flows.unit_of_work import unit_of_work
 from workorder.models import Department, Group, SharingRule, TeamAccess, User
+from workorder.subscriptions.messages import ReachChanged
 
 OWNER = "owner"
 TARGET = "target"
@@ -95,12 +97,15 @@ async def create_sharing_rule(
     if await same.exists():
         raise conflict(_DUPLICATE, [TARGET])
     try:
-        return await SharingRule.create(
-            tenant_id=actor.tenant_id,
-            access=TeamAccess(access),
-            created_by_id=actor.user_id,
-            **values,
-        )
+        async with unit_of_work() as uow:
+            rule = await SharingRule.create(
+                tenant_id=actor.tenant_id,
+                access=TeamAccess(access),
+                created_by_id=actor.user_id,
+                **values,
+            )
+            uow.publish(ReachChanged(actor.tenant_id))
+        return rule
     except IntegrityError as exc:  # a unique index, where there is one, saw a concurrent twin
         raise conflict(_DUPLICATE, [TARGET]) from exc
 
@@ -117,7 +122,9 @@ async def update_sharing_rule(actor: Actor, rule_id: int, access: TeamAccess) ->
     require_admin(actor)
     rule = await _rule(actor.tenant_id, rule_id)
     rule.access = TeamAccess(access)
-    await rule.save(update_fields=["access"])
+    async with unit_of_work() as uow:
+        await rule.save(update_fields=["access"])
+        uow.publish(ReachChanged(actor.tenant_id))
     return rule
 
 
@@ -125,7 +132,9 @@ async def delete_sharing_rule(actor: Actor, rule_id: int) -> int:
     """Returns the id of the rule that is gone."""
     require_admin(actor)
     rule = await _rule(actor.tenant_id, rule_id)
-    await SharingRule.filter(tenant_id=actor.tenant_id, id=rule.id).delete()
+    async with unit_of_work() as uow:
+        await SharingRule.filter(tenant_id=actor.tenant_id, id=rule.id).delete()
+        uow.publish(ReachChanged(actor.tenant_id))
     return rule.id
 
 

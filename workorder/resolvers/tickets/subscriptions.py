@@ -1,5 +1,6 @@
 """Subscription resolvers of tickets, notifications and queues: decode arguments, run a
-stream from `flows/live/`, and map each item to its GraphQL type with fresh loaders.
+stream from `flows/live/`, and map each item to its GraphQL type with fresh loaders — or,
+for a push, hand it to `fanout.Live`, which renders it once for every socket alike.
 
 A feed's cursor is opaque to clients: the stream's `Position` (the floor and the ids sent
 above it), base64url. `after` takes a cursor or, as before, the global id of a row."""
@@ -9,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import AsyncGenerator
+from functools import partial
 from typing import Annotated
 
 import strawberry
@@ -19,7 +21,9 @@ from workorder.flows.live.queues import queue_stream
 from workorder.flows.live.socket import MAX_SENT, Position
 from workorder.flows.live.tickets import ticket_event_stream
 from workorder.ids import MAX_PK, pk_of
+from workorder.models import Notification, TicketEvent
 from workorder.resolvers.arguments import decode_id
+from workorder.resolvers.fanout import CURSOR, Live
 from workorder.schema.context import Info
 from workorder.schema.tickets.queues import NotificationFeedItem, QueueCountType, TicketFeedItem
 from workorder.schema.tickets.types import NotificationType, TicketEventType
@@ -63,10 +67,15 @@ async def notifications(
 ) -> AsyncGenerator[NotificationType, None]:
     actor = info.context.require_actor()
     position = None if after is None else Position(decode_id(after, "Notification", ["after"]))
-    async for row, _ in notification_stream(actor, info.context.broker, position):
-        if row is not None:
-            info.context.fresh()
-            yield NotificationType.of(row)
+    live = Live.of(info)
+    async for row, _, push in notification_stream(actor, info.context.broker, position):
+        if row is None:
+            continue
+        if live is not None and push is not None:
+            await live.send(push, partial(NotificationType.of, row))
+            continue
+        info.context.fresh()
+        yield NotificationType.of(row)
 
 
 async def notification_feed(
@@ -74,13 +83,21 @@ async def notification_feed(
 ) -> AsyncGenerator[NotificationFeedItem, None]:
     actor = info.context.require_actor()
     position = position_of(after, "Notification")
-    async for row, now in notification_stream(actor, info.context.broker, position):
+    live = Live.of(info)
+    async for row, now, push in notification_stream(actor, info.context.broker, position):
+        if live is not None and push is not None and row is not None:
+            await live.send(push, partial(_notification_item, row, CURSOR), cursor_of(now))
+            continue
         info.context.fresh()
-        yield NotificationFeedItem(
-            ready=row is None,
-            cursor=cursor_of(now),
-            notification=None if row is None else NotificationType.of(row),
-        )
+        yield _notification_item(row, cursor_of(now))
+
+
+def _notification_item(row: Notification | None, cursor: str) -> NotificationFeedItem:
+    return NotificationFeedItem(
+        ready=row is None,
+        cursor=cursor,
+        notification=None if row is None else NotificationType.of(row),
+    )
 
 
 async def unread_notification_count(info: Info) -> AsyncGenerator[int, None]:
@@ -92,10 +109,15 @@ async def unread_notification_count(info: Info) -> AsyncGenerator[int, None]:
 async def ticket_changed(info: Info, id: strawberry.ID) -> AsyncGenerator[TicketEventType, None]:
     actor = info.context.require_actor()
     ticket_id = decode_id(id, "Ticket", ["id"])
-    async for event, _ in ticket_event_stream(actor, info.context.broker, ticket_id):
-        if event is not None:
-            info.context.fresh()
-            yield TicketEventType.of(event)
+    live = Live.of(info)
+    async for event, _, push in ticket_event_stream(actor, info.context.broker, ticket_id):
+        if event is None:
+            continue
+        if live is not None and push is not None:
+            await live.send(push, partial(TicketEventType.of, event))
+            continue
+        info.context.fresh()
+        yield TicketEventType.of(event)
 
 
 async def ticket_feed(
@@ -104,13 +126,22 @@ async def ticket_feed(
     actor = info.context.require_actor()
     ticket_id = decode_id(id, "Ticket", ["id"])
     position = position_of(after, "TicketEvent")
-    async for event, now in ticket_event_stream(actor, info.context.broker, ticket_id, position):
+    live = Live.of(info)
+    stream = ticket_event_stream(actor, info.context.broker, ticket_id, position)
+    async for event, now, push in stream:
+        if live is not None and push is not None and event is not None:
+            await live.send(push, partial(_event_item, event, CURSOR), cursor_of(now))
+            continue
         info.context.fresh()
-        yield TicketFeedItem(
-            ready=event is None,
-            cursor=cursor_of(now),
-            event=None if event is None else TicketEventType.of(event),
-        )
+        yield _event_item(event, cursor_of(now))
+
+
+def _event_item(event: TicketEvent | None, cursor: str) -> TicketFeedItem:
+    return TicketFeedItem(
+        ready=event is None,
+        cursor=cursor,
+        event=None if event is None else TicketEventType.of(event),
+    )
 
 
 async def queue_changed(

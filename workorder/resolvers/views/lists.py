@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import strawberry
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
+from workorder.auth.actor import Actor
 from workorder.errors import invalid
 from workorder.flows.views import saved_views
 from workorder.flows.views.lists import (
@@ -73,6 +75,26 @@ def to_order(given: TicketOrderInput | None) -> Order:
     return Order() if given is None else Order(SortField(given.field), given.descending)
 
 
+async def spec_of_arguments(
+    actor: Actor,
+    view: View,
+    saved_view_id: strawberry.ID | None,
+    filter: TicketFilterInput | None,
+    search: str | None,
+    order_by: TicketOrderInput | None = None,
+) -> ListSpec:
+    """The list the arguments name (shared by the list query and its live subscription)."""
+    return await saved_views.list_spec(
+        actor,
+        saved_view_id=decode_optional_id(saved_view_id, "SavedView", ["savedViewId"]),
+        given=ListSpec(
+            view=View(view), filter=to_filter(filter), search=search, order=to_order(order_by)
+        ),
+        filter_given=filter is not None,
+        order_given=order_by is not None,
+    )
+
+
 async def tickets_query(
     info: Info,
     view: View = View.ALL,
@@ -84,15 +106,7 @@ async def tickets_query(
     after: str | None = None,
 ) -> TicketConnection:
     actor = info.context.require_actor()
-    spec = await saved_views.list_spec(
-        actor,
-        saved_view_id=decode_optional_id(saved_view_id, "SavedView", ["savedViewId"]),
-        given=ListSpec(
-            view=View(view), filter=to_filter(filter), search=search, order=to_order(order_by)
-        ),
-        filter_given=filter is not None,
-        order_given=order_by is not None,
-    )
+    spec = await spec_of_arguments(actor, view, saved_view_id, filter, search, order_by)
     reach = reach_free(actor, spec.view) or await info.context.reach()
     page = await ticket_page(actor, reach, spec, first=first, after=after)
     await prefetch(info, page.tickets, _node_fields(info.selected_fields))
@@ -110,20 +124,38 @@ async def tickets_query(
     )
 
 
+@dataclass(frozen=True)
+class Menu:
+    """The menu entries a badge query counts: presets, then the caller's saved views."""
+
+    presets: list[View]
+    mine: list[SavedView]
+
+    @classmethod
+    async def of(cls, actor: Actor, views: list[View] | None) -> Menu:
+        presets = list(View) if views is None else [View(v) for v in views]
+        return cls(presets, await saved_views.my_views(actor))
+
+    def specs(self) -> list[ListSpec]:
+        return [ListSpec(view=v) for v in self.presets] + [
+            saved_views.spec_of(s) for s in self.mine
+        ]
+
+    def badges(self, counts: list[int]) -> list[ViewCount]:
+        preset_counts = zip(self.presets, counts[: len(self.presets)], strict=True)
+        found = [ViewCount(view=v, saved_view=None, count=c) for v, c in preset_counts]
+        found += [
+            ViewCount(view=None, saved_view=SavedViewType.from_model(s), count=c)
+            for s, c in zip(self.mine, counts[len(self.presets) :], strict=True)
+        ]
+        return found
+
+
 async def view_counts(info: Info, views: list[View] | None = None) -> list[ViewCount]:
     """Every preset (or the ones asked for) and every saved view the caller has."""
     actor = info.context.require_actor()
-    presets = list(View) if views is None else [View(v) for v in views]
-    mine = await saved_views.my_views(actor)
-    specs = [ListSpec(view=v) for v in presets] + [saved_views.spec_of(s) for s in mine]
-    counts = await count_views(actor, await info.context.reach(), specs)
-    preset_counts = zip(presets, counts[: len(presets)], strict=True)
-    found = [ViewCount(view=v, saved_view=None, count=c) for v, c in preset_counts]
-    found += [
-        ViewCount(view=None, saved_view=SavedViewType.from_model(s), count=c)
-        for s, c in zip(mine, counts[len(presets) :], strict=True)
-    ]
-    return found
+    menu = await Menu.of(actor, views)
+    return menu.badges(await count_views(actor, await info.context.reach(), menu.specs()))
 
 
 async def saved_views_query(info: Info) -> list[SavedViewType]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
+
 import strawberry
 
-from workorder.resolvers.views import lists, sharing
+from workorder.resolvers.views import lists, live, sharing
 from workorder.schema.permissions import authenticated
+from workorder.schema.views.live import TicketListChangeType
 from workorder.schema.views.sharing import (
     CreateSharingRulePayload,
     DeleteSharingRulePayload,
@@ -41,6 +44,26 @@ class TicketViewQuery:
         resolver=lists.saved_views_query,
         extensions=authenticated(),
         description="Your views and the tenant's shared ones, in menu order.",
+    )
+
+
+@strawberry.type
+class TicketViewSubscription:
+    ticket_list_changed: AsyncGenerator[TicketListChangeType, None] = strawberry.subscription(
+        resolver=live.ticket_list_changed,
+        extensions=authenticated(),
+        description="A list you keep open (the same arguments as `tickets`, without paging) "
+        "kept current without polling: a ready item first (the stream is live), then which "
+        "ticket entered the list, changed in it or left it, as it happens. Tickets among "
+        "the first 500 of the list when you subscribed, and those this stream named since, "
+        "count as already in it.",
+    )
+    view_counts_changed: AsyncGenerator[list[ViewCount], None] = strawberry.subscription(
+        resolver=live.view_counts_changed,
+        extensions=authenticated(),
+        description="The menu badges of `viewCounts` (the presets asked for, or all, and "
+        "your saved views): now (sent once the stream is live), then whenever a ticket "
+        "change alters them.",
     )
 
 
