@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint test-embedded test-full schema migration bench clean
+.PHONY: demo test lint test-embedded test-full schema migration bench bench-realtime clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ migration: $(BIN)/.installed
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench
+
+# The realtime table alone (issue 18); sizes from BENCH_PUSHES, BENCH_FANOUT, BENCH_IDLE_SECONDS.
+bench-realtime: $(BIN)/.installed
+	$(BIN)/python -m bench.realtime
 
 clean:
 	rm -rf $(VENV) data .mypy_cache .pytest_cache .ruff_cache

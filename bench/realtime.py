@@ -10,8 +10,17 @@ Figures, in order:
 2. assignment commit → `next` frame at the assignee's socket, the latency a user feels;
    the assignment is made by the flow function in this process, publishing through a
    Redis broker exactly as the server's own does, so the commit instant is observable;
-3. fan-out of one notification to 1,000 sockets (publish → last frame received);
-4. server RSS per idle subscription.
+3. fan-out of one notification to 1,000 and 5,000 sockets of one user (publish → last frame
+   received), beside a plain `websockets` server (bench/raw_fanout.py, its own process too)
+   broadcasting one frame to as many sockets opened by the same client code;
+4. the SQL statements of one fan-out round (assign to the listener and away), beside one
+   assignment with nobody listening, counted by PostgreSQL itself (pg_stat_statements);
+5. the largest size left idle for BENCH_IDLE_SECONDS: statements meanwhile, server RSS and
+   the time it took to open them, beside the raw server's RSS and opening time.
+It ends with one table: measure | workorder | reference | ratio | goal (issue 18).
+
+Sizes come from the environment: BENCH_PUSHES (latency samples, 1000), BENCH_FANOUT
+(socket counts, "1000,5000"), BENCH_FANOUT_ROUNDS (3), BENCH_IDLE_SECONDS (31).
 """
 
 from __future__ import annotations
@@ -26,18 +35,20 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import asyncpg  # type: ignore[import-untyped]  # ships no type information
 import httpx
 import redis.asyncio as aioredis
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
+from bench.raw_fanout import PROTOCOL, TRIGGER
 from tests.services import (
     Service,
     free_port,
@@ -53,19 +64,26 @@ from workorder.auth.sessions import TokenSettings, start_session
 from workorder.demo import TENANT, load_demo
 from workorder.flows.tickets.handling import assign_ticket
 from workorder.flows.unit_of_work import bind_bus
-from workorder.ids import pk_of
+from workorder.ids import pk_of, to_global_id
 from workorder.models import Ticket, User
 from workorder.subscriptions.broker import Broker, make_broker
 from workorder.subscriptions.channels import user_channel
 
-N = 1000  # messages for the latency figures, and sockets for fan-out and memory
+N = int(os.environ.get("BENCH_PUSHES", "1000"))  # messages for the latency figures
+FANOUT = tuple(int(n) for n in os.environ.get("BENCH_FANOUT", "1000,5000").split(",") if n)
+FANOUT_ROUNDS = int(os.environ.get("BENCH_FANOUT_ROUNDS", "3"))
+IDLE_SECONDS = float(os.environ.get("BENCH_IDLE_SECONDS", "31"))
 WARMUP = 20  # unmeasured iterations first, so connection pools and caches are warm
-FANOUT_ROUNDS = 3
 WAIT = 30.0  # seconds a push may take before the bench gives up instead of hanging
-FANOUT_WAIT = 180.0  # one push to 1,000 sockets takes seconds, more on a busy machine
+FANOUT_WAIT = 180.0  # one push to 5,000 sockets takes many seconds today
+ROUND_GUARD = 20.0  # s: a round slower than this is the last measured one of its size
+SETTLE = 0.5  # s after a round: the wake-ups its undo causes are counted with it
 SECRET = "bench-realtime-" * 4
-NOTIFICATIONS = """subscription { notifications {
-  id kind message ticket { number title } } }"""
+# The feed says when it is live (a first `ready` item): no push is lost to a subscribe
+# still on its way, and "time to open" ends when every subscription is live.
+FEED = """subscription { notificationFeed { ready
+  notification { id kind message ticket { number title } } } }"""
+READY = 0  # the ready item counts as notification 0 (no row has that id)
 # The admin hands the demo order back and forth between two Finance agents; each
 # assignment notifies the new assignee, so every assignment is a push that can be measured.
 ADMIN, AGENTS = "admin", ("finance.cal", "finance.lead")
@@ -168,7 +186,7 @@ class TimedBus:
 
 @dataclass
 class Socket:
-    """One graphql-transport-ws connection carrying one `notifications` subscription."""
+    """One graphql-transport-ws connection carrying one `notificationFeed` subscription."""
 
     ws: ClientConnection
     on_next: Callable[[float, int], None]
@@ -183,8 +201,9 @@ class Socket:
                 frame = json.loads(raw)
                 if frame.get("type") == "next":
                     data = frame["payload"].get("data") or {}
-                    note = data.get("notifications") or {}
-                    pk = pk_of(str(note.get("id")), "Notification")
+                    item = data.get("notificationFeed") or {}
+                    note = item.get("notification") or {}
+                    pk = READY if item.get("ready") else pk_of(str(note.get("id")), "Notification")
                     if pk is None:
                         self.failure = f"unexpected payload: {frame['payload']}"
                         continue
@@ -220,7 +239,7 @@ async def open_socket(url: str, token: str, on_next: Callable[[float, int], None
     if ack.get("type") != "connection_ack":
         await ws.close()
         raise RuntimeError(f"connection refused: {ack}")
-    await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": NOTIFICATIONS}}))
+    await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": FEED}}))
     socket = Socket(ws, on_next)
     socket.reader = asyncio.create_task(socket.read())
     return socket
@@ -264,11 +283,7 @@ class Server:
         raise RuntimeError(f"server did not become ready:\n{self.tail()}")
 
     def rss_kib(self) -> int:
-        """Resident memory, VmRSS from /proc (kB there are KiB)."""
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        raise RuntimeError("no VmRSS for the server process")
+        return _rss_kib(self.process.pid)
 
     def tail(self, lines: int = 20) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
@@ -338,14 +353,11 @@ async def push_latencies(stage: Stage, url: str, n: int) -> tuple[list[float], b
         return None
 
     try:
-        # Nothing tells a client its subscription is registered, and a notification
-        # committed before that is not replayed: push until one comes through.
-        for agent, socket in zip(stage.agents, sockets, strict=True):
-            for _ in range(50):
-                if await arrival_of((await stage.assign(agent)).notification, 0.5):
-                    break
-            else:
-                raise RuntimeError(f"the subscription never went live: {socket.failure}")
+        # Each feed says when it is live (its ready item): nothing is pushed before.
+        for _ in sockets:
+            if await arrival_of(READY, WAIT) is None:
+                failures = [s.failure for s in sockets]
+                raise RuntimeError(f"a subscription never went live: {failures}")
         samples: list[float] = []
         for i in range(WARMUP + n):
             push = await stage.assign(stage.agents[i % 2])
@@ -385,6 +397,9 @@ class FanIn:
         if len(self.by_notification.get(pk, [])) >= self.expected:
             self.complete.set()
 
+    def heard(self) -> int:
+        return len(self.by_notification.get(self.watching, []))
+
 
 async def open_many(url: str, token: str, n: int, sink: FanIn) -> list[Socket]:
     """n sockets, 50 handshakes at a time so the listen backlog never overflows."""
@@ -397,33 +412,309 @@ async def open_many(url: str, token: str, n: int, sink: FanIn) -> list[Socket]:
     return list(await asyncio.gather(*(one() for _ in range(n))))
 
 
-async def fan_out(stage: Stage, sink: FanIn, rounds: int) -> list[tuple[float, float]]:
-    """(first, last) arrival after the publish, in ms, per measured notification.
+class Statements:
+    """What the PostgreSQL server executed, from pg_stat_statements: every statement of
+    every client (the server's, and this process's assignments), not this observer's."""
 
-    Every socket is the first agent's; between rounds the ticket goes to the second agent,
-    who has no socket now, so each measured push is a real change of assignee. A first
-    unmeasured round proves every subscription is registered (retried, since nothing
-    acknowledges a subscribe) before any round is timed."""
-    listening, other = stage.agents
-    results: list[tuple[float, float]] = []
-    for attempt in range(6):
-        sink.watch((await stage.assign(listening)).notification)
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+
+    async def reset(self) -> None:
+        await self.connection.execute("SELECT pg_stat_statements_reset()")
+
+    async def since_reset(self) -> list[tuple[int, str]]:
+        """(calls, statement), most called first."""
+        rows = await self.connection.fetch(
+            "SELECT calls, query FROM pg_stat_statements "
+            "WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY calls DESC"
+        )
+        return [(int(row["calls"]), " ".join(str(row["query"]).split())) for row in rows]
+
+
+def _total(counted: list[tuple[int, str]]) -> int:
+    return sum(calls for calls, _ in counted)
+
+
+@dataclass
+class Side:
+    """One server under the same client code: how to push to its sockets, and what it costs."""
+
+    name: str
+    url: str
+    token: str
+    rss_kib: Callable[[], int]
+    push: Callable[[], Awaitable[tuple[int, float]]]  # (notification pk, published at)
+    away: Callable[[], Awaitable[None]]  # undo the push (workorder: assign to the other agent)
+    statements: Statements | None = None
+
+
+@dataclass
+class Size:
+    """n sockets of one user on one side: opening, memory, idleness and push rounds."""
+
+    n: int
+    opened: float = 0.0  # s
+    rss_open: int = 0  # KiB, every subscription registered
+    idle_statements: list[tuple[int, str]] | None = None
+    rss_idle: int | None = None
+    rounds: list[tuple[float, float]] = field(default_factory=list)  # (first, last) in ms
+    statements: list[int] = field(default_factory=list)  # per measured round
+    failure: str | None = None
+
+
+async def _round_trip(side: Side, sink: FanIn, wait: float) -> tuple[int, float, bool]:
+    pk, published = await side.push()
+    sink.watch(pk)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(sink.complete.wait(), wait)
+    return pk, published, sink.complete.is_set()
+
+
+async def measure_size(side: Side, n: int, idle_seconds: float | None) -> Size:
+    """Open n sockets (50 handshakes at a time) until every feed said it is live, stay idle
+    if asked, then FANOUT_ROUNDS rounds, each counted in statements (push, every socket
+    heard it, undo, settle). A round slower than ROUND_GUARD ends the rounds of this size:
+    the figure is already clear, and the whole run stays within minutes."""
+    sink = FanIn(expected=n)
+    size = Size(n)
+    sink.watch(READY)
+    started = time.perf_counter()
+    sockets = await open_many(side.url, side.token, n, sink)
+    try:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(sink.complete.wait(), FANOUT_WAIT)
+        size.opened = time.perf_counter() - started
+        if not sink.complete.is_set():
+            size.failure = f"only {sink.heard()} of {n} subscriptions went live"
+            return size
+        await asyncio.sleep(1.0)  # settled: nothing else is sent
+        size.rss_open = side.rss_kib()
+        if idle_seconds is not None:
+            if side.statements is not None:
+                await side.statements.reset()
+            await asyncio.sleep(idle_seconds)
+            if side.statements is not None:
+                size.idle_statements = await side.statements.since_reset()
+            size.rss_idle = side.rss_kib()
+        for _ in range(FANOUT_ROUNDS):
+            if side.statements is not None:
+                await side.statements.reset()
+            pk, published, complete = await _round_trip(side, sink, FANOUT_WAIT)
+            if not complete:
+                size.failure = f"a push reached {sink.heard()} of {n} in {FANOUT_WAIT:.0f} s"
+                break
+            times = sink.by_notification[pk]
+            first, last = (min(times) - published) * 1000, (max(times) - published) * 1000
+            size.rounds.append((first, last))
+            await side.away()
+            if side.statements is not None:
+                await asyncio.sleep(SETTLE)  # wake-ups the undo causes are the round's too
+                size.statements.append(_total(await side.statements.since_reset()))
+            if last > ROUND_GUARD * 1000:
+                break
+    finally:
+        await asyncio.gather(*(s.close() for s in sockets), return_exceptions=True)
+    return size
+
+
+async def assignment_alone(stage: Stage, statements: Statements) -> int:
+    """Statements of one round with nobody listening: the cost a push should add nothing to."""
+    listening, other = stage.agents
+    counts = []
+    for _ in range(3):
+        await statements.reset()
+        await stage.assign(listening)
         await stage.assign(other)
-        if sink.complete.is_set():
-            break
-        if attempt == 5:
-            got = len(sink.by_notification.get(sink.watching, []))
-            raise RuntimeError(f"only {got} of {sink.expected} subscribers ever heard a push")
-    for _ in range(rounds):
-        push = await stage.assign(listening)
-        sink.watch(push.notification)
-        await asyncio.wait_for(sink.complete.wait(), FANOUT_WAIT)
-        times = sink.by_notification[push.notification]
-        results.append(((min(times) - push.published) * 1000, (max(times) - push.published) * 1000))
-        await stage.assign(other)
-    return results
+        await asyncio.sleep(SETTLE)
+        counts.append(_total(await statements.since_reset()))
+    return int(statistics.median(counts))
+
+
+# ---------------------------------------------------------------- the reference server
+
+
+def _rss_kib(pid: int) -> int:
+    """Resident memory, VmRSS from /proc (kB there are KiB)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+class RawServer:
+    """bench/raw_fanout.py in a process of its own, and the socket that triggers its pushes."""
+
+    def __init__(self, folder: Path) -> None:
+        self.port = free_port()
+        self.url = f"ws://127.0.0.1:{self.port}/graphql"
+        self.log = folder / "raw.log"
+        self.trigger: ClientConnection | None = None
+        self.sent = 0
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bench.raw_fanout", str(self.port)], stdout=log, stderr=log
+            )
+
+    async def ready(self) -> None:
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline and self.process.poll() is None:
+            try:
+                self.trigger = await connect(
+                    f"ws://127.0.0.1:{self.port}{TRIGGER}",
+                    subprotocols=[PROTOCOL],
+                    ping_interval=None,
+                    max_queue=None,
+                )
+                return
+            except OSError:
+                await asyncio.sleep(0.1)
+        raise RuntimeError(f"raw server did not start:\n{self.log.read_text(errors='replace')}")
+
+    async def push(self) -> tuple[int, float]:
+        """A `next` frame shaped like workorder's, with a notification id of its own."""
+        assert self.trigger is not None
+        self.sent += 1
+        note = {
+            "id": to_global_id("Notification", self.sent),
+            "kind": "ASSIGNED",
+            "message": f"Assigned to you: #1 {DEMO_TICKET}",
+            "ticket": {"number": 1, "title": DEMO_TICKET},
+        }
+        item = {"ready": False, "notification": note}
+        frame = {"id": "1", "type": "next", "payload": {"data": {"notificationFeed": item}}}
+        text = json.dumps(frame)
+        at = time.perf_counter()
+        await self.trigger.send(text)
+        await self.trigger.recv()  # "sent": broadcast has queued the frame everywhere
+        return self.sent, at
+
+    async def stop(self) -> None:
+        if self.trigger is not None:
+            await self.trigger.close()
+        stop_process(self.process)
+
+
+# ---------------------------------------------------------------- the table
+
+
+def _duration(ms: float) -> str:
+    return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
+
+
+def _fanout_cell(size: Size) -> str:
+    if not size.rounds:
+        return f"no round completed ({size.failure})"
+    lasts = sorted(last for _, last in size.rounds)
+    firsts = sorted(first for first, _ in size.rounds)
+    cell = f"{_duration(statistics.median(lasts))} median of {len(lasts)}"
+    if len(lasts) > 1:
+        cell += f" ({_duration(lasts[0])}..{_duration(lasts[-1])})"
+    cell += f"; first socket after {_duration(statistics.median(firsts))}"
+    return cell + (f"; {size.failure}" if size.failure else "")
+
+
+def _progress(name: str, size: Size) -> str:
+    """One line per size as it finishes, so a long run shows where it is."""
+    line = f"{name}, {size.n} sockets: opened in {size.opened:.1f} s, RSS "
+    line += f"{size.rss_open / 1024:.0f} MiB; fan-out {_fanout_cell(size)}"
+    if size.statements:
+        line += f"; statements per round {size.statements}"
+    if size.idle_statements is not None:
+        line += f"; idle statements {_total(size.idle_statements)}"
+    return line
+
+
+def _ratio(ours: float, theirs: float) -> str:
+    return f"{ours / theirs:.1f}x" if theirs > 0 else "—"
+
+
+def table(
+    raw_redis: list[float],
+    pushes: list[float],
+    alone: int,
+    ours: dict[int, Size],
+    raw: dict[int, Size],
+    idle_seconds: float,
+) -> list[str]:
+    rows = [("measure", "workorder", "reference in the same run", "ratio", "goal")]
+    for q in (50, 99):
+        mine, floor = _percentile(pushes, q), _percentile(raw_redis, q)
+        rows.append(
+            (
+                f"push p{q}, assignment commit → client",
+                f"{mine:.2f} ms",
+                f"raw Redis publish → receive: {floor:.2f} ms",
+                _ratio(mine, floor),
+                "—",
+            )
+        )
+    for n, size in ours.items():
+        reference = raw[n]
+        mine_ms = statistics.median([last for _, last in size.rounds]) if size.rounds else 0.0
+        raw_ms = (
+            statistics.median([last for _, last in reference.rounds]) if reference.rounds else 0
+        )
+        rows.append(
+            (
+                f"one push to {n:,} sockets, publish → last received",
+                _fanout_cell(size),
+                f"plain `websockets` server: {_fanout_cell(reference)}",
+                _ratio(mine_ms, raw_ms) if size.rounds else "—",
+                "≤ 2x",
+            )
+        )
+    for n, size in ours.items():
+        counted = (
+            f"{statistics.median(size.statements):,.0f} (median of {len(size.statements)})"
+            if size.statements
+            else "—"
+        )
+        rows.append(
+            (
+                f"statements for one fan-out round (assign to the listener and away), {n:,} "
+                "sockets",
+                counted,
+                f"one assignment alone: {alone}",
+                "—",
+                "≤ 150",
+            )
+        )
+    for n, size in ours.items():
+        if size.idle_statements is None or size.rss_idle is None:
+            continue
+        reference = raw[n]
+        idle = _total(size.idle_statements)
+        rows.append(
+            (
+                f"{n:,} idle subscribers, {idle_seconds:.0f} s: SQL statements",
+                f"{idle:,}",
+                "raw: 0",
+                "—",
+                "0",
+            )
+        )
+        rows.append(
+            (
+                f"{n:,} idle subscribers: server RSS",
+                f"{size.rss_idle / 1024:.0f} MiB",
+                f"raw: {reference.rss_open / 1024:.0f} MiB",
+                _ratio(size.rss_idle, reference.rss_open),
+                "< 1 GiB",
+            )
+        )
+        rows.append(
+            (
+                f"{n:,} idle subscribers: time to open",
+                f"{size.opened:.1f} s",
+                f"raw: {reference.opened:.1f} s",
+                _ratio(size.opened, reference.opened),
+                "< 10 s",
+            )
+        )
+    return ["| " + " | ".join(row) + " |" for row in rows[:1]] + [
+        "|---|---|---|---|---|",
+        *("| " + " | ".join(row) + " |" for row in rows[1:]),
+    ]
 
 
 # ---------------------------------------------------------------- the run
@@ -437,20 +728,74 @@ async def _stage(broker: Broker) -> Stage:
     return Stage(TimedBus(broker), Actor.of(admin), (first, second), ticket.id)
 
 
-async def _measure(folder: Path, redis: Service, database_url: str, backend: str) -> None:
+async def _fanout_sizes(
+    folder: Path, stage: Stage, server: Server, statements: Statements
+) -> tuple[dict[int, Size], dict[int, Size]]:
+    """Each size on workorder, then on the raw server, with the same client code; the
+    largest size also stays idle for IDLE_SECONDS on workorder first."""
+    listening, other = stage.agents
+
+    async def push() -> tuple[int, float]:
+        sent = await stage.assign(listening)
+        return sent.notification, sent.published
+
+    async def away() -> None:
+        await stage.assign(other)
+
+    ours = Side(
+        "workorder",
+        server.url,
+        await stage.token(listening),
+        server.rss_kib,
+        push,
+        away,
+        statements,
+    )
+    raw = RawServer(folder)
+    mine: dict[int, Size] = {}
+    theirs: dict[int, Size] = {}
+    try:
+        await raw.ready()
+
+        async def nothing() -> None:
+            return None
+
+        reference = Side("raw", raw.url, "-", lambda: _rss_kib(raw.process.pid), raw.push, nothing)
+        for n in FANOUT:
+            idle = IDLE_SECONDS if n == max(FANOUT) else None
+            mine[n] = await measure_size(ours, n, idle)
+            print(f"  {_progress('workorder', mine[n])}", flush=True)
+            await asyncio.sleep(1.0)  # the closed sockets' streams have unwound
+            theirs[n] = await measure_size(reference, n, None)
+            print(f"  {_progress('raw', theirs[n])}", flush=True)
+    finally:
+        await raw.stop()
+    return mine, theirs
+
+
+async def _measure(
+    folder: Path, redis: Service, database_url: str, backend: str, statements: Statements
+) -> None:
     print(
         f"realtime push — Redis {redis_version()} + {backend}; server: `workorder serve` "
-        "(uvicorn, websockets-sansio) in its own process; client: websockets, "
-        "graphql-transport-ws, this process"
+        "(uvicorn, websockets-sansio) in its own process; reference: a plain `websockets` "
+        "server (bench/raw_fanout.py) in its own process; client: websockets, "
+        "graphql-transport-ws, this process, the same code for both"
     )
     # Client, server, Redis and PostgreSQL share these CPUs: the figures move with the load.
     print(f"  machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start")
     print(
         f"  pushes: {ADMIN} assigns the demo order to {AGENTS[0]} / {AGENTS[1]} in turn with "
-        "flows.assign_ticket in this process (RedisBroker, same Redis); one socket per agent"
+        "flows.assign_ticket in this process (RedisBroker, same Redis); statements counted "
+        "by pg_stat_statements (every client of the database)"
     )
-    raw = await redis_round_trips(redis.url, N)
-    print(_line("redis publish→receive", raw))
+    print(
+        f"  sizes: BENCH_PUSHES={N} BENCH_FANOUT={','.join(map(str, FANOUT))} "
+        f"BENCH_FANOUT_ROUNDS={FANOUT_ROUNDS} BENCH_IDLE_SECONDS={IDLE_SECONDS:g}",
+        flush=True,
+    )
+    raw_redis = await redis_round_trips(redis.url, N)
+    print(_line("redis publish→receive", raw_redis), flush=True)
 
     async with db.open_database(database_url):
         await db.migrate()
@@ -463,51 +808,27 @@ async def _measure(folder: Path, redis: Service, database_url: str, backend: str
             stage = await _stage(broker)
             pushes, deflate = await push_latencies(stage, server.url, N)
             print(_line("assignment commit→push", pushes))
-            print(
-                f"{'ratio push/redis':<24} p50={_percentile(pushes, 50) / _percentile(raw, 50):.1f}"
-                f"  p99={_percentile(pushes, 99) / _percentile(raw, 99):.1f}"
-            )
             tenth = max(1, N // 10)
             print(
                 f"{'  drift over the run':<24} p50 first {tenth}="
                 f"{statistics.median(pushes[:tenth]):.2f} ms, last {tenth}="
-                f"{statistics.median(pushes[-tenth:]):.2f} ms"
+                f"{statistics.median(pushes[-tenth:]):.2f} ms; permessage-deflate "
+                f"{'on' if deflate else 'off'}",
+                flush=True,
             )
-
-            await asyncio.sleep(0.5)  # the closed socket's stream has unwound
-            before = server.rss_kib()
-            sink = FanIn(expected=N)
-            started = time.perf_counter()
-            sockets = await open_many(server.url, await stage.token(stage.agents[0]), N, sink)
-            opened = time.perf_counter() - started
-            try:
-                await asyncio.sleep(2.0)  # every subscribe frame processed; nothing else sent
-                after = server.rss_kib()
-                rounds = await fan_out(stage, sink, FANOUT_ROUNDS)
-                settled = server.rss_kib()
-            finally:
-                await asyncio.gather(*(s.close() for s in sockets), return_exceptions=True)
-            lasts = sorted(last for _, last in rounds)
-            firsts = [first for first, _ in rounds]
-            print(
-                f"fan-out to {N} subscribers: {statistics.median(lasts):.1f} ms "
-                f"(publish → last received; median of {len(rounds)} messages, "
-                f"range {lasts[0]:.1f}..{lasts[-1]:.1f} ms; first received after "
-                f"{statistics.median(firsts):.1f} ms)"
-            )
-            print(
-                f"memory per idle subscriber: {(after - before) / N:.1f} KiB "
-                f"(server RSS {before / 1024:.1f} → {after / 1024:.1f} MiB with {N} idle "
-                f"subscriptions; {settled / 1024:.1f} MiB after the fan-out)"
-            )
-            print(
-                f"  subscribers: {N} sockets all logged in as {AGENTS[0]} (one user, {N} "
-                f"connections), each subscribed to `notifications`; opened in {opened:.1f} s; "
-                f"permessage-deflate {'on' if deflate else 'off'}"
-            )
+            await asyncio.sleep(0.5)  # the closed sockets' streams have unwound
+            alone = await assignment_alone(stage, statements)
+            mine, theirs = await _fanout_sizes(folder, stage, server, statements)
         finally:
             server.stop()
             await broker.close()
+    print()
+    print("\n".join(table(raw_redis, pushes, alone, mine, theirs, IDLE_SECONDS)))
+    for n, size in mine.items():
+        if size.idle_statements:
+            print(f"\nmost frequent statements while {n:,} subscribers were idle:")
+            for calls, query in size.idle_statements[:5]:
+                print(f"  {calls:>7,}  {query[:110]}")
 
 
 async def run() -> None:
@@ -516,11 +837,21 @@ async def run() -> None:
         folder = Path(name)
         redis = start_redis(folder / "redis")
         postgres: Service | None = None
+        observer = None
         try:
-            postgres = start_postgres(Path(tempfile.mkdtemp(prefix="workorder-bench-pg-")))
+            postgres = start_postgres(
+                Path(tempfile.mkdtemp(prefix="workorder-bench-pg-")),
+                "shared_preload_libraries=pg_stat_statements",
+                "pg_stat_statements.track_utility=on",
+                "pg_stat_statements.max=10000",
+            )
+            observer = await asyncpg.connect(postgres.url)
+            await observer.execute("CREATE EXTENSION pg_stat_statements")
             backend = f"PostgreSQL {postgres_version()} (fsync off)"
-            await _measure(folder, redis, postgres.url, backend)
+            await _measure(folder, redis, postgres.url, backend, Statements(observer))
         finally:
+            if observer is not None:
+                await observer.close()
             if postgres is not None:
                 postgres.stop()
             redis.stop()
