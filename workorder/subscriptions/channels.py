@@ -38,3 +38,9 @@ def reach_channel(tenant_id: int) -> str:
 # Every broker listens here: a resync published on it makes every process's subscribers
 # catch up from the database (after pushes were dropped anywhere).
 RESYNC_CHANNEL = "broker:resync"
+
+
+def presence_channel(ticket_id: int) -> str:
+    """Who has the ticket open: every process with a viewer of it listens here (see
+    `workorder.flows.live.presence`)."""
+    return f"presence:{ticket_id}"

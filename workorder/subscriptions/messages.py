@@ -25,6 +25,7 @@ from workorder.subscriptions.channels import (
     credentials_channel,
     group_channel,
     job_channel,
+    presence_channel,
     reach_channel,
     tenant_tickets_channel,
     ticket_channel,
@@ -330,3 +331,99 @@ class ReachChanged:
         if data.get("type") != "reach":
             raise ValueError(f"not a reach message: {data!r}")
         return cls(int(data["tenantId"]))
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Someone with a ticket open, as one process counts them: however many of their sockets
+    there hold it, once; editing when any of them is. Carries all a subscriber shows, so a
+    push needs no database read."""
+
+    user_id: int
+    name: str
+    editing: bool
+    since: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "userId": self.user_id,
+            "name": self.name,
+            "editing": self.editing,
+            "since": self.since.isoformat(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Viewer:
+        return cls(
+            int(data["userId"]),
+            str(data["name"]),
+            bool(data["editing"]),
+            datetime.fromisoformat(str(data["since"])),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ViewersAnnounced:
+    """A process's whole set of viewers of a ticket (empty: it has none left), sent when it
+    changes, when another process asks, and again now and then so that a crashed process's
+    viewers fade on the others."""
+
+    ticket_id: int
+    origin: str
+    viewers: tuple[Viewer, ...]
+
+    @property
+    def channel(self) -> str:
+        return presence_channel(self.ticket_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        viewers = [v.to_dict() for v in self.viewers]
+        return {"type": "viewers", "origin": self.origin, "viewers": viewers}
+
+    @classmethod
+    def from_dict(cls, ticket_id: int, data: dict[str, Any]) -> ViewersAnnounced:
+        """The ticket is the channel's, not the message's."""
+        viewers = tuple(Viewer.from_dict(v) for v in data["viewers"])
+        return cls(ticket_id, str(data["origin"]), viewers)
+
+
+@dataclass(frozen=True, slots=True)
+class ViewersAsked:
+    """A process got its first viewer of a ticket (or resynced): every other process with
+    viewers of it answers with a `ViewersAnnounced`, once per `ask`."""
+
+    ticket_id: int
+    origin: str
+    ask: str
+
+    @property
+    def channel(self) -> str:
+        return presence_channel(self.ticket_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "who", "origin": self.origin, "ask": self.ask}
+
+    @classmethod
+    def from_dict(cls, ticket_id: int, data: dict[str, Any]) -> ViewersAsked:
+        return cls(ticket_id, str(data["origin"]), str(data["ask"]))
+
+
+@dataclass(frozen=True, slots=True)
+class EditingSet:
+    """A user says they are (or stopped) editing a ticket: whichever process holds their
+    sockets on it applies it (the request may have reached another process)."""
+
+    ticket_id: int
+    user_id: int
+    editing: bool
+
+    @property
+    def channel(self) -> str:
+        return presence_channel(self.ticket_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "editing", "userId": self.user_id, "editing": self.editing}
+
+    @classmethod
+    def from_dict(cls, ticket_id: int, data: dict[str, Any]) -> EditingSet:
+        return cls(ticket_id, int(data["userId"]), bool(data["editing"]))

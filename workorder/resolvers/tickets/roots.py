@@ -7,7 +7,7 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
-from workorder.resolvers.tickets import attachments, subscriptions, tickets
+from workorder.resolvers.tickets import attachments, presence, subscriptions, tickets
 from workorder.resolvers.tickets import mail as mail_resolvers
 from workorder.schema.permissions import authenticated
 from workorder.schema.tickets.attachments import UploadAttachmentPayload
@@ -36,6 +36,7 @@ from workorder.schema.tickets.payloads import (
     UrgeTicketPayload,
     VoidTicketPayload,
 )
+from workorder.schema.tickets.presence import SetTicketEditingPayload, TicketViewersType
 from workorder.schema.tickets.queues import NotificationFeedItem, QueueCountType, TicketFeedItem
 from workorder.schema.tickets.types import (
     NotificationConnection,
@@ -131,6 +132,11 @@ class TicketMutation:
     mark_notifications_read: MarkNotificationsReadPayload = strawberry.mutation(
         resolver=tickets.mark_notifications_read, extensions=authenticated()
     )
+    set_ticket_editing: SetTicketEditingPayload = strawberry.mutation(
+        resolver=presence.set_ticket_editing,
+        extensions=authenticated(),
+        description="Tell the ticket's viewers (`ticketViewers`) whether you are editing it.",
+    )
 
 
 @strawberry.type
@@ -189,4 +195,12 @@ class TicketSubscription:
         extensions=authenticated(),
         description="A group's queue, for its members and supervisors: the counts now (sent "
         "once the stream is live), then whenever they change.",
+    )
+    ticket_viewers: AsyncGenerator[TicketViewersType, None] = strawberry.subscription(
+        resolver=presence.ticket_viewers,
+        extensions=authenticated(),
+        description="Who has the ticket open and who is editing it, for as long as you have "
+        "it open yourself (you join its viewers by subscribing and leave when the "
+        "subscription or socket ends): everyone now, then again at every join, leave or "
+        "change of editing. While you may see the ticket.",
     )

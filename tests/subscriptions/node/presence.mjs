@@ -1,0 +1,81 @@
+// The stock graphql-ws client (with `ws` as Node's WebSocket) holds a ticket open through
+// `ticketViewers` and prints each set of viewers it gets, one JSON object per stdout line:
+//
+//   node presence.mjs URL TOKEN TICKET_ID COUNT [TIMEOUT_SECONDS]
+//
+//   {"event":"next","payload":{...}}   one execution result, as the server sent it
+//   {"event":"error","errors":[...]}   the operation failed (GraphQL errors)
+//   {"event":"error","message":"..."}  anything else went wrong
+//   {"event":"complete"}               the server ended the subscription early
+//   {"event":"timeout"}                COUNT results did not arrive in time
+//
+// Exit status: 0 after COUNT results (the socket is then closed: the viewer leaves);
+// 1 error or early complete; 2 bad usage; 4 timeout. Used by tests/flows/live/test_presence.py.
+
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+
+const VIEWERS = `subscription($t: ID!) { ticketViewers(ticketId: $t) {
+  ticketId viewers { userId name editing since } } }`;
+
+function emit(line) {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+const [url, token, ticketId, countArg, timeoutArg = '20'] = process.argv.slice(2);
+const count = Number.parseInt(countArg ?? '', 10);
+const timeoutSeconds = Number.parseFloat(timeoutArg);
+if (!url || !token || !ticketId || !(count > 0) || !(timeoutSeconds > 0)) {
+  process.stderr.write('usage: node presence.mjs URL TOKEN TICKET_ID COUNT [TIMEOUT_SECONDS]\n');
+  process.exit(2);
+}
+
+const client = createClient({
+  url,
+  webSocketImpl: WebSocket,
+  connectionParams: { authorization: `Bearer ${token}` },
+  retryAttempts: 0,
+  shouldRetry: () => false,
+});
+
+let finished = false;
+let received = 0;
+let timer;
+
+function finish(status) {
+  if (finished) return;
+  finished = true;
+  clearTimeout(timer);
+  unsubscribe();
+  Promise.resolve(client.dispose())
+    .catch(() => {})
+    .finally(() => process.stdout.write('', () => process.exit(status)));
+}
+
+const unsubscribe = client.subscribe(
+  { query: VIEWERS, variables: { t: ticketId } },
+  {
+    next(payload) {
+      if (finished) return;
+      emit({ event: 'next', payload });
+      received += 1;
+      if (received >= count) finish(0);
+    },
+    error(err) {
+      if (finished) return;
+      if (Array.isArray(err)) emit({ event: 'error', errors: err });
+      else emit({ event: 'error', message: String(err?.message ?? err) });
+      finish(1);
+    },
+    complete() {
+      if (finished) return;
+      emit({ event: 'complete' });
+      finish(1);
+    },
+  },
+);
+
+timer = setTimeout(() => {
+  emit({ event: 'timeout' });
+  finish(4);
+}, timeoutSeconds * 1000);
