@@ -75,6 +75,9 @@ async def test_a_reach_holds_every_place_and_rule(org: OrgBuilder) -> None:
     alien = await other.user("alien")
     alien.superior_id = boss.id
     await alien.save()
+    ghost = await org.user("ghost")
+    ghost.superior_id = alien.id
+    await ghost.save()
 
     reach = await look_up_reach(Actor.of(boss))
     assert reach == Reach(

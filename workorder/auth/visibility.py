@@ -202,7 +202,11 @@ def _places_sql(query: type[Query], above: int) -> tuple[str, list[Any]]:
         .select(LiteralValue(_REPORT).as_("kind"), users.id.as_("id"), no)
         .where((users.tenant_id == tenant) & (users.superior_id == me))
     )
-    direct = query.from_(users).select(users.id).where(users.superior_id == me)
+    direct = (
+        query.from_(users)
+        .select(users.id)
+        .where((users.tenant_id == tenant) & (users.superior_id == me))
+    )
     below = (
         query.from_(users)
         .select(LiteralValue(_REPORT_BELOW).as_("kind"), users.id.as_("id"), no)
