@@ -7,9 +7,10 @@ Lists, `node`, search, subscriptions, exports and downloads all filter through
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from pypika_tortoise.queries import QueryBuilder, Table
-from pypika_tortoise.terms import LiteralValue, Parameter, Parameterizer
+from pypika_tortoise.queries import Query, QueryBuilder, Table
+from pypika_tortoise.terms import Case, Field, LiteralValue, Parameter, Parameterizer
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
@@ -61,28 +62,21 @@ class Shared:
         return bool(self.people or self.departments)
 
 
-async def shared_with(actor: Actor, member_of: frozenset[int]) -> Shared:
-    """The sharing rules that name me, my department (or one above it) or one of my groups."""
-    me = Q(target_user_id=actor.user_id)
-    if actor.department_id is not None:
-        above = await ancestor_departments(actor.tenant_id, actor.department_id)
-        me |= Q(target_department_id__in=above)
-    if member_of:
-        me |= Q(target_group_id__in=list(member_of))
-    rules = await SharingRule.filter(me, tenant_id=actor.tenant_id)
+async def _shared(actor: Actor, rules: list[tuple[int | None, int | None, bool]]) -> Shared:
+    """What the sharing rules naming me give: `rules` are (owner user, owner department,
+    read-write) of each, as `_places` found them."""
     people: set[int] = set()
     writable_people: set[int] = set()
     departments: set[int] = set()
     writable_departments: set[int] = set()
     below: dict[int, set[int]] = {}
-    for rule in rules:
-        writable = rule.access == TeamAccess.READ_WRITE
-        if rule.owner_user_id is not None:
-            people.add(rule.owner_user_id)
+    for owner_user, owner_department, writable in rules:
+        if owner_user is not None:
+            people.add(owner_user)
             if writable:
-                writable_people.add(rule.owner_user_id)
-        elif rule.owner_department_id is not None:
-            owner = rule.owner_department_id
+                writable_people.add(owner_user)
+        elif owner_department is not None:
+            owner = owner_department
             if owner not in below:
                 below[owner] = {owner} | await descendant_departments(actor.tenant_id, owner)
             departments |= below[owner]
@@ -106,40 +100,87 @@ async def reach_of(actor: Actor) -> Reach:
 
 async def look_up_reach(actor: Actor) -> Reach:
     """The reach as it stands now: what outlives a request (a subscription that checks
-    visibility at every message) asks here. Usually two statements: the caller's places
-    (direct reports, groups, headed departments) in one, the sharing rules in another;
-    deeper reporting lines and department trees add one per level."""
-    places = await _places(actor)
-    people = {actor.user_id} | places[_REPORT]
-    if places[_REPORT]:
-        people |= await subordinates(actor.tenant_id, actor.user_id, direct=places[_REPORT])
-    heads = set(places[_HEAD])
+    visibility at every message) asks here. Usually one statement: the caller's places
+    (groups, headed departments, two levels of reports, the sharing rules naming them); a
+    department of their own adds one per level above it, deeper reporting lines and
+    department trees one per level below."""
+    above: list[int] = []
+    if actor.department_id is not None:
+        above = await ancestor_departments(actor.tenant_id, actor.department_id)
+    places = await _places(actor, above)
+    second = places.reports_below - {actor.user_id}
+    people = {actor.user_id} | places.found[_REPORT] | second
+    if second:
+        people |= await subordinates(actor.tenant_id, actor.user_id, direct=second)
+    heads = set(places.found[_HEAD])
     if heads:
         heads |= await descendant_departments(actor.tenant_id, *heads)
-    groups = frozenset(places[_MEMBER])
     return Reach(
         me=actor.user_id,
         people=frozenset(people),
-        member_of=groups,
-        supervisor_of=frozenset(places[_SUPERVISOR]),
+        member_of=frozenset(places.found[_MEMBER]),
+        supervisor_of=frozenset(places.found[_SUPERVISOR]),
         heads=frozenset(heads),
-        shared=await shared_with(actor, groups),
+        shared=await _shared(actor, places.rules),
     )
 
 
-_MEMBER, _SUPERVISOR, _HEAD, _REPORT = 1, 2, 3, 4
+_MEMBER, _SUPERVISOR, _HEAD, _REPORT, _REPORT_BELOW, _RULE_USER, _RULE_DEPARTMENT = range(1, 8)
 
 
-async def _places(actor: Actor) -> dict[int, set[int]]:
-    """The groups the caller is a member and a supervisor of, the departments they head and
-    the people reporting to them directly, as one UNION ALL (Tortoise's filters cannot union:
-    built with its query builder, values sent as parameters)."""
+@dataclass(frozen=True, slots=True)
+class _Places:
+    found: dict[int, set[int]]  # by kind: _MEMBER, _SUPERVISOR, _HEAD, _REPORT
+    reports_below: set[int]  # the people reporting to my direct reports
+    rules: list[tuple[int | None, int | None, bool]]  # sharing rules: owner user, department, rw
+
+
+async def _places(actor: Actor, above: list[int]) -> _Places:
+    """The groups the caller is a member and a supervisor of, the departments they head, the
+    people reporting to them (two levels) and the sharing rules naming them, their groups or
+    a department in `above` (theirs and those above it), as one statement."""
     db = User._meta.db
-    query = db.query_class
-    tenant, me = actor.tenant_id, actor.user_id
+    key = (db.query_class, len(above))
+    if key not in _PLACES_SQL:
+        _PLACES_SQL[key] = _places_sql(*key)
+    sql, slots = _PLACES_SQL[key]
+    given = {_TENANT: actor.tenant_id, _ME: actor.user_id}
+    given |= {_ABOVE - n: department for n, department in enumerate(above)}
+    values = [given.get(slot, slot) for slot in slots]
+    found: dict[int, set[int]] = {_MEMBER: set(), _SUPERVISOR: set(), _HEAD: set(), _REPORT: set()}
+    reports_below: set[int] = set()
+    shared: list[tuple[int | None, int | None, bool]] = []
+    for row in await db.execute_query_dict(sql, values):
+        kind, pk, rw = int(row["kind"]), int(row["id"]), bool(row["rw"])
+        if kind == _REPORT_BELOW:
+            reports_below.add(pk)
+        elif kind == _RULE_USER:
+            shared.append((pk, None, rw))
+        elif kind == _RULE_DEPARTMENT:
+            shared.append((None, pk, rw))
+        else:
+            found[kind].add(pk)
+    return _Places(found, reports_below, shared)
+
+
+# Stand-ins for the caller's values in the cached statement: ids are positive, so these
+# negative numbers are told apart from every constant the statement sends.
+_TENANT, _ME, _ABOVE = -1, -2, -3
+# By dialect and number of departments above the caller.
+_PLACES_SQL: dict[tuple[type[Query], int], tuple[str, list[Any]]] = {}
+
+
+def _places_sql(query: type[Query], above: int) -> tuple[str, list[Any]]:
+    """`_places`'s statement for this dialect and number of departments above the caller,
+    and its parameters with stand-ins for the caller's values: a UNION ALL (Tortoise's filters
+    cannot union) that is built once, since building it costs more CPU than running it."""
+    tenant, me = _TENANT, _ME
+    above_ids = [_ABOVE - n for n in range(above)]
     groups = Table(Group._meta.db_table)
     departments = Table(Department._meta.db_table)
     users = Table(User._meta.db_table)
+    rules = Table(SharingRule._meta.db_table)
+    no = LiteralValue(0).as_("rw")
 
     def linked(kind: int, through: str) -> QueryBuilder:
         link = Table(through)
@@ -147,33 +188,69 @@ async def _places(actor: Actor) -> dict[int, set[int]]:
             query.from_(link)
             .join(groups)
             .on(groups.id == link.agent_group_id)
-            .select(LiteralValue(kind).as_("kind"), link.agent_group_id.as_("id"))
+            .select(LiteralValue(kind).as_("kind"), link.agent_group_id.as_("id"), no)
             .where((groups.tenant_id == tenant) & (link.user_id == me))
         )
 
     headed = (
         query.from_(departments)
-        .select(LiteralValue(_HEAD).as_("kind"), departments.id.as_("id"))
+        .select(LiteralValue(_HEAD).as_("kind"), departments.id.as_("id"), no)
         .where((departments.tenant_id == tenant) & (departments.head_id == me))
     )
     reports = (
         query.from_(users)
-        .select(LiteralValue(_REPORT).as_("kind"), users.id.as_("id"))
+        .select(LiteralValue(_REPORT).as_("kind"), users.id.as_("id"), no)
         .where((users.tenant_id == tenant) & (users.superior_id == me))
     )
+    direct = (
+        query.from_(users)
+        .select(users.id)
+        .where((users.tenant_id == tenant) & (users.superior_id == me))
+    )
+    below = (
+        query.from_(users)
+        .select(LiteralValue(_REPORT_BELOW).as_("kind"), users.id.as_("id"), no)
+        .where((users.tenant_id == tenant) & users.superior_id.isin(direct))
+    )
+    membership = Table("group_member")
+    my_groups = (
+        query.from_(membership).select(membership.agent_group_id).where(membership.user_id == me)
+    )
+    naming_me = (rules.target_user_id == me) | rules.target_group_id.isin(my_groups)
+    if above_ids:
+        naming_me |= rules.target_department_id.isin(above_ids)
+    writable = (
+        Case()
+        .when(rules.access == str(TeamAccess.READ_WRITE), LiteralValue(1))
+        .else_(LiteralValue(0))
+        .as_("rw")
+    )
+
+    def ruled(kind: int, owner: Field) -> QueryBuilder:
+        return (
+            query.from_(rules)
+            .select(LiteralValue(kind).as_("kind"), owner.as_("id"), writable)
+            .where((rules.tenant_id == tenant) & owner.notnull() & naming_me)
+        )
+
     first = linked(_MEMBER, "group_member")
     first.wrap_set_operation_queries = False  # SQLite refuses "(SELECT …) UNION ALL (…)"
-    union = first * linked(_SUPERVISOR, "group_supervisor") * headed * reports
+    union = (
+        first
+        * linked(_SUPERVISOR, "group_supervisor")
+        * headed
+        * reports
+        * below
+        * ruled(_RULE_USER, rules.owner_user_id)
+        * ruled(_RULE_DEPARTMENT, rules.owner_department_id)
+    )
     # Placeholders in the connection's own style ("?" or "$1"), numbered across the union.
     dialect = query.SQL_CONTEXT
     placeholder = Parameterizer(lambda i: Parameter(idx=i).get_sql(dialect))
     context = dialect.copy(parameterizer=placeholder)
     sql = union.get_sql(context)
     assert context.parameterizer is not None
-    found: dict[int, set[int]] = {_MEMBER: set(), _SUPERVISOR: set(), _HEAD: set(), _REPORT: set()}
-    for row in await db.execute_query_dict(sql, context.parameterizer.values):
-        found[int(row["kind"])].add(int(row["id"]))
-    return found
+    return sql, list(context.parameterizer.values)
 
 
 def _tickets_of(model: type[TicketParticipant] | type[TicketTeamMember], users: Q) -> Subquery:
