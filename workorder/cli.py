@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import getpass
 import sys
 from pathlib import Path
@@ -18,11 +19,22 @@ from workorder.logs import configure_logging
 from workorder.settings import Settings, SettingsError, load_settings
 
 
+def tune_gc(settings: Settings) -> None:
+    """Fewer garbage collections for a long-lived process with a large heap (GC_THRESHOLD),
+    and what start-up built (modules, the schema) left out of them for good."""
+    if settings.gc_threshold:
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(settings.gc_threshold, 20, 100)
+
+
 def _serve(settings: Settings, host: str | None, port: int | None) -> None:
     from workorder.server import create_app
 
+    app = create_app(settings)
+    tune_gc(settings)
     uvicorn.run(
-        create_app(settings),
+        app,
         host=host or settings.host,
         port=port or settings.port,
         log_config=None,
@@ -46,6 +58,7 @@ def _worker(settings: Settings) -> None:
             "REDIS_URL must be set for `workorder worker`: without Redis, each server "
             "runs jobs itself (JOB_POLL_SECONDS)"
         )
+    tune_gc(settings)
     asyncio.run(run_worker(settings))
 
 

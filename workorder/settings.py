@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     # Pushes waiting for Redis in each process; when full the oldest is dropped (subscribers
     # resync from the database, which holds what every push announced).
     publish_queue_size: int = Field(default=10_000, gt=0)
+    # Objects allocated between two young-generation garbage collections (Python: 700). A
+    # server holding thousands of sockets has a heap where each collection walks far more
+    # than it frees: measured on one push to 2,000 sockets, 2.0 s at 700, 0.38 s at 100,000.
+    # 0 leaves Python's setting alone.
+    gc_threshold: int = Field(default=100_000, ge=0)
     # /readyz waits at most this long for each of the database and the broker.
     readiness_timeout_seconds: float = Field(default=0.8, gt=0)
     secret_key: str | None = None

@@ -4,6 +4,7 @@ Redis stopped and restarted under a live subscriber."""
 import asyncio
 import tempfile
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 from redis.exceptions import RedisError
@@ -19,19 +20,25 @@ from workorder.subscriptions.broker import (
 )
 
 
+def fresh(name: str) -> str:
+    """A channel no other test of the session numbered (the full set shares one Redis)."""
+    return f"{name}-{uuid4().hex[:8]}"
+
+
 async def test_published_messages_reach_every_subscriber_of_the_channel(settings):
+    user1, user2, ticket9 = fresh("user:1"), fresh("user:2"), fresh("ticket:9")
     broker = make_broker(settings.redis_url)
     assert isinstance(broker, RedisBroker if settings.redis_url else InProcessBroker)
     await broker.start()
     try:
         await broker.ping()
         async with (
-            broker.subscribe(["user:1"]) as first,
-            broker.subscribe(["user:1", "ticket:9"]) as second,
-            broker.subscribe(["user:2"]) as other,
+            broker.subscribe([user1]) as first,
+            broker.subscribe([user1, ticket9]) as second,
+            broker.subscribe([user2]) as other,
         ):
-            await broker.publish("user:1", {"kind": "ASSIGNED", "ticket": 7})
-            await broker.publish("ticket:9", {"eventId": 3})
+            await broker.publish(user1, {"kind": "ASSIGNED", "ticket": 7})
+            await broker.publish(ticket9, {"eventId": 3})
             assert await first.get(5) == {"kind": "ASSIGNED", "ticket": 7, "seq": 1}
             assert await second.get(5) == {"kind": "ASSIGNED", "ticket": 7, "seq": 1}
             assert await second.get(5) == {"eventId": 3, "seq": 1}
@@ -50,9 +57,10 @@ async def test_each_channel_numbers_its_pushes_whoever_publishes(settings):
     for broker in brokers:
         await broker.start()
     try:
-        async with brokers[0].subscribe(["user:3"]) as listener:
+        channel = fresh("user:3")
+        async with brokers[0].subscribe([channel]) as listener:
             for n in range(6):
-                await brokers[n % len(brokers)].publish("user:3", {"n": n})
+                await brokers[n % len(brokers)].publish(channel, {"n": n})
             got = [await listener.get(5) for _ in range(6)]
         assert [(m or {}).get("seq") for m in got] == [1, 2, 3, 4, 5, 6]
         assert sorted((m or {}).get("n", -1) for m in got) == [0, 1, 2, 3, 4, 5]
@@ -65,21 +73,22 @@ async def test_a_gap_in_a_channels_sequence_makes_its_subscribers_resync(setting
     """A push lost on the way (here: numbered by Redis but never published) shows as a
     skipped number; the channel's subscribers are told to resync before the next push, and
     the subscribers of other channels are left alone."""
+    ticket4, ticket5 = fresh("ticket:4"), fresh("ticket:5")
     broker = make_broker(settings.redis_url)
     await broker.start()
     try:
         async with (
-            broker.subscribe(["ticket:4"]) as watcher,
-            broker.subscribe(["ticket:5"]) as other,
+            broker.subscribe([ticket4]) as watcher,
+            broker.subscribe([ticket5]) as other,
         ):
-            await broker.publish("ticket:4", {"n": 1})
+            await broker.publish(ticket4, {"n": 1})
             assert await watcher.get(5) == {"n": 1, "seq": 1}
             if isinstance(broker, RedisBroker):
-                await broker.client.incr(sequence_key("ticket:4"))  # lost between INCR and PUBLISH
+                await broker.client.incr(sequence_key(ticket4))  # lost between INCR and PUBLISH
             else:
                 assert isinstance(broker, InProcessBroker)
-                broker._seq["ticket:4"] += 1  # the in-process broker never loses one: pretend
-            await broker.publish("ticket:4", {"n": 2})
+                broker._seq[ticket4] += 1  # the in-process broker never loses one: pretend
+            await broker.publish(ticket4, {"n": 2})
             resync = await watcher.get(5)
             assert resync is not None and resync["type"] == "resync"
             assert await watcher.get(5) == {"n": 2, "seq": 3}

@@ -78,8 +78,10 @@ async def ticket_list_stream(
     await open_stream(actor)
     memory = memory_of(broker)
     channel = tenant_tickets_channel(actor.tenant_id)
-    async with broker.subscribe(listening(actor, channel)) as subscriber:
-        reach = await memory.refresh(actor)
+    async with (
+        broker.subscribe(listening(actor, channel)) as subscriber,
+        memory.listening(actor) as reach,
+    ):
         inside = await _ids_in(actor, reach, spec)
         yield ListChange(None), None
         while True:
@@ -128,8 +130,7 @@ async def view_count_stream(
     await open_stream(actor)
     memory = memory_of(broker)
     channel = tenant_tickets_channel(actor.tenant_id)
-    async with broker.subscribe(listening(actor, channel)) as subscriber:
-        await memory.refresh(actor)
+    async with broker.subscribe(listening(actor, channel)) as subscriber, memory.listening(actor):
 
         async def counts() -> list[int]:
             return await count_views(actor, await memory.reach(actor), list(specs))

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable
+from collections import Counter, OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from workorder.auth.actor import Actor
@@ -30,9 +31,11 @@ class LiveMemory:
     def __init__(self) -> None:
         self._reaches: dict[tuple[int, int], Reach] = {}
         self._looking: dict[tuple[int, int], asyncio.Future[Reach]] = {}
+        self._listeners: Counter[int] = Counter()  # open streams per tenant
         self._generation = 0  # bumped by every forget: a lookup begun before stores nothing
         self._forgotten: OrderedDict[Hashable, None] = OrderedDict()
         self._shared: OrderedDict[Hashable, asyncio.Future[Any]] = OrderedDict()
+        self._decoded: OrderedDict[tuple[int, Hashable], tuple[Message, Any]] = OrderedDict()
 
     async def reach(self, actor: Actor) -> Reach:
         """The user's reach: from memory, or looked up once for every socket asking now."""
@@ -54,21 +57,34 @@ class LiveMemory:
             raise
         finally:
             del self._looking[key]
-        if generation == self._generation:
+        if generation == self._generation and self._listeners.get(actor.tenant_id):
             self._reaches[key] = reach
         future.set_result(reach)
         return reach
 
-    async def refresh(self, actor: Actor) -> Reach:
-        """Look the reach up now and keep it. A stream calls this once it listens on the
-        tenant's reach channel: from then on it hears of every change, and what changed
-        before is in what it read. (A reach kept while nobody listened may be stale; the
-        stream's own user's is replaced here before the stream relies on it.)"""
-        generation = self._generation
-        reach = await look_up_reach(actor)
-        if generation == self._generation:
-            self._reaches[(actor.tenant_id, actor.user_id)] = reach
-        return reach
+    @asynccontextmanager
+    async def listening(self, actor: Actor) -> AsyncIterator[Reach]:
+        """A stream's hold on its tenant's reaches, entered once it listens on the tenant's
+        reach channel; gives the user's reach. Reaches are kept only while some stream of
+        the tenant listens (so every change since they were read was heard): when the last
+        one ends they go, and the next stream reads afresh."""
+        tenant = actor.tenant_id
+        self._listeners[tenant] += 1
+        try:
+            yield await self.reach(actor)
+        finally:
+            self._listeners[tenant] -= 1
+            if not self._listeners[tenant]:
+                del self._listeners[tenant]
+                self._drop(tenant)
+
+    def _drop(self, tenant_id: int | None) -> None:
+        self._generation += 1
+        if tenant_id is None:
+            self._reaches.clear()
+        else:
+            for key in [k for k in self._reaches if k[0] == tenant_id]:
+                del self._reaches[key]
 
     def forget(self, message: Message, tenant_id: int | None = None) -> None:
         """Drop the reaches of a tenant (None: of everyone). Every socket that heard the
@@ -80,12 +96,21 @@ class LiveMemory:
         self._forgotten[mark] = None
         if len(self._forgotten) > SHARED_READS:
             self._forgotten.popitem(last=False)
-        self._generation += 1
-        if tenant_id is None:
-            self._reaches.clear()
-        else:
-            for key in [k for k in self._reaches if k[0] == tenant_id]:
-                del self._reaches[key]
+        self._drop(tenant_id)
+
+    def decoded(self, message: Message, what: Hashable, decode: Callable[[Message], T]) -> T:
+        """`decode(message)` done once for every subscriber of this process: they all hold
+        the same dict for one push (kept with the result, so its id is not reused)."""
+        key = (id(message), what)
+        found = self._decoded.get(key)
+        if found is not None and found[0] is message:
+            result: T = found[1]
+            return result
+        value = decode(message)
+        self._decoded[key] = (message, value)
+        if len(self._decoded) > SHARED_READS:
+            self._decoded.popitem(last=False)
+        return value
 
     async def once(self, key: Hashable, read: Callable[[], Awaitable[T]]) -> T:
         """`read()` run once for everyone asking with the same key (a push and what it

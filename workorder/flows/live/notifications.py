@@ -17,11 +17,15 @@ from workorder.flows.live.socket import (
     wake,
 )
 from workorder.models import Notification
-from workorder.subscriptions.broker import Broker
+from workorder.subscriptions.broker import Broker, Message
 from workorder.subscriptions.channels import user_channel
 from workorder.subscriptions.messages import NotificationCreated
 
 Pushed = tuple[Notification | None, Position, Hashable | None]
+
+
+def _row_of(message: Message) -> Notification | None:
+    return NotificationCreated.from_dict(0, message).row()  # the row names its recipient
 
 
 async def notification_stream(
@@ -39,8 +43,10 @@ async def notification_stream(
     if after is not None and after.floor and not await mine.filter(id=after.floor).exists():
         raise FlowError(ErrorCode.NOT_FOUND, "Unknown notification id", ["after"])
     channel = user_channel(actor.user_id)
-    async with broker.subscribe(listening(actor, channel)) as subscriber:
-        await memory.refresh(actor)  # what the pushes' nested fields are screened with
+    async with (
+        broker.subscribe(listening(actor, channel)) as subscriber,
+        memory.listening(actor),  # the reach the pushes' nested fields are screened with
+    ):
         if after is None:
             newest = await mine.order_by("-id").first()
             seen = Seen(newest.id if newest else 0)
@@ -61,7 +67,7 @@ async def notification_stream(
             if woken.reason == RESYNC:
                 catch_up = True
             elif woken.reason is None and "notificationId" in woken.message:
-                pushed = NotificationCreated.from_dict(actor.user_id, woken.message).row()
+                pushed = memory.decoded(woken.message, "notification", _row_of)
                 if pushed is None:  # a push without its row (an older publisher): read it
                     catch_up = True
                 elif seen.first_time(pushed.id, pushed.created_at):

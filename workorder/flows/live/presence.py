@@ -209,8 +209,7 @@ async def viewer_stream(
     # The ticket's own pushes too: one that takes it out of the caller's sight (reassigned,
     # moved on) ends the stream, decided in memory from the facts the push carries.
     channels = [*listening(actor, presence_channel(ticket_id)), ticket_channel(ticket_id)]
-    async with broker.subscribe(channels) as subscriber:
-        await memory.refresh(actor)
+    async with broker.subscribe(channels) as subscriber, memory.listening(actor):
         others = _Others()
         await presence.join(ticket_id, token, socket)
         try:

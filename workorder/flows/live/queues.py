@@ -58,8 +58,11 @@ async def queue_stream(
         return await waiting.count(), await waiting.filter(assignee_id=None).count()
 
     channel = group_channel(group_id)
-    async with broker.subscribe(listening(actor, channel)) as subscriber:
-        if not _may_watch_queue(actor, await memory.refresh(actor), group_id):
+    async with (
+        broker.subscribe(listening(actor, channel)) as subscriber,
+        memory.listening(actor) as reach,
+    ):
+        if not _may_watch_queue(actor, reach, group_id):
             raise not_found("Group", ["groupId"])
         last = None
         moved: int | None = None

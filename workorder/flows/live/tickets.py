@@ -20,11 +20,21 @@ from workorder.flows.live.socket import (
     wake,
 )
 from workorder.models import TicketEvent
-from workorder.subscriptions.broker import Broker
+from workorder.subscriptions.broker import Broker, Message
 from workorder.subscriptions.channels import ticket_channel
 from workorder.subscriptions.messages import TicketChanged
 
 Pushed = tuple[TicketEvent | None, Position, Hashable | None]
+
+
+Decoded = tuple[TicketChanged, Audience | None, TicketEvent | None]
+
+
+def _decode(message: Message) -> Decoded:
+    """A push's parts, decoded once per process (see LiveMemory.decoded)."""
+    push = TicketChanged.from_dict(message)
+    audience = None if push.audience is None else Audience.from_wire(push.audience)
+    return push, audience, push.row()
 
 
 async def _still_sees(
@@ -54,10 +64,11 @@ async def ticket_event_stream(
     memory = memory_of(broker)
     events = TicketEvent.filter(tenant_id=actor.tenant_id, ticket_id=ticket_id)
     channel = ticket_channel(ticket_id)
-    async with broker.subscribe(listening(actor, channel)) as subscriber:
-        # Listening first: a change of reach from now on is heard, and what came before is
-        # in the reach read here.
-        await visible_ticket(actor, ticket_id, await memory.refresh(actor))
+    async with (
+        broker.subscribe(listening(actor, channel)) as subscriber,
+        memory.listening(actor) as reach,
+    ):
+        await visible_ticket(actor, ticket_id, reach)
         if after is not None and after.floor and not await events.filter(id=after.floor).exists():
             raise FlowError(ErrorCode.NOT_FOUND, "Unknown ticket event id", ["after"])
         if after is None:
@@ -77,15 +88,13 @@ async def ticket_event_stream(
             woken = await wake(actor, memory, subscriber, poll)
             if woken is None:
                 return
-            push = None if woken.reason else TicketChanged.from_dict(woken.message)
-            wire = None if push is None else push.audience
-            audience = None if wire is None else Audience.from_wire(wire)
+            decoded = None if woken.reason else memory.decoded(woken.message, "event", _decode)
+            push, audience, pushed = decoded or (None, None, None)
             if not await _still_sees(actor, memory, ticket_id, woken, audience):
                 return  # access lost: the stream stops
             if woken.reason == RESYNC:
                 catch_up = True
             elif push is not None:
-                pushed = push.row()
                 if pushed is None:  # a push without its event (an older publisher): read it
                     catch_up = True
                 elif seen.first_time(pushed.id, pushed.created_at):
