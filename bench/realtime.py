@@ -261,6 +261,11 @@ class Server:
             "DATA_DIR": str(folder / "server"),
             "LOG_LEVEL": "WARNING",
             "WORKORDER_ENV": "development",
+            # The job runner and the SLA scheduler poll on their own clocks (a worker and one
+            # scheduler would, in production): off here, so that the statements counted while
+            # sockets are idle are the sockets' own.
+            "JOB_POLL_SECONDS": "0",
+            "SLA_CHECK_SECONDS": "0",
         }
         command = [sys.executable, "-m", "workorder.cli", "serve", "--host", "127.0.0.1"]
         with self.log.open("wb") as log:

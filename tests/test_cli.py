@@ -114,3 +114,24 @@ def test_development_key_is_generated_once_and_kept(folder):
     again = Settings(data_dir=folder / "d", secret_key=None).signing_key
     assert first == again and len(first) >= 48
     assert (folder / "d" / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_serve_and_worker_collect_garbage_less_often(folder):
+    """A process holding thousands of sockets spends its pushes in garbage collections at
+    Python's default threshold (700): `serve` and `worker` raise it (GC_THRESHOLD), and 0
+    leaves Python's settings alone."""
+    import gc
+
+    from workorder.cli import tune_gc
+    from workorder.settings import Settings
+
+    before = gc.get_threshold()
+    try:
+        tune_gc(Settings(data_dir=folder / "d", gc_threshold=0))
+        assert gc.get_threshold() == before
+        tune_gc(Settings(data_dir=folder / "d", gc_threshold=123_456))
+        assert gc.get_threshold()[0] == 123_456
+        assert gc.get_freeze_count() > 0  # what start-up built is left out of collections
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)

@@ -207,7 +207,9 @@ class RequestIdMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            # A socket's frames carry no headers: its sends go straight through (a push to
+            # thousands of sockets pays no wrapper per frame).
+            await self.app(scope, receive, send if scope["type"] == "websocket" else send_with_id)
         finally:
             request_id.reset(token)
 

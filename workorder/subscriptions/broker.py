@@ -117,6 +117,8 @@ class Subscriber:
         """The next message, or None after `wait` seconds of silence."""
         if self.dropped:
             raise SubscriberDropped("too slow: the subscription queue overflowed")
+        if wait is None:
+            return await self.queue.get()
         try:
             return await asyncio.wait_for(self.queue.get(), wait)
         except TimeoutError:
