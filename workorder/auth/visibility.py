@@ -6,7 +6,9 @@ Lists, `node`, search, subscriptions, exports and downloads all filter through
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import Any
 
 from pypika_tortoise.queries import Query, QueryBuilder, Table
@@ -263,50 +265,93 @@ def _in_departments(tenant_id: int, departments: frozenset[int]) -> Subquery:
     )
 
 
+def _any(branches: list[Q]) -> Q:
+    return reduce(operator.or_, branches)
+
+
+def _involving_branches(people: frozenset[int] | set[int]) -> list[Q]:
+    ids = list(people)
+    return [
+        Q(id__in=_tickets_of(TicketParticipant, Q(user_id__in=ids))),
+        Q(id__in=_tickets_of(TicketTeamMember, Q(user_id__in=ids))),
+    ]
+
+
 def involving(people: frozenset[int] | set[int]) -> Q:
     """Tickets these people handled at some step or are team members of."""
-    ids = list(people)
-    return Q(id__in=_tickets_of(TicketParticipant, Q(user_id__in=ids))) | Q(
-        id__in=_tickets_of(TicketTeamMember, Q(user_id__in=ids))
-    )
+    return _any(_involving_branches(people))
+
+
+def _department_branches(actor: Actor, heads: frozenset[int]) -> list[Q]:
+    ids = list(heads)
+    return [
+        Q(assignee_id__in=_in_departments(actor.tenant_id, heads)),
+        Q(id__in=_tickets_of(TicketTeamMember, Q(user__department_id__in=ids))),
+    ]
 
 
 def in_departments_of(actor: Actor, heads: frozenset[int]) -> Q:
     """Tickets whose assignee or a team member has one of these as main department."""
-    ids = list(heads)
-    return Q(assignee_id__in=_in_departments(actor.tenant_id, heads)) | Q(
-        id__in=_tickets_of(TicketTeamMember, Q(user__department_id__in=ids))
-    )
+    return _any(_department_branches(actor, heads))
+
+
+def _shared_branches(actor: Actor, shared: Shared, *, writable: bool = False) -> list[Q]:
+    people = shared.writable_people if writable else shared.people
+    departments = shared.writable_departments if writable else shared.departments
+    found = [Q(assignee_id__in=list(people))]
+    if departments:
+        found.append(Q(assignee_id__in=_in_departments(actor.tenant_id, departments)))
+    return found
 
 
 def shared_filter(actor: Actor, shared: Shared, *, writable: bool = False) -> Q:
     """Tickets sharing rules give me: in the charge of a shared person or department."""
-    people = shared.writable_people if writable else shared.people
-    departments = shared.writable_departments if writable else shared.departments
-    found = Q(assignee_id__in=list(people))
-    if departments:
-        found |= Q(assignee_id__in=_in_departments(actor.tenant_id, departments))
-    return found
+    return _any(_shared_branches(actor, shared, writable=writable))
+
+
+@dataclass(frozen=True, slots=True)
+class Visibility:
+    """The rule for one caller, split: a visible ticket matches `always` and, unless
+    `branches` is empty (an administrator), at least one of `branches`.
+
+    Each branch is a condition one index can serve (an assignee, a subquery on one link
+    table, a group). ORed together the database has to walk the sort index and test every
+    row against all of them; a list can instead take each branch's first rows on its own
+    and merge them (`flows/views/lists.py`)."""
+
+    always: Q
+    branches: tuple[Q, ...]
+
+    def q(self) -> Q:
+        return self.always & _any(list(self.branches)) if self.branches else self.always
+
+
+def visibility(actor: Actor, reach: Reach) -> Visibility:
+    """The one rule: who sees which ticket of the caller's tenant."""
+    live = Q(tenant_id=actor.tenant_id, deleted_at=None)
+    if actor.is_admin:
+        return Visibility(live, ())
+    branches = [
+        Q(assignee_id__in=list(reach.people)),
+        *_involving_branches(reach.people),
+        Q(id__in=Subquery(TicketFollower.filter(user_id=reach.me).values("ticket_id"))),
+        Q(id__in=Subquery(TicketCandidate.filter(user_id=reach.me).values("ticket_id"))),
+    ]
+    if reach.member_of:
+        branches.append(Q(status=Status.PENDING, current_group_id__in=list(reach.member_of)))
+    if reach.supervisor_of:
+        branches.append(Q(current_group_id__in=list(reach.supervisor_of)))
+    if reach.heads:
+        branches += _department_branches(actor, reach.heads)
+    if reach.shared:
+        branches += _shared_branches(actor, reach.shared)
+    return Visibility(live & ~Q(status=Status.VOID), tuple(branches))
 
 
 def visibility_filter(actor: Actor, reach: Reach) -> Q:
-    """The rule as a Q over Ticket, for the caller's tenant."""
-    live = Q(tenant_id=actor.tenant_id, deleted_at=None)
-    if actor.is_admin:
-        return live
-    seen = (
-        Q(assignee_id__in=list(reach.people))
-        | involving(reach.people)
-        | Q(id__in=Subquery(TicketFollower.filter(user_id=reach.me).values("ticket_id")))
-        | Q(id__in=Subquery(TicketCandidate.filter(user_id=reach.me).values("ticket_id")))
-        | Q(status=Status.PENDING, current_group_id__in=list(reach.member_of))
-        | Q(current_group_id__in=list(reach.supervisor_of))
-    )
-    if reach.heads:
-        seen |= in_departments_of(actor, reach.heads)
-    if reach.shared:
-        seen |= shared_filter(actor, reach.shared)
-    return live & ~Q(status=Status.VOID) & seen
+    """The rule as a Q over Ticket, for the caller's tenant: `visibility(...)`, its
+    branches ORed."""
+    return visibility(actor, reach).q()
 
 
 async def visible_tickets(actor: Actor, reach: Reach | None = None) -> QuerySet[Ticket]:

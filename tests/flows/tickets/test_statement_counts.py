@@ -67,3 +67,15 @@ async def test_a_list_page_stays_within_its_budget(shop: Shop, quiet: None) -> N
     await shop.gql("fay", PAGE, {"first": 1})  # warm: the schema, the caches
     statements = await cost(shop, "fay", PAGE, {"first": 50})
     assert len(statements) <= LIST_BUDGET, "\n".join(statements)
+
+
+async def test_a_supervisors_page_costs_the_same_statements_whatever_its_size(
+    shop: Shop, quiet: None
+) -> None:
+    """fay's visibility has several branches (her tickets, links of four kinds, her groups'
+    queue, the group she supervises), each taking its own first rows: still one statement."""
+    await _tickets(shop, 50)
+    await shop.gql("fay", PAGE, {"first": 1})  # warm: the schema, the caches
+    five = await cost(shop, "fay", PAGE, {"first": 5})
+    fifty = await cost(shop, "fay", PAGE, {"first": 50})
+    assert len(fifty) == len(five), "\n".join(["-- five:", *five, "-- fifty:", *fifty])
