@@ -63,3 +63,26 @@ async def test_leaving_a_group_stops_its_queue(shop: Shop, server_url: str, bus:
             await update_group(shop.org.admin_actor, finance.id, member_ids=[shop.users["fay"].id])
             await forward_ticket(shop.actor("ann"), ticket.id)
         assert await take(queue, 1, wait=5) == []  # no longer a member: the stream ended
+
+
+async def test_an_administrator_demoted_while_watching_stops_seeing_as_one(
+    shop: Shop, server_url: str, bus: Any
+):
+    """A socket authenticates once: when its user loses the administrator role, its streams
+    end (the client reconnects as what the user is now) instead of seeing on as an admin."""
+    from workorder.flows.org.users import UserChanges, update_user
+    from workorder.models import Role
+
+    ada = await shop.org.user("ada", Role.ADMIN)
+    draft = await create_ticket(
+        shop.actor("ann"),
+        NewTicket(template_id=shop.order.id, title="Draft", fields={"order_no": "3"}),
+    )
+    tid = gid("Ticket", draft.id)
+    async with live(server_url, await shop.token("ada")) as session:
+        feed = session.subscribe(request(FEED, id=tid))
+        assert (await take(feed, 1))[0]["ticketFeed"]["ready"] is True  # admins see drafts
+        with bind_bus(bus):
+            await update_user(shop.org.admin_actor, ada.id, UserChanges(roles=[Role.AGENT]))
+        await shop.gql("ann", NOTE, {"id": tid, "text": "not for an agent of Sales"})
+        assert await take(feed, 1, wait=5) == []  # the stream ended without the note

@@ -28,6 +28,7 @@ from workorder.auth.actor import Actor
 from workorder.auth.sessions import still_valid
 from workorder.errors import ErrorCode, FlowError
 from workorder.flows.live.memory import LiveMemory
+from workorder.models import Role, User
 from workorder.subscriptions.broker import Message, Subscriber
 from workorder.subscriptions.channels import credentials_channel, reach_channel
 
@@ -112,6 +113,26 @@ class Woken:
         return None if seq is None else (channel, seq)
 
 
+async def _same_grants(actor: Actor, memory: LiveMemory, message: Message) -> bool:
+    """Whether the user still has the roles and permissions the socket was opened with (a
+    socket authenticates once; `ReachChanged` also follows a change of roles). Read once
+    per user and message in the process."""
+    key = ("grants", actor.user_id, message.get("seq"), id(message))
+
+    async def read() -> tuple[frozenset[str], frozenset[str]] | None:
+        row = await User.filter(id=actor.user_id).values("roles", "permissions")
+        if not row:
+            return None
+        roles = frozenset(r for r in row[0]["roles"] if r in Role.__members__)  # as Actor.of
+        return roles, frozenset(row[0]["permissions"])
+
+    now = await memory.once(key, read)
+    return now is not None and now == (
+        frozenset(str(r) for r in actor.roles),
+        actor.permissions,
+    )
+
+
 async def wake(
     actor: Actor, memory: LiveMemory, subscriber: Subscriber, poll: float | None
 ) -> Woken | None:
@@ -127,6 +148,8 @@ async def wake(
             continue
         if kind == "reach":
             memory.forget(message, actor.tenant_id)
+            if not await _same_grants(actor, memory, message):
+                return None  # the socket's actor is out of date: the client reconnects
             return Woken(message, CHECK)
         if kind == "resync":
             memory.forget(message)
