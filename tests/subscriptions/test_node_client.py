@@ -36,6 +36,45 @@ INSTALL_TIMEOUT = 300.0
 LINE_TIMEOUT = 10.0
 
 
+@asynccontextmanager
+async def js_subscriber(
+    node_path: str, url: str, token: str, query: str, count: int, **variables: Any
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """The stock graphql-ws client (node/subscribe.mjs) running any one subscription; read
+    its results with `next_data`."""
+    process = await asyncio.create_subprocess_exec(
+        node_path,
+        "subscribe.mjs",
+        url,
+        token,
+        str(count),
+        str(LINE_TIMEOUT * 2),
+        cwd=NODE_DIR,
+        env={**os.environ, "QUERY": query, "VARIABLES": json.dumps(variables)},
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            with suppress(ProcessLookupError):
+                process.kill()
+            await process.wait()
+
+
+async def next_data(process: asyncio.subprocess.Process) -> dict[str, Any]:
+    """The `data` of the next result the JS client printed (anything else fails the test)."""
+    assert process.stdout is not None
+    raw = await asyncio.wait_for(process.stdout.readline(), LINE_TIMEOUT)
+    assert raw, "the node client ended without another line"
+    line: dict[str, Any] = json.loads(raw)
+    assert line["event"] == "next", line
+    data: dict[str, Any] = line["payload"]["data"]
+    return data
+
+
 @pytest.fixture
 def bus(app: Any) -> Any:
     """The server's broker: flows called directly in a test publish through it too."""

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from tests.flows.live.test_idle import counting, sockets_of
+from tests.flows.live.test_idle import sockets_of
 from tests.flows.live.test_streams import request, take
+from tests.schema.views.test_ticket_list_statements import counting
 from tests.shop import Shop
 from tests.support import gid
 from workorder.flows.tickets.create import NewTicket, create_ticket

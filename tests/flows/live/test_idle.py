@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 import asyncio
-import logging
-from collections.abc import AsyncIterator, Iterator
-from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 import pytest
 
 from tests.flows.live.test_streams import live, request, take
+from tests.schema.views.test_ticket_list_statements import counting  # this process, server too
 from tests.shop import Shop
 from tests.support import gid
 from workorder.flows.tickets.create import NewTicket, create_ticket
@@ -23,30 +23,6 @@ FEED = "subscription { notificationFeed { ready cursor } }"
 BADGE = "subscription { unreadNotificationCount }"
 TICKET = "subscription($id: ID!) { ticketFeed(id: $id) { ready cursor } }"
 QUEUE = "subscription($g: ID!) { queueChanged(groupId: $g) { pending } }"
-
-
-class _Count(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.statements: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.statements.append(record.getMessage())
-
-
-@contextmanager
-def counting() -> Iterator[list[str]]:
-    """Every statement Tortoise sends in this process (the server runs in it too)."""
-    logger = logging.getLogger("tortoise.db_client")
-    handler = _Count()
-    level = logger.level
-    logger.setLevel(logging.DEBUG)
-    logger.addHandler(handler)
-    try:
-        yield handler.statements
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
 
 
 @asynccontextmanager

@@ -5,17 +5,18 @@ the watcher may see."""
 from __future__ import annotations
 
 import asyncio
-import json
-import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 import pytest
 
 from tests.flows.live.test_streams import live, request, take
 from tests.shop import Shop
-from tests.subscriptions.test_node_client import LINE_TIMEOUT, NODE_DIR, node  # noqa: F401
+from tests.subscriptions.test_node_client import (  # noqa: F401
+    LINE_TIMEOUT,
+    js_subscriber,
+    next_data,
+    node,
+)
 from tests.support import gid
 from workorder.flows.tickets.create import NewTicket, create_ticket
 from workorder.flows.tickets.moves import forward_ticket
@@ -132,43 +133,6 @@ async def test_fanned_out_frames_equal_what_each_socket_would_get(
             await s.__aexit__(None, None, None)
 
 
-@asynccontextmanager
-async def js_subscriber(
-    node_path: str, url: str, token: str, query: str, count: int, **variables: Any
-) -> AsyncIterator[asyncio.subprocess.Process]:
-    """The stock graphql-ws client (node/subscribe.mjs) running one subscription."""
-    process = await asyncio.create_subprocess_exec(
-        node_path,
-        "subscribe.mjs",
-        url,
-        token,
-        str(count),
-        str(LINE_TIMEOUT * 2),
-        cwd=NODE_DIR,
-        env={**os.environ, "QUERY": query, "VARIABLES": json.dumps(variables)},
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        yield process
-    finally:
-        if process.returncode is None:
-            with suppress(ProcessLookupError):
-                process.kill()
-            await process.wait()
-
-
-async def _next(process: asyncio.subprocess.Process) -> dict[str, Any]:
-    assert process.stdout is not None
-    raw = await asyncio.wait_for(process.stdout.readline(), LINE_TIMEOUT)
-    assert raw, "the node client ended without another line"
-    line: dict[str, Any] = json.loads(raw)
-    assert line["event"] == "next", line
-    data: dict[str, Any] = line["payload"]["data"]
-    return data
-
-
 async def test_the_stock_js_client_watches_a_queue_and_its_badge(
     shop: Shop,
     server_url: str,
@@ -182,8 +146,8 @@ async def test_the_stock_js_client_watches_a_queue_and_its_badge(
         js_subscriber(node, server_url, token, LIST, 2, view="MY_GROUP_QUEUE") as queue,
         js_subscriber(node, server_url, token, BADGES, 2) as badges,
     ):
-        assert (await _next(queue))["ticketListChanged"]["ready"] is True
-        first = (await _next(badges))["viewCountsChanged"]
+        assert (await next_data(queue))["ticketListChanged"]["ready"] is True
+        first = (await next_data(badges))["viewCountsChanged"]
         assert [(b["view"], b["count"]) for b in first] == [("MY_GROUP_QUEUE", 0), ("MINE", 0)]
         ann = shop.actor("ann")
         ticket = await create_ticket(
@@ -191,12 +155,12 @@ async def test_the_stock_js_client_watches_a_queue_and_its_badge(
         )
         with bind_bus(bus):
             await forward_ticket(ann, ticket.id)
-        change = (await _next(queue))["ticketListChanged"]
+        change = (await next_data(queue))["ticketListChanged"]
         assert (change["kind"], change["ticketId"], change["ticket"]["title"]) == (
             "ENTERED",
             gid("Ticket", ticket.id),
             "Kettle",
         )
-        counts = (await _next(badges))["viewCountsChanged"]
+        counts = (await next_data(badges))["viewCountsChanged"]
         assert [(b["view"], b["count"]) for b in counts] == [("MY_GROUP_QUEUE", 1), ("MINE", 0)]
         assert await asyncio.wait_for(queue.wait(), LINE_TIMEOUT) == 0

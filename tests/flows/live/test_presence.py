@@ -4,20 +4,21 @@ client, the stock graphql-ws JS client, and two server processes through Redis."
 from __future__ import annotations
 
 import asyncio
-import json
-import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from gql.transport.exceptions import TransportQueryError
 
-from tests.flows.live.test_idle import counting
 from tests.flows.live.test_streams import live, request, take
+from tests.schema.views.test_ticket_list_statements import counting
 from tests.shop import Shop
-from tests.subscriptions.test_node_client import LINE_TIMEOUT, NODE_DIR, node  # noqa: F401
+from tests.subscriptions.test_node_client import (  # noqa: F401
+    LINE_TIMEOUT,
+    js_subscriber,
+    next_data,
+    node,
+)
 from tests.subscriptions.test_processes import server_process, ws_url
 from tests.support import PASSWORD, gid
 from workorder.flows.live import presence
@@ -163,41 +164,6 @@ async def test_a_crashed_processs_viewers_fade(
     assert [who(i) for i in seen] == [[("cal", False), ("fay", True)], [("cal", False)]]
 
 
-@asynccontextmanager
-async def node_viewer(
-    node_path: str, url: str, token: str, ticket: str, count: int
-) -> AsyncIterator[asyncio.subprocess.Process]:
-    process = await asyncio.create_subprocess_exec(
-        node_path,
-        "presence.mjs",
-        url,
-        token,
-        ticket,
-        str(count),
-        str(LINE_TIMEOUT * 2),
-        cwd=NODE_DIR,
-        env=dict(os.environ),
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        yield process
-    finally:
-        if process.returncode is None:
-            with suppress(ProcessLookupError):
-                process.kill()
-            await process.wait()
-
-
-async def line(process: asyncio.subprocess.Process) -> dict[str, Any]:
-    assert process.stdout is not None
-    raw = await asyncio.wait_for(process.stdout.readline(), LINE_TIMEOUT)
-    assert raw, "the node client ended without another line"
-    parsed: dict[str, Any] = json.loads(raw)
-    return parsed
-
-
 async def test_the_stock_js_client_sees_viewers_come_and_go(
     shop: Shop,
     server_url: str,
@@ -207,17 +173,17 @@ async def test_the_stock_js_client_sees_viewers_come_and_go(
     async with live(server_url, await shop.token("fay")) as fay:
         fay_sees = fay.subscribe(request(VIEWERS, t=ticket))
         assert [who(i) for i in await take(fay_sees, 1)] == [[("fay", False)]]
-        async with node_viewer(node, server_url, await shop.token("cal"), ticket, 2) as cal:
-            joined = await line(cal)
+        token = await shop.token("cal")
+        async with js_subscriber(node, server_url, token, VIEWERS, 2, t=ticket) as cal:
+            joined = await next_data(cal)
             assert [who(i) for i in await take(fay_sees, 1)] == [[("fay", False), ("cal", False)]]
             await fay.execute(request(EDITING, t=ticket, e=True))
-            edited = await line(cal)
+            edited = await next_data(cal)
             assert await asyncio.wait_for(cal.wait(), LINE_TIMEOUT) == 0
         # The JS client closed its socket after its second item: Fay hears Cal left.
         rest = [who(i) for i in await take(fay_sees, 2)]
-    assert joined["event"] == edited["event"] == "next"
-    assert who(joined["payload"]["data"]) == [("fay", False), ("cal", False)]
-    assert who(edited["payload"]["data"]) == [("fay", True), ("cal", False)]
+    assert who(joined) == [("fay", False), ("cal", False)]
+    assert who(edited) == [("fay", True), ("cal", False)]
     assert rest == [[("fay", True), ("cal", False)], [("fay", True)]]
 
 

@@ -19,10 +19,17 @@ from workorder.auth.actor import Actor
 from workorder.auth.audience import Audience, sees
 from workorder.auth.visibility import Reach
 from workorder.flows.live.memory import LiveMemory, memory_of
-from workorder.flows.live.socket import POLL, RESYNC, Woken, listening, open_stream, wake
+from workorder.flows.live.socket import (
+    POLL,
+    RESYNC,
+    listening,
+    open_stream,
+    wake,
+    wake_together,
+)
 from workorder.flows.views.lists import ListSpec, count_views, matching
 from workorder.models import Ticket
-from workorder.subscriptions.broker import Broker, Subscriber
+from workorder.subscriptions.broker import Broker
 from workorder.subscriptions.channels import tenant_tickets_channel
 from workorder.subscriptions.messages import TicketTouched
 
@@ -111,18 +118,6 @@ async def ticket_list_stream(
                 yield ListChange(ListChangeKind.LEFT, push.ticket_id), key
 
 
-async def _burst(
-    actor: Actor, memory: LiveMemory, subscriber: Subscriber, woken: Woken, poll: float | None
-) -> Woken | None:
-    """The pushes that arrived together, as one wake-up (the last one's key counts)."""
-    while not subscriber.queue.empty():
-        more = await wake(actor, memory, subscriber, poll)
-        if more is None:
-            return None
-        woken = more if woken.reason is None else woken
-    return woken
-
-
 async def view_count_stream(
     actor: Actor, broker: Broker, specs: Sequence[ListSpec], poll: float | None = POLL
 ) -> AsyncIterator[list[int]]:
@@ -142,11 +137,9 @@ async def view_count_stream(
             if now != last:
                 last = now
                 yield now
-            woken = await wake(actor, memory, subscriber, poll)
-            if woken is None:
-                return
-            burst = await _burst(actor, memory, subscriber, woken, poll)
+            burst = await wake_together(actor, memory, subscriber, poll)
             if burst is None:
                 return
-            key = None if burst.reason else burst.key(channel)
+            woken, _ = burst
+            key = None if woken.reason else woken.key(channel)
             now = await (counts() if key is None else memory.once(("counts", key, caller), counts))

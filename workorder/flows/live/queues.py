@@ -9,7 +9,7 @@ from workorder.auth.actor import Actor
 from workorder.auth.visibility import Reach
 from workorder.errors import not_found
 from workorder.flows.live.memory import memory_of
-from workorder.flows.live.socket import POLL, listening, open_stream, wake
+from workorder.flows.live.socket import POLL, listening, open_stream, wake_together
 from workorder.models import Group, Status, Ticket
 from workorder.subscriptions.broker import Broker, Message
 from workorder.subscriptions.channels import group_channel
@@ -71,20 +71,10 @@ async def queue_stream(
             if now != last:
                 last = now
                 yield QueueCount(group_id, *now, moved)
-            woken = await wake(actor, memory, subscriber, poll)
-            if woken is None:
+            burst = await wake_together(actor, memory, subscriber, poll)
+            if burst is None:
                 return
-            pushes = [] if woken.reason else [woken.message]
-            while not subscriber.queue.empty():  # pushes that arrived together: one read
-                more = await wake(actor, memory, subscriber, poll)
-                if more is None:
-                    return
-                if more.reason:
-                    woken = more
-                    pushes = []
-                elif pushes:
-                    pushes.append(more.message)
-                    woken = more
+            woken, pushes = burst
             if not _may_watch_queue(actor, await memory.reach(actor), group_id):
                 return
             moved = _moved_ticket(pushes)

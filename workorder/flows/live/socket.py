@@ -133,6 +133,28 @@ async def _same_grants(actor: Actor, memory: LiveMemory, message: Message) -> bo
     )
 
 
+async def wake_together(
+    actor: Actor, memory: LiveMemory, subscriber: Subscriber, poll: float | None
+) -> tuple[Woken, list[Message]] | None:
+    """The next wake-up with whatever arrived together with it, handled as one (a stream
+    that counts reads once for a burst): a reason among them wins, else the last push's key
+    is the burst's; the pushes come along only when no reason did. None: the credential
+    has ended."""
+    woken = await wake(actor, memory, subscriber, poll)
+    if woken is None:
+        return None
+    pushes = [] if woken.reason else [woken.message]
+    while not subscriber.queue.empty():
+        more = await wake(actor, memory, subscriber, poll)
+        if more is None:
+            return None
+        if woken.reason is None:  # a reason, once seen, stays
+            woken = more
+        if more.reason is None:
+            pushes.append(more.message)
+    return woken, [] if woken.reason else pushes
+
+
 async def wake(
     actor: Actor, memory: LiveMemory, subscriber: Subscriber, poll: float | None
 ) -> Woken | None:
