@@ -21,6 +21,7 @@ from tortoise import Tortoise
 from tortoise.connection import get_connection
 
 from tests import services
+from tests.js import node  # noqa: F401  (the fixture: Node with tests/node's packages)
 from tests.shop import Shop, build_shop
 from tests.support import Api, OrgBuilder
 from workorder import db

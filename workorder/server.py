@@ -24,9 +24,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketState
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from workorder import db, db_outage, downloads
+from workorder import media as media_types
 from workorder.auth import passwords
 from workorder.auth.passwords import HashCost
 from workorder.auth.sessions import authenticate
@@ -87,15 +90,34 @@ class WorkorderGraphQL(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        request = Request(scope, receive)
+        media = request.state.media = media_types.negotiate(request.headers.get("accept"))
         try:
-            response = await self.run(Request(scope, receive))
+            response = await self.run(request)
         except HTTPException as refused:
             code = _HTTP_CODES.get(refused.status_code, str(ErrorCode.INVALID))
             response = error_response(refused.status_code, refused.reason, code)
         except StarletteHTTPException as refused:  # a multipart part over 1 MiB, and the like
             code = _HTTP_CODES.get(refused.status_code, str(ErrorCode.INVALID))
             response = error_response(refused.status_code, refused.detail, code)
+        json_body = response.headers.get("content-type", "").startswith(media_types.JSON)
+        if media == media_types.GRAPHQL_RESPONSE and json_body:  # not GraphiQL, not a stream
+            response.headers["content-type"] = f"{media}; charset=utf-8"
+            if getattr(request.state, "request_error", False):
+                response.status_code = 400
         await response(scope, receive, send)
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """A request error (nothing executed) is a 400 without `data` for a client that
+        accepts application/graphql-response+json (the GraphQL-over-HTTP spec)."""
+        response = await super().process_result(request, result)
+        if media_types.is_request_error(result):
+            request.state.request_error = True
+            if request.state.media == media_types.GRAPHQL_RESPONSE:
+                response.pop("data", None)
+        return response
 
     def decode_json(self, data: str | bytes) -> object:
         """A WebSocket message: nesting deeper than the parser's recursion is malformed JSON

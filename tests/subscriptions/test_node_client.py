@@ -2,7 +2,7 @@
 
 tests/flows/live/test_streams.py speaks graphql-transport-ws through Python's gql; this drives
 the reference JS implementation of the protocol (with `ws` as Node's WebSocket) from
-node/client.mjs, so a difference in how the two read the protocol (connection_init payload,
+tests/node/client.mjs, so a difference in how the two read the protocol (connection_init payload,
 close codes, message framing) cannot hide. The script prints one JSON line per event it sees.
 
 Everything here shares the session's event loop with the live uvicorn, so the node
@@ -15,112 +15,26 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.flows.live.test_streams import kettle_for_cal
+from tests.js import LINE_TIMEOUT, NODE_DIR
 from tests.shop import Shop
 from tests.support import session_token
 from workorder.server import TOKEN_EXPIRED
 from workorder.settings import Settings
-
-NODE_DIR = Path(__file__).parent / "node"
-INSTALL_TIMEOUT = 300.0
-LINE_TIMEOUT = 10.0
-
-
-@asynccontextmanager
-async def js_subscriber(
-    node_path: str, url: str, token: str, query: str, count: int, **variables: Any
-) -> AsyncIterator[asyncio.subprocess.Process]:
-    """The stock graphql-ws client (node/subscribe.mjs) running any one subscription; read
-    its results with `next_data`."""
-    process = await asyncio.create_subprocess_exec(
-        node_path,
-        "subscribe.mjs",
-        url,
-        token,
-        str(count),
-        str(LINE_TIMEOUT * 2),
-        cwd=NODE_DIR,
-        env={**os.environ, "QUERY": query, "VARIABLES": json.dumps(variables)},
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        yield process
-    finally:
-        if process.returncode is None:
-            with suppress(ProcessLookupError):
-                process.kill()
-            await process.wait()
-
-
-async def next_data(process: asyncio.subprocess.Process) -> dict[str, Any]:
-    """The `data` of the next result the JS client printed (anything else fails the test)."""
-    assert process.stdout is not None
-    raw = await asyncio.wait_for(process.stdout.readline(), LINE_TIMEOUT)
-    assert raw, "the node client ended without another line"
-    line: dict[str, Any] = json.loads(raw)
-    assert line["event"] == "next", line
-    data: dict[str, Any] = line["payload"]["data"]
-    return data
 
 
 @pytest.fixture
 def bus(app: Any) -> Any:
     """The server's broker: flows called directly in a test publish through it too."""
     return app.state.broker
-
-
-def _installed() -> bool:
-    wanted = json.loads((NODE_DIR / "package.json").read_text())["dependencies"]
-    return all((NODE_DIR / "node_modules" / name / "package.json").is_file() for name in wanted)
-
-
-@pytest.fixture(scope="session")
-async def node() -> str:
-    """The node executable, with client.mjs's packages installed (once per session)."""
-    executable = shutil.which("node")
-    if executable is None:
-        pytest.skip("node is not installed; CI has it (these tests drive the JS graphql-ws client)")
-    if not _installed():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.fail(f"node is installed but npm is not: cannot install {NODE_DIR}/node_modules")
-        has_lock = (NODE_DIR / "package-lock.json").is_file()
-        command = (
-            ["ci", "--no-audit", "--no-fund"]
-            if has_lock
-            else ["install", "--no-audit", "--no-fund"]
-        )
-        process = await asyncio.create_subprocess_exec(
-            npm,
-            *command,
-            cwd=NODE_DIR,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-        try:
-            output, _ = await asyncio.wait_for(process.communicate(), INSTALL_TIMEOUT)
-        finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
-        if process.returncode != 0 or not _installed():
-            pytest.fail(
-                f"npm {' '.join(command)} in {NODE_DIR} failed "
-                f"(exit {process.returncode}):\n{output.decode(errors='replace')}"
-            )
-    return executable
 
 
 @dataclass

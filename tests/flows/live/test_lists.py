@@ -10,13 +10,12 @@ from typing import Any
 import pytest
 
 from tests.flows.live.test_streams import live, request, take
-from tests.shop import Shop
-from tests.subscriptions.test_node_client import (  # noqa: F401
+from tests.js import (
     LINE_TIMEOUT,
     js_subscriber,
     next_data,
-    node,
 )
+from tests.shop import Shop
 from tests.support import gid
 from workorder.flows.tickets.create import NewTicket, create_ticket
 from workorder.flows.tickets.moves import forward_ticket
@@ -137,7 +136,7 @@ async def test_the_stock_js_client_watches_a_queue_and_its_badge(
     shop: Shop,
     server_url: str,
     bus: Any,
-    node: str,  # noqa: F811
+    node: str,
 ):
     """What a browser app would run: graphql-ws's createClient on ticketListChanged and
     viewCountsChanged, fed by the same pushes as the Python client."""

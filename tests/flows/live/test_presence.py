@@ -11,14 +11,13 @@ import pytest
 from gql.transport.exceptions import TransportQueryError
 
 from tests.flows.live.test_streams import live, request, take
-from tests.schema.views.test_ticket_list_statements import counting
-from tests.shop import Shop
-from tests.subscriptions.test_node_client import (  # noqa: F401
+from tests.js import (
     LINE_TIMEOUT,
     js_subscriber,
     next_data,
-    node,
 )
+from tests.schema.views.test_ticket_list_statements import counting
+from tests.shop import Shop
 from tests.subscriptions.test_processes import server_process, ws_url
 from tests.support import PASSWORD, gid
 from workorder.flows.live import presence
@@ -167,7 +166,7 @@ async def test_a_crashed_processs_viewers_fade(
 async def test_the_stock_js_client_sees_viewers_come_and_go(
     shop: Shop,
     server_url: str,
-    node: str,  # noqa: F811
+    node: str,
 ):
     ticket = await finance_ticket(shop)
     async with live(server_url, await shop.token("fay")) as fay:

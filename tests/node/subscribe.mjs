@@ -10,7 +10,7 @@
 //   {"event":"timeout"}                COUNT results did not arrive in time
 //
 // Exit status: 0 after COUNT results; 1 error or early complete; 2 bad usage; 4 timeout.
-// Used by tests/subscriptions/test_node_client.py (js_subscriber): live lists, presence.
+// Used by tests/js.py (js_subscriber): live lists, presence.
 
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
