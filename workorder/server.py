@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
@@ -24,7 +24,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketState
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
@@ -35,6 +36,7 @@ from workorder.auth.passwords import HashCost
 from workorder.auth.sessions import authenticate
 from workorder.auth.throttle import LoginThrottle
 from workorder.auth.tokens import TokenError
+from workorder.documents import PERSISTED_QUERY_NOT_FOUND, DocumentRefused, Documents
 from workorder.errors import ErrorCode
 from workorder.flows.sla.sla import run_sla_scheduler
 from workorder.flows.unit_of_work import bind_bus
@@ -81,9 +83,10 @@ class WorkorderGraphQL(GraphQL[Context, None]):
 
     graphql_transport_ws_handler_class = LiveTransportHandler
 
-    def __init__(self, settings: Settings, **kwargs: Any) -> None:
+    def __init__(self, settings: Settings, documents: Documents, **kwargs: Any) -> None:
         super().__init__(build_schema(settings), **kwargs)
         self.settings = settings
+        self.documents = documents
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """strawberry answers a malformed request in text/plain; we answer in the error shape."""
@@ -100,12 +103,34 @@ class WorkorderGraphQL(GraphQL[Context, None]):
         except StarletteHTTPException as refused:  # a multipart part over 1 MiB, and the like
             code = _HTTP_CODES.get(refused.status_code, str(ErrorCode.INVALID))
             response = error_response(refused.status_code, refused.detail, code)
+        except DocumentRefused as refused:
+            response = error_response(refused.status, refused.message, refused.code)
+            if refused.code == PERSISTED_QUERY_NOT_FOUND:
+                # Apollo's clients send the text next; legacy JSON keeps its 200, and no
+                # cache may keep the miss.
+                response.headers["cache-control"] = "private, no-cache, must-revalidate"
+                if media == media_types.JSON:
+                    response.status_code = 200
         json_body = response.headers.get("content-type", "").startswith(media_types.JSON)
         if media == media_types.GRAPHQL_RESPONSE and json_body:  # not GraphiQL, not a stream
             response.headers["content-type"] = f"{media}; charset=utf-8"
             if getattr(request.state, "request_error", False):
                 response.status_code = 400
         await response(scope, receive, send)
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        """A GET naming a persisted query is an API call, whatever the client accepts."""
+        named = request.query_params.get("extensions") is not None
+        return not named and super().should_render_graphql_ide(request)
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """A document named by its hash (persisted queries) is looked up here."""
+        data = await super().parse_http_body(request)
+        if isinstance(data, GraphQLRequestData):
+            data.query = await self.documents.resolve(data.query, data.extensions)
+        return data
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -427,10 +452,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
                         await asyncio.wait_for(sla, timeout=15)
                 await broker.close()
                 await app.state.login_throttle.close()
+                await documents.registry.close()
                 log.info("workorder stopped")
 
+    documents = Documents.of(settings)
     graphql = WorkorderGraphQL(
         settings,
+        documents,
         graphql_ide="graphiql",
         allow_queries_via_get=True,
         keep_alive=True,

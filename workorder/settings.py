@@ -75,6 +75,14 @@ class Settings(BaseSettings):
     # Batch actions on selected ids run in the request up to this many; more is a job.
     batch_sync_limit: int = 200
     import_max_rows: int = 10_000  # rows per import file
+    # Automatic persisted queries: how long a document registered by its hash is kept in
+    # Redis (in-process without REDIS_URL: the least recently used within a budget).
+    persisted_query_ttl_seconds: int = Field(default=7 * 24 * 3600, gt=0)
+    # A JSON manifest of trusted documents, hash → text (GraphQL Codegen's
+    # persisted-documents.json): clients may send those by hash alone.
+    trusted_documents: Path | None = None
+    # Run nothing but the manifest's documents (production, for first-party front ends).
+    trusted_documents_only: bool = False
     # How often each server process looks for missed SLA targets (0: never).
     sla_check_seconds: float = 30
     # How often each server's in-process job runner looks for waiting jobs (0: it runs none;
@@ -88,7 +96,7 @@ class Settings(BaseSettings):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
 
-    @field_validator("redis_url", "smtp_url", "secret_key", mode="before")
+    @field_validator("redis_url", "smtp_url", "secret_key", "trusted_documents", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Set
 from typing import Final
 
+from graphql import BREAK, DocumentNode, ValidationRule, VisitorAction
 from graphql.error import GraphQLError
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -23,6 +24,7 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
 from workorder import db_outage
+from workorder.documents import DOCUMENT_NOT_TRUSTED, sha256_of, trusted_documents
 from workorder.errors import ErrorCode, FlowError
 from workorder.settings import Settings
 
@@ -137,6 +139,26 @@ class DocumentSizeLimiter(SchemaExtension):
         yield
 
 
+def trusted_documents_only(trusted: Set[str]) -> type[ValidationRule]:
+    """With TRUSTED_DOCUMENTS_ONLY, validate only the manifest's documents. A validation rule,
+    so it holds wherever an operation is validated (POST, GET, WebSocket) and is refused
+    like any invalid document."""
+
+    class TrustedDocumentsOnly(ValidationRule):
+        def enter_document(self, node: DocumentNode, *_args: object) -> VisitorAction:
+            text = node.loc.source.body if node.loc is not None else None
+            if text is None or sha256_of(text) not in trusted:
+                self.report_error(
+                    GraphQLError(
+                        "Only trusted documents are accepted",
+                        extensions={"code": DOCUMENT_NOT_TRUSTED},
+                    )
+                )
+            return BREAK
+
+    return TrustedDocumentsOnly
+
+
 class NoSubscriptionsOverHttp(SchemaExtension):
     """Subscriptions are served over the WebSocket only (graphql-transport-ws); over plain
     HTTP the request is refused with a 400, as the GraphQL-over-HTTP spec asks."""
@@ -163,6 +185,9 @@ def extensions(settings: Settings) -> list[type[SchemaExtension] | Callable[[], 
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     )
+    trusted = frozenset(trusted_documents(settings))
+    if settings.trusted_documents_only:
+        limits = (trusted_documents_only(trusted), *limits)
     return [
         lambda: DocumentSizeLimiter(max_chars=settings.max_query_chars),
         MaskUnexpectedErrors,
