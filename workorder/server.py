@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -20,7 +19,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketState
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -39,13 +38,17 @@ from workorder.auth.tokens import TokenError
 from workorder.documents import PERSISTED_QUERY_NOT_FOUND, DocumentRefused, Documents
 from workorder.errors import ErrorCode
 from workorder.flows.sla.sla import run_sla_scheduler
-from workorder.flows.unit_of_work import bind_bus
 from workorder.http_errors import error_response
 from workorder.jobs.registry import job_kinds
 from workorder.jobs.runner import Announce, JobRunner
 from workorder.jobs.starting import JobQueue
-from workorder.logs import request_id
 from workorder.mail import make_sender
+from workorder.middleware import (
+    BodyLimitMiddleware,
+    BusMiddleware,
+    OutageMiddleware,
+    RequestIdMiddleware,
+)
 from workorder.resolvers.fanout import LiveTransportHandler
 from workorder.resolvers.root import build_schema
 from workorder.schema.context import Context
@@ -55,15 +58,6 @@ from workorder.storage import LocalStorage
 from workorder.subscriptions.broker import Broker, RedisOptions, make_broker
 
 log = logging.getLogger(__name__)
-
-
-def unavailable_response() -> JSONResponse:
-    return error_response(
-        503,
-        db_outage.MESSAGE,
-        str(ErrorCode.SERVICE_UNAVAILABLE),
-        {"Retry-After": str(db_outage.RETRY_AFTER_SECONDS)},
-    )
 
 
 _HTTP_CODES = {404: str(ErrorCode.NOT_FOUND), 413: PAYLOAD_TOO_LARGE}
@@ -231,127 +225,6 @@ def _close_at_expiry(socket: WebSocket, expires_at: datetime) -> None:
 
 _expiry_tasks: set[asyncio.Task[None]] = set()
 _EXPIRY_NAP = 5.0  # seconds
-
-
-class RequestIdMiddleware:
-    """Tags every log line of a request, and the response, with one id."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
-            await self.app(scope, receive, send)
-            return
-        incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode()
-        rid = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
-        token = request_id.set(rid)
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode())]
-            await send(message)
-
-        try:
-            # A socket's frames carry no headers: its sends go straight through (a push to
-            # thousands of sockets pays no wrapper per frame).
-            await self.app(scope, receive, send if scope["type"] == "websocket" else send_with_id)
-        finally:
-            request_id.reset(token)
-
-
-class BusMiddleware:
-    """Binds the process's broker as the bus of each request and each socket: the actions
-    they run publish there after commit (`flows.unit_of_work`). A socket's operations run in
-    tasks its connection creates, so they inherit the binding."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
-            await self.app(scope, receive, send)
-            return
-        with bind_bus(getattr(scope["app"].state, "broker", None)):
-            await self.app(scope, receive, send)
-
-
-class BodyLimitMiddleware:
-    """Refuse a request body over its limit before anything buffers it (413), whether it
-    declares its length or streams it. A multipart upload may be large (its files go to a
-    temporary disk); any other body (JSON, GraphQL) is parsed whole on the event loop, so its
-    limit is small: one huge body must not stall every other request."""
-
-    def __init__(self, app: ASGIApp, limit: int, upload_limit: int) -> None:
-        self.app = app
-        self.limit = limit
-        self.upload_limit = upload_limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        kind = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-        limit = self.upload_limit if kind == b"multipart/form-data" else self.limit
-        too_large = error_response(
-            413, f"Request body too large (at most {limit} bytes)", PAYLOAD_TOO_LARGE
-        )
-        declared = headers.get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > limit:
-            await too_large(scope, receive, send)
-            return
-        seen = 0
-        refused = False
-
-        async def counted() -> Message:
-            nonlocal seen, refused
-            message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > limit and not refused:
-                refused = True
-                await too_large(scope, receive, send)
-            # Past the limit the app is told the client left: it stops reading at once.
-            return {"type": "http.disconnect"} if refused else message
-
-        async def unless_refused(message: Message) -> None:
-            if not refused:
-                await send(message)
-
-        try:
-            await self.app(scope, counted, unless_refused)
-        except Exception:
-            if not refused:
-                raise
-
-
-class OutageMiddleware:
-    """A lost database anywhere outside GraphQL execution (authenticating the bearer, the
-    download routes) is a 503 with Retry-After, not a text/plain 500 with a traceback.
-    Errors inside execution are answered by the schema's error mask the same way."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def watched(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, receive, watched)
-        except Exception as exc:
-            if started or not db_outage.is_outage(exc):
-                raise
-            db_outage.noticed(exc)
-            await unavailable_response()(scope, receive, send)
 
 
 async def healthz(request: Request) -> Response:
