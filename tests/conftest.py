@@ -82,6 +82,10 @@ def settings(workdir: Path, backend_urls: tuple[str, str | None]) -> Settings:
         cors_origins=["http://spa.example"],
         sla_check_seconds=0,  # the scheduler is driven by its own tests, not by a clock
         job_poll_seconds=0.2,  # the in-process job runner answers quickly
+        # Budgets are the business of tests/auth/test_rate_limits.py and
+        # tests/schema/test_cost.py (which turn them on): a sweep makes thousands of requests.
+        rate_limit_points=0,
+        rate_limit_requests_per_address=0,
     )
 
 
@@ -100,6 +104,7 @@ async def _clean_database(app: Starlette) -> AsyncIterator[None]:
     await truncate_everything()
     # Failed logins are counted like rows: each test starts with none (all share 127.0.0.1).
     await app.state.login_throttle.reset()
+    await app.state.rate_limits.reset()
 
 
 async def truncate_everything() -> None:

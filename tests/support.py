@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 import httpx
+from starlette.applications import Starlette
 
 from workorder.auth.actor import Actor
 from workorder.auth.sessions import TokenSettings, start_session
 from workorder.flows.org.tenants import create_tenant
 from workorder.models import Group, Role, Tenant, User
 from workorder.schema.node import to_global_id
+from workorder.server import create_app
 from workorder.settings import Settings
 
 PASSWORD = "correct-horse-battery"
@@ -123,3 +127,15 @@ async def session_token(user: User, settings: Settings, ttl: timedelta) -> str:
     expiry test) and no argon2 round."""
     tokens = TokenSettings(settings.signing_key, ttl, timedelta(days=1))
     return (await start_session(user, tokens)).access_token
+
+
+@asynccontextmanager
+async def app_with(app: Starlette, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """Another app on the session's database and broker, with settings of the test's own
+    (limits, trusted documents), and a client for it. Its lifespan is not run: whatever it
+    opens there (Redis clients for budgets, registries) it opens lazily."""
+    other = create_app(settings)
+    other.state.broker = app.state.broker
+    transport = httpx.ASGITransport(app=other)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http

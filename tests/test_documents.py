@@ -4,8 +4,6 @@ hash, what the service registers, and that TRUSTED_DOCUMENTS_ONLY holds on every
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +15,7 @@ from starlette.applications import Starlette
 
 from tests import services
 from tests.flows.live.test_streams import live, request
-from tests.support import OrgBuilder, gid
+from tests.support import OrgBuilder, app_with, gid
 from workorder.documents import MemoryRegistry, sha256_of
 from workorder.media import GRAPHQL_RESPONSE
 from workorder.server import create_app
@@ -37,16 +35,6 @@ def _persisted(sha: str, query: str | None = None) -> dict[str, Any]:
     return body
 
 
-@asynccontextmanager
-async def _serving(app: Starlette, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    """Another app on the session's database and broker, with its own settings."""
-    other = create_app(settings)
-    other.state.broker = app.state.broker
-    transport = httpx.ASGITransport(app=other)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-        yield http
-
-
 async def test_a_hash_alone_runs_once_the_text_was_sent_with_it(
     client: httpx.AsyncClient, org: OrgBuilder
 ) -> None:
@@ -59,13 +47,13 @@ async def test_a_hash_alone_runs_once_the_text_was_sent_with_it(
         {"message": "PersistedQueryNotFound", "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"}}
     ]
     sent = await client.post("/graphql", json=_persisted(sha, ME), headers=headers)
-    me = {"data": {"me": {"id": gid("User", org.admin.id)}}}
-    assert sent.json() == me
+    me = {"me": {"id": gid("User", org.admin.id)}}
+    assert sent.json()["data"] == me
     by_hash = await client.post("/graphql", json=_persisted(sha), headers=headers)
-    assert by_hash.json() == me
+    assert by_hash.json()["data"] == me
     extensions = json.dumps(_persisted(sha)["extensions"])
     got = await client.get("/graphql", params={"extensions": extensions}, headers=headers)
-    assert got.json() == me
+    assert got.json()["data"] == me
 
 
 async def test_an_unknown_hash_is_a_400_for_the_graphql_response_type(
@@ -119,11 +107,13 @@ async def test_trusted_documents_only_runs_the_manifest_over_http(
         update={"trusted_documents": manifest, "trusted_documents_only": True}
     )
     headers = {"authorization": f"Bearer {await org.token()}"}
-    me = {"data": {"me": {"id": gid("User", org.admin.id)}}}
-    async with _serving(app, strict) as http:
-        assert (await http.post("/graphql", json={"query": ME}, headers=headers)).json() == me
+    me = {"me": {"id": gid("User", org.admin.id)}}
+    async with app_with(app, strict) as http:
+        assert (await http.post("/graphql", json={"query": ME}, headers=headers)).json()[
+            "data"
+        ] == me
         by_hash = await http.post("/graphql", json=_persisted(sha256_of(ME)), headers=headers)
-        assert by_hash.json() == me
+        assert by_hash.json()["data"] == me
         modern = headers | {"accept": GRAPHQL_RESPONSE}
         for body in ({"query": TICKETS}, _persisted(sha256_of(TICKETS), TICKETS)):
             refused = await http.post("/graphql", json=body, headers=modern)
@@ -180,6 +170,6 @@ async def test_registrations_are_shared_by_every_process_through_redis(
     headers = {"authorization": f"Bearer {await org.token()}"}
     sha = sha256_of(ME)
     await client.post("/graphql", json=_persisted(sha, ME), headers=headers)
-    async with _serving(app, settings) as other:
+    async with app_with(app, settings) as other:
         reply = await other.post("/graphql", json=_persisted(sha), headers=headers)
-    assert reply.json() == {"data": {"me": {"id": gid("User", org.admin.id)}}}
+    assert reply.json()["data"] == {"me": {"id": gid("User", org.admin.id)}}

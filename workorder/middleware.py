@@ -1,5 +1,5 @@
-"""The ASGI middleware around every route: request ids, the bus binding, body limits, and a
-lost database answered as a 503."""
+"""The ASGI middleware around every route: request ids, requests per client address, the bus
+binding, body limits, and a lost database answered as a 503."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from workorder import db_outage
+from workorder.auth.rate_limits import RateLimits
 from workorder.errors import ErrorCode
 from workorder.flows.unit_of_work import bind_bus
 from workorder.http_errors import error_response
 from workorder.logs import request_id
+from workorder.schema.cost import rate_limit_headers
 from workorder.schema.extensions import PAYLOAD_TOO_LARGE
 
 
@@ -144,3 +146,36 @@ class OutageMiddleware:
                 raise
             db_outage.noticed(exc)
             await unavailable_response()(scope, receive, send)
+
+
+class AddressLimitMiddleware:
+    """Every request and WebSocket connection counts against its client address, before
+    anything else runs (no token needed to be stopped); the health probes do not count.
+    Refused with 429 and Retry-After; a socket is closed before it is accepted (uvicorn
+    answers the handshake 403)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or scope["path"] in _PROBES:
+            await self.app(scope, receive, send)
+            return
+        limits: RateLimits = scope["app"].state.rate_limits
+        client = scope.get("client")
+        spent = await limits.request(client[0] if client else "unknown")
+        if spent.allowed:
+            await self.app(scope, receive, send)
+        elif scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008, "reason": "Too many requests"})
+        else:
+            refused = error_response(
+                429,
+                f"Too many requests from this address; try again in {spent.retry_after} s",
+                str(ErrorCode.RATE_LIMITED),
+                {"Retry-After": str(spent.retry_after)} | rate_limit_headers(spent, limits.window),
+            )
+            await refused(scope, receive, send)
+
+
+_PROBES = frozenset({"/healthz", "/readyz"})

@@ -32,6 +32,7 @@ from workorder import db, db_outage, downloads
 from workorder import media as media_types
 from workorder.auth import passwords
 from workorder.auth.passwords import HashCost
+from workorder.auth.rate_limits import RateLimits
 from workorder.auth.sessions import authenticate
 from workorder.auth.throttle import LoginThrottle
 from workorder.auth.tokens import TokenError
@@ -44,6 +45,7 @@ from workorder.jobs.runner import Announce, JobRunner
 from workorder.jobs.starting import JobQueue
 from workorder.mail import make_sender
 from workorder.middleware import (
+    AddressLimitMiddleware,
     BodyLimitMiddleware,
     BusMiddleware,
     OutageMiddleware,
@@ -108,7 +110,8 @@ class WorkorderGraphQL(GraphQL[Context, None]):
         json_body = response.headers.get("content-type", "").startswith(media_types.JSON)
         if media == media_types.GRAPHQL_RESPONSE and json_body:  # not GraphiQL, not a stream
             response.headers["content-type"] = f"{media}; charset=utf-8"
-            if getattr(request.state, "request_error", False):
+            # Nothing ran: 400, unless a more telling status was set (413, 429, 503).
+            if getattr(request.state, "request_error", False) and response.status_code == 200:
                 response.status_code = 400
         await response(scope, receive, send)
 
@@ -161,7 +164,13 @@ class WorkorderGraphQL(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         broker: Broker = request.app.state.broker
-        context = Context(request=request, response=response, settings=self.settings, broker=broker)
+        context = Context(
+            request=request,
+            response=response,
+            settings=self.settings,
+            broker=broker,
+            rate_limits=request.app.state.rate_limits,
+        )
         if isinstance(request, Request):
             token = _bearer(request.headers.get("authorization"))
             if token:
@@ -326,6 +335,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await broker.close()
                 await app.state.login_throttle.close()
                 await documents.registry.close()
+                await app.state.rate_limits.close()
                 log.info("workorder stopped")
 
     documents = Documents.of(settings)
@@ -349,6 +359,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         middleware=[
             Middleware(RequestIdMiddleware),
+            Middleware(AddressLimitMiddleware),
             Middleware(BusMiddleware),
             Middleware(
                 BodyLimitMiddleware,
@@ -371,4 +382,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.storage = LocalStorage(settings.storage)
     app.state.job_kinds = kinds
     app.state.login_throttle = LoginThrottle.of(settings)
+    app.state.rate_limits = RateLimits.of(settings)
     return app

@@ -75,6 +75,13 @@ class Settings(BaseSettings):
     # Batch actions on selected ids run in the request up to this many; more is a job.
     batch_sync_limit: int = 200
     import_max_rows: int = 10_000  # rows per import file
+    # Budgets per window (0: no limit): GraphQL cost points per caller (API token, else
+    # user, else address), and requests or WebSocket connections per client address.
+    rate_limit_points: int = Field(default=200_000, ge=0)
+    rate_limit_requests_per_address: int = Field(default=3_000, ge=0)
+    rate_limit_window_seconds: int = Field(default=60, gt=0)
+    # The most one operation may cost (refused before it runs, whatever the budget left).
+    max_query_cost: int = Field(default=50_000, gt=0)
     # Automatic persisted queries: how long a document registered by its hash is kept in
     # Redis (in-process without REDIS_URL: the least recently used within a budget).
     persisted_query_ttl_seconds: int = Field(default=7 * 24 * 3600, gt=0)

@@ -29,14 +29,13 @@ async def test_login_with_a_name_longer_than_its_column_is_invalid(
     body = await api.raw(
         LOGIN, {"input": {"tenant": tenant, "username": username, "password": "x"}}
     )
-    assert body == {
-        "data": {
-            "login": {
-                "accessToken": None,
-                "errors": [
-                    {"code": "INVALID", "message": f"At most {limit} characters", "field": [field]}
-                ],
-            }
+    assert "errors" not in body
+    assert body["data"] == {
+        "login": {
+            "accessToken": None,
+            "errors": [
+                {"code": "INVALID", "message": f"At most {limit} characters", "field": [field]}
+            ],
         }
     }
 

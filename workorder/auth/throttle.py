@@ -21,14 +21,13 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import redis.asyncio as aioredis
 from limits import RateLimitItem, RateLimitItemPerSecond
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
 
+from workorder.auth.rate_limits import limits_storage
 from workorder.errors import ErrorCode, FlowError
-from workorder.subscriptions.broker import RedisOptions, redis_client
+from workorder.subscriptions.broker import RedisOptions
 
 if TYPE_CHECKING:
     from workorder.settings import Settings
@@ -86,22 +85,8 @@ class LoginThrottle:
         redis_url: str | None = None,
         options: RedisOptions | None = None,
     ) -> None:
-        self._pool: aioredis.ConnectionPool | None = None
-        storage: Storage
-        if redis_url is not None:
-            # The service's Redis timeouts: a frozen Redis holds a login at most that long.
-            self._pool = redis_client(redis_url, options or RedisOptions()).connection_pool
-            storage = RedisStorage(
-                "async+" + redis_url,
-                implementation="redispy",
-                key_prefix=KEY_PREFIX,
-                wrap_exceptions=True,
-                connection_pool=self._pool,  # type: ignore[arg-type]
-            )
-        else:
-            storage = MemoryStorage(wrap_exceptions=True)
-        self._storage = storage
-        self._limiter = MovingWindowRateLimiter(storage)
+        self._storage, self._pool = limits_storage(redis_url, options or RedisOptions(), KEY_PREFIX)
+        self._limiter = MovingWindowRateLimiter(self._storage)
         window = limits.window_seconds
         self._account: RateLimitItem | None = (
             RateLimitItemPerSecond(limits.per_account, window, namespace="account-address")

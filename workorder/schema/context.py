@@ -15,6 +15,7 @@ from strawberry.dataloader import DataLoader
 
 from workorder.auth import visibility
 from workorder.auth.actor import Actor
+from workorder.auth.rate_limits import RateLimits
 from workorder.auth.visibility import Reach, reach_of
 from workorder.dataloaders.customers.loaders import CustomerLoaders
 from workorder.dataloaders.org.loaders import OrgLoaders
@@ -49,6 +50,8 @@ class Context:
     _authenticated: Actor | None = field(default=None, repr=False)
     auth_error: str | None = None
     connection_params: dict[str, object] = field(default_factory=dict)
+    # The process's request budgets (None: not counted, e.g. a schema built for a test).
+    rate_limits: RateLimits | None = None
     _own: _Caches = field(default_factory=lambda: _Caches(None), repr=False)
 
     def authenticate(self, actor: Actor) -> None:

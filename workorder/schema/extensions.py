@@ -26,6 +26,7 @@ from strawberry.types.graphql import OperationType
 from workorder import db_outage
 from workorder.documents import DOCUMENT_NOT_TRUSTED, sha256_of, trusted_documents
 from workorder.errors import ErrorCode, FlowError
+from workorder.schema.cost import CostBudget
 from workorder.settings import Settings
 
 log = logging.getLogger("workorder.errors")
@@ -194,6 +195,7 @@ def extensions(settings: Settings) -> list[type[SchemaExtension] | Callable[[], 
         NoSubscriptionsOverHttp,
         lambda: ParserCache(maxsize=1000),
         lambda: ValidationCache(maxsize=1000),
+        lambda: CostBudget(settings.max_query_cost),  # after validation (see on_validate)
         lambda: AddValidationRules(list(limits)),
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
     ]

@@ -20,6 +20,7 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
+from workorder.documents import Documents
 from workorder.downloads import routes
 from workorder.models import Attachment
 from workorder.resolvers.tickets.roots import AttachmentMutation
@@ -60,6 +61,7 @@ class _View(WorkorderGraphQL):
         )
         GraphQL.__init__(self, schema, multipart_uploads_enabled=True)
         self.settings = settings
+        self.documents = Documents.of(settings)
 
 
 @pytest.fixture
@@ -73,6 +75,7 @@ async def http(app, settings, storage) -> AsyncIterator[httpx.AsyncClient]:
     view = _View(small)
     test_app = Starlette(routes=[Route("/graphql", view, methods=["GET", "POST"]), *routes()])
     test_app.state.broker = app.state.broker
+    test_app.state.rate_limits = app.state.rate_limits
     test_app.state.settings = small
     test_app.state.storage = storage
     transport = httpx.ASGITransport(app=test_app)
