@@ -78,7 +78,7 @@ class Settings(BaseSettings):
     # Budgets per window (0: no limit): GraphQL cost points per caller (API token, else
     # user, else address), and requests or WebSocket connections per client address.
     rate_limit_points: int = Field(default=200_000, ge=0)
-    rate_limit_requests_per_address: int = Field(default=3_000, ge=0)
+    rate_limit_requests_per_address: int = Field(default=20_000, ge=0)
     rate_limit_window_seconds: int = Field(default=60, gt=0)
     # The most one operation may cost (refused before it runs, whatever the budget left).
     max_query_cost: int = Field(default=50_000, gt=0)
