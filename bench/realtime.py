@@ -16,7 +16,8 @@ Figures, in order:
 4. the SQL statements of one fan-out round (assign to the listener and away), beside one
    assignment with nobody listening, counted by PostgreSQL itself (pg_stat_statements);
 5. the largest size left idle for BENCH_IDLE_SECONDS: statements meanwhile, server RSS and
-   the time it took to open them, beside the raw server's RSS and opening time.
+   the time it took to open them (with the statements each open cost), beside the raw
+   server's RSS and opening time.
 It ends with one table: measure | workorder | reference | ratio | goal (issue 18).
 
 Sizes come from the environment: BENCH_PUSHES (latency samples, 1000), BENCH_FANOUT
@@ -230,6 +231,7 @@ async def open_socket(url: str, token: str, on_next: Callable[[float, int], None
         url,
         subprotocols=[Subprotocol("graphql-transport-ws")],
         ping_interval=None,  # idle means idle: no client keep-alive traffic in the RSS figure
+        proxy=None,  # loopback: no proxy settings read from the environment for every socket
         open_timeout=WAIT,
         close_timeout=2,
     )
@@ -451,6 +453,7 @@ class Side:
     push: Callable[[], Awaitable[tuple[int, float]]]  # (notification pk, published at)
     away: Callable[[], Awaitable[None]]  # undo the push (workorder: assign to the other agent)
     statements: Statements | None = None
+    pid: int | None = None  # the server's process, whose CPU time opening costs
 
 
 @dataclass
@@ -460,6 +463,8 @@ class Size:
     n: int
     opened: float = 0.0  # s
     rss_open: int = 0  # KiB, every subscription registered
+    open_statements: int | None = None  # SQL statements while the n sockets opened
+    open_cpu: tuple[float, float] = (0.0, 0.0)  # s of CPU opening took: server, client
     idle_statements: list[tuple[int, str]] | None = None
     rss_idle: int | None = None
     rounds: list[tuple[float, float]] = field(default_factory=list)  # (first, last) in ms
@@ -483,15 +488,21 @@ async def measure_size(side: Side, n: int, idle_seconds: float | None) -> Size:
     sink = FanIn(expected=n)
     size = Size(n)
     sink.watch(READY)
+    if side.statements is not None:
+        await side.statements.reset()
     started = time.perf_counter()
+    cpu = (_cpu_seconds(side.pid), time.process_time())
     sockets = await open_many(side.url, side.token, n, sink)
     try:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(sink.complete.wait(), FANOUT_WAIT)
         size.opened = time.perf_counter() - started
+        size.open_cpu = (_cpu_seconds(side.pid) - cpu[0], time.process_time() - cpu[1])
         if not sink.complete.is_set():
             size.failure = f"only {sink.heard()} of {n} subscriptions went live"
             return size
+        if side.statements is not None:
+            size.open_statements = _total(await side.statements.since_reset())
         await asyncio.sleep(1.0)  # settled: nothing else is sent
         size.rss_open = side.rss_kib()
         if idle_seconds is not None:
@@ -536,6 +547,15 @@ async def assignment_alone(stage: Stage, statements: Statements) -> int:
 
 
 # ---------------------------------------------------------------- the reference server
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """User + system CPU of a process so far: what opening costs whatever else the machine
+    runs (other work on these CPUs stretches the wall time, not this)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _rss_kib(pid: int) -> int:
@@ -620,7 +640,11 @@ def _fanout_cell(size: Size) -> str:
 
 def _progress(name: str, size: Size) -> str:
     """One line per size as it finishes, so a long run shows where it is."""
-    line = f"{name}, {size.n} sockets: opened in {size.opened:.1f} s, RSS "
+    line = f"{name}, {size.n} sockets: opened in {size.opened:.1f} s"
+    line += f" (CPU: server {size.open_cpu[0]:.1f} s, client {size.open_cpu[1]:.1f} s)"
+    if size.open_statements is not None:
+        line += f" ({size.open_statements / size.n:.2f} statements per socket)"
+    line += ", RSS "
     line += f"{size.rss_open / 1024:.0f} MiB; fan-out {_fanout_cell(size)}"
     if size.statements:
         line += f"; statements per round {size.statements}"
@@ -707,11 +731,14 @@ def table(
                 "< 1 GiB",
             )
         )
+        per_open = f"; server CPU {size.open_cpu[0]:.1f} s"
+        if size.open_statements is not None:
+            per_open += f", {size.open_statements / n:.2f} statements each"
         rows.append(
             (
                 f"{n:,} idle subscribers: time to open",
-                f"{size.opened:.1f} s",
-                f"raw: {reference.opened:.1f} s",
+                f"{size.opened:.1f} s{per_open}",
+                f"raw: {reference.opened:.1f} s; server CPU {reference.open_cpu[0]:.1f} s",
                 _ratio(size.opened, reference.opened),
                 "< 10 s",
             )
@@ -755,6 +782,7 @@ async def _fanout_sizes(
         push,
         away,
         statements,
+        server.process.pid,
     )
     raw = RawServer(folder)
     mine: dict[int, Size] = {}
@@ -765,7 +793,15 @@ async def _fanout_sizes(
         async def nothing() -> None:
             return None
 
-        reference = Side("raw", raw.url, "-", lambda: _rss_kib(raw.process.pid), raw.push, nothing)
+        reference = Side(
+            "raw",
+            raw.url,
+            "-",
+            lambda: _rss_kib(raw.process.pid),
+            raw.push,
+            nothing,
+            pid=raw.process.pid,
+        )
         for n in FANOUT:
             idle = IDLE_SECONDS if n == max(FANOUT) else None
             mine[n] = await measure_size(ours, n, idle)

@@ -37,6 +37,7 @@ from workorder.subscriptions.channels import credentials_channel, reach_channel
 POLL: float | None = None
 # A transaction open longer than this is assumed finished: rows older than it have settled.
 SETTLE = timedelta(seconds=60)
+SESSION_ENDED = "Session ended: log in again"
 # A position names at most this many ids sent above its floor (a client's cursor stays short).
 MAX_SENT = 200
 
@@ -185,4 +186,4 @@ async def open_stream(actor: Actor) -> None:
     """A socket authenticated once may outlive its credential: a new subscription on it
     checks the credential again."""
     if not await still_valid(actor):
-        raise FlowError(ErrorCode.UNAUTHENTICATED, "Session ended: log in again")
+        raise FlowError(ErrorCode.UNAUTHENTICATED, SESSION_ENDED)
