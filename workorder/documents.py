@@ -33,8 +33,6 @@ from workorder.subscriptions.broker import RedisOptions, redis_client
 
 log = logging.getLogger(__name__)
 
-PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
-DOCUMENT_NOT_TRUSTED = "DOCUMENT_NOT_TRUSTED"
 KEY_PREFIX = "workorder:apq:"
 MEMORY_BUDGET_CHARS = 20_000_000  # the in-process cache's documents, all together
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -168,7 +166,9 @@ class Documents:
             if document is None and not self.only_trusted:
                 document = await self.registry.get(sha)
             if document is None:
-                raise DocumentRefused("PersistedQueryNotFound", PERSISTED_QUERY_NOT_FOUND)
+                raise DocumentRefused(
+                    "PersistedQueryNotFound", str(ErrorCode.PERSISTED_QUERY_NOT_FOUND)
+                )
             return document
         if sha256_of(query) != sha:
             raise DocumentRefused("provided sha does not match query", str(ErrorCode.INVALID))

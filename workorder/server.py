@@ -36,7 +36,7 @@ from workorder.auth.rate_limits import RateLimits
 from workorder.auth.sessions import authenticate
 from workorder.auth.throttle import LoginThrottle
 from workorder.auth.tokens import TokenError
-from workorder.documents import PERSISTED_QUERY_NOT_FOUND, DocumentRefused, Documents
+from workorder.documents import DocumentRefused, Documents
 from workorder.errors import ErrorCode
 from workorder.flows.sla.sla import run_sla_scheduler
 from workorder.http_errors import error_response
@@ -54,7 +54,7 @@ from workorder.middleware import (
 from workorder.resolvers.fanout import LiveTransportHandler
 from workorder.resolvers.root import build_schema
 from workorder.schema.context import Context
-from workorder.schema.extensions import PAYLOAD_TOO_LARGE
+from workorder.schema.extensions import PAYLOAD_TOO_LARGE, expose
 from workorder.settings import Settings, load_settings
 from workorder.storage import LocalStorage
 from workorder.subscriptions.broker import Broker, RedisOptions, make_broker
@@ -101,7 +101,7 @@ class WorkorderGraphQL(GraphQL[Context, None]):
             response = error_response(refused.status_code, refused.detail, code)
         except DocumentRefused as refused:
             response = error_response(refused.status, refused.message, refused.code)
-            if refused.code == PERSISTED_QUERY_NOT_FOUND:
+            if refused.code == ErrorCode.PERSISTED_QUERY_NOT_FOUND:
                 # Apollo's clients send the text next; legacy JSON keeps its 200, and no
                 # cache may keep the miss.
                 response.headers["cache-control"] = "private, no-cache, must-revalidate"
@@ -133,7 +133,12 @@ class WorkorderGraphQL(GraphQL[Context, None]):
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         """A request error (nothing executed) is a 400 without `data` for a client that
-        accepts application/graphql-response+json (the GraphQL-over-HTTP spec)."""
+        accepts application/graphql-response+json (the GraphQL-over-HTTP spec).
+
+        Every error is given its code here too: one that stops the parser leaves strawberry
+        outside the operation, where the schema's error mask never sees it."""
+        if result.errors:
+            result.errors = [expose(e) for e in result.errors]
         response = await super().process_result(request, result)
         if media_types.is_request_error(result):
             request.state.request_error = True

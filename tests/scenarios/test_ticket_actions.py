@@ -674,6 +674,25 @@ async def test_only_supervisors_open_missed_call_tickets(shop: Shop):
 # ---- 8. bad input on create --------------------------------------------------------------
 
 
+async def test_each_bad_field_is_its_own_error(shop: Shop) -> None:
+    """A form with two mistakes shows each next to its own input, not one merged line."""
+    payload = await attempt(
+        shop,
+        "ann",
+        "createTicket",
+        templateId=gid("Template", shop.order.id),
+        title="Kettle",
+        fields={"amount": "lots", "colour": "red"},
+    )
+    assert payload["ticket"] is None
+    found = {tuple(e["field"]): (e["code"], e["message"]) for e in payload["errors"]}
+    assert set(found) == {("fields", "order_no"), ("fields", "amount"), ("fields", "colour")}
+    assert found[("fields", "order_no")] == ("INVALID", "Required")
+    assert "Expected a number" in found[("fields", "amount")][1]
+    assert all(";" not in message for _, message in found.values())
+    assert await Ticket.all().count() == 0
+
+
 async def test_bad_input_creates_no_ticket(shop: Shop):
     template = gid("Template", shop.order.id)
     base = {"templateId": template, "title": "Kettle"}

@@ -21,7 +21,7 @@ from __future__ import annotations
 import inspect
 import json
 import secrets
-from collections.abc import Callable, Hashable
+from collections.abc import AsyncGenerator, Callable, Hashable
 from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
@@ -29,10 +29,12 @@ from typing import Any
 from graphql import DocumentNode, ExecutionResult, parse
 from graphql.execution import Executor, execute_subscription_event
 from starlette.websockets import WebSocketDisconnect
+from strawberry.schema.schema import StreamResult
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
 )
+from strawberry.types import ExecutionResult as StrawberryResult
 
 from workorder.flows.live.memory import LiveMemory, memory_of
 from workorder.schema.context import Context, Info
@@ -47,11 +49,25 @@ _operation: ContextVar[Operation[Context, None] | None] = ContextVar(
 
 
 class LiveTransportHandler(BaseGraphQLTransportWSHandler[Context, None]):
-    """strawberry's graphql-transport-ws handler, noting the operation each task runs."""
+    """strawberry's graphql-transport-ws handler, noting the operation each task runs, and
+    giving every error it sends (`error` and `next` messages) its code, as HTTP answers do:
+    strawberry's stream leaves a subscription's errors as raised."""
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
         _operation.set(operation)  # the operation's own task: no one else sees it
         await super().run_operation(operation)
+
+    async def _send_result_stream(
+        self, operation: Operation[Context, None], result_source: StreamResult
+    ) -> None:
+        await super()._send_result_stream(operation, _coded(result_source))
+
+
+async def _coded(results: StreamResult) -> AsyncGenerator[Any, None]:
+    async for result in results:
+        if isinstance(result, StrawberryResult) and result.errors:
+            result.errors = [expose(e) for e in result.errors]
+        yield result
 
 
 class SocketGone(Exception):

@@ -42,8 +42,6 @@ from workorder.auth.rate_limits import RateLimits, Spent, caller_key
 from workorder.errors import ErrorCode
 from workorder.schema.pagination import DEFAULT_PAGE
 
-MAX_COST_EXCEEDED = "MAX_COST_EXCEEDED"
-
 PAGE_ARGUMENTS = ("first", "last")
 
 
@@ -170,7 +168,7 @@ class CostBudget(SchemaExtension):
             return GraphQLError(
                 f"This operation costs {cost}; at most {self.max_cost} per operation. "
                 "Ask for smaller pages (first) or fewer fields.",
-                extensions={"code": MAX_COST_EXCEEDED, "cost": cost},
+                extensions={"code": str(ErrorCode.MAX_COST_EXCEEDED), "cost": cost},
             )
         context = execution.context
         limits: RateLimits | None = getattr(context, "rate_limits", None)

@@ -24,15 +24,14 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
 from workorder import db_outage
-from workorder.documents import DOCUMENT_NOT_TRUSTED, sha256_of, trusted_documents
+from workorder.documents import sha256_of, trusted_documents
 from workorder.errors import ErrorCode, FlowError
 from workorder.schema.cost import CostBudget
 from workorder.settings import Settings
 
 log = logging.getLogger("workorder.errors")
 
-# Transport-level codes (never a mutation payload's UserError.code).
-PAYLOAD_TOO_LARGE: Final = "PAYLOAD_TOO_LARGE"
+PAYLOAD_TOO_LARGE: Final = str(ErrorCode.PAYLOAD_TOO_LARGE)
 
 
 def unavailable(error: GraphQLError | None = None) -> GraphQLError:
@@ -55,11 +54,28 @@ def expected(error: GraphQLError) -> bool:
     )
 
 
+def _coded(error: GraphQLError) -> GraphQLError:
+    """graphql-core's own errors carry no code: before execution the document did not parse
+    or fit the schema (or its variables did not); during it, a value broke the schema's
+    promise (a null for a non-null field), which is ours to fix."""
+    if error.path is None:
+        code = (
+            ErrorCode.GRAPHQL_PARSE_FAILED
+            if error.message.startswith("Syntax Error")
+            else ErrorCode.GRAPHQL_VALIDATION_FAILED
+        )
+    else:
+        code = ErrorCode.INTERNAL_SERVER_ERROR
+    error.extensions = {**(error.extensions or {}), "code": str(code)}
+    return error
+
+
 def expose(error: GraphQLError) -> GraphQLError:
-    """Keep what the client caused; replace anything else with an id pointing at the log."""
+    """Keep what the client caused; replace anything else with an id pointing at the log.
+    Every error leaves with a code (`ErrorCode`)."""
     original = error.original_error
     if original is None or isinstance(original, GraphQLError):
-        return error
+        return error if (error.extensions or {}).get("code") else _coded(error)
     if db_outage.is_outage(original):
         db_outage.noticed(original)
         return unavailable(error)
@@ -82,7 +98,7 @@ def expose(error: GraphQLError) -> GraphQLError:
             "Authentication required",
             nodes=error.nodes,
             path=error.path,
-            extensions={"code": "UNAUTHENTICATED"},
+            extensions={"code": str(ErrorCode.UNAUTHENTICATED)},
         )
     error_id = uuid.uuid4().hex[:16]
     log.error(
@@ -96,7 +112,7 @@ def expose(error: GraphQLError) -> GraphQLError:
         f"Internal error (reference {error_id})",
         nodes=error.nodes,
         path=error.path,
-        extensions={"code": "INTERNAL_SERVER_ERROR", "errorId": error_id},
+        extensions={"code": str(ErrorCode.INTERNAL_SERVER_ERROR), "errorId": error_id},
     )
 
 
@@ -152,7 +168,7 @@ def trusted_documents_only(trusted: Set[str]) -> type[ValidationRule]:
                 self.report_error(
                     GraphQLError(
                         "Only trusted documents are accepted",
-                        extensions={"code": DOCUMENT_NOT_TRUSTED},
+                        extensions={"code": str(ErrorCode.DOCUMENT_NOT_TRUSTED)},
                     )
                 )
             return BREAK

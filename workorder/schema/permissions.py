@@ -15,11 +15,11 @@ from strawberry.types.field import StrawberryField
 
 from workorder.auth.directory import PRIVATE_NOTE
 from workorder.auth.permissions import require_write
-from workorder.errors import FlowError
+from workorder.errors import ErrorCode, FlowError
 from workorder.schema.context import Info
 from workorder.schema.errors import refused
 
-UNAUTHENTICATED = {"code": "UNAUTHENTICATED"}
+UNAUTHENTICATED = {"code": str(ErrorCode.UNAUTHENTICATED)}
 
 # Mutations a read-only token may call, each for a reason. Every other mutation needs the
 # WRITE scope: the guard is put on every field of the Mutation root when the schema is built,

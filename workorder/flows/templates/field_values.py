@@ -18,7 +18,7 @@ from typing import Final
 from tortoise.expressions import Q
 
 from workorder import ids
-from workorder.errors import FlowError, invalid
+from workorder.errors import ErrorCode, FlowError, invalid
 from workorder.flows.templates.config import FieldDefinition, Step, TemplateConfig
 from workorder.flows.templates.field_kinds.table import KINDS, Refers
 from workorder.flows.templates.field_kinds.values import (
@@ -148,12 +148,13 @@ def _type_error(definition: FieldDefinition, value: object, lookups: Lookups) ->
 
 
 def errors_to_flow_error(errors: list[FieldError]) -> FlowError:
-    """One INVALID error for flows that raise, pointing the client at the first bad field."""
+    """One INVALID error for flows that raise, pointing the client at the first bad field,
+    with one part per bad field (a payload lists those apart)."""
     if not errors:
         raise ValueError("errors_to_flow_error needs at least one error")
     message = "; ".join(f"{e.key}: {e.message}" if e.key else e.message for e in errors)
-    first = errors[0].key
-    return invalid(message, ["fields", first] if first else ["fields"])
+    parts = [invalid(e.message, ["fields", e.key] if e.key else ["fields"]) for e in errors]
+    return FlowError(ErrorCode.INVALID, message, parts[0].field, parts)
 
 
 # ---- loading what the check needs --------------------------------------------------------
