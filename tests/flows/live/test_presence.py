@@ -104,7 +104,12 @@ async def test_someone_who_may_not_see_the_ticket_is_refused(shop: Shop, server_
     async with live(server_url, await shop.token("dee")) as dee:
         with pytest.raises(TransportQueryError) as hidden:
             await take(dee.subscribe(request(VIEWERS, t=ticket)), 1)
-        assert hidden.value.errors == [{"message": "Ticket not found"}]
+        assert hidden.value.errors == [
+            {
+                "message": "Ticket not found",
+                "extensions": {"code": "NOT_FOUND", "field": ["ticketId"]},
+            }
+        ]
         refused = await dee.execute(request(EDITING, t=ticket, e=True))
     assert refused == {
         "setTicketEditing": {
