@@ -81,6 +81,8 @@ def settings(workdir: Path, backend_urls: tuple[str, str | None]) -> Settings:
         cors_origins=["http://spa.example"],
         sla_check_seconds=0,  # the scheduler is driven by its own tests, not by a clock
         job_poll_seconds=0.2,  # the in-process job runner answers quickly
+        webhooks_allow_private=True,  # the webhook tests' receiver listens on loopback
+        webhook_retry_base_seconds=0.2,  # retries follow within a second
     )
 
 
