@@ -82,10 +82,12 @@ def settings(workdir: Path, backend_urls: tuple[str, str | None]) -> Settings:
         cors_origins=["http://spa.example"],
         sla_check_seconds=0,  # the scheduler is driven by its own tests, not by a clock
         job_poll_seconds=0.2,  # the in-process job runner answers quickly
-        # Budgets are the business of tests/auth/test_rate_limits.py and
-        # tests/schema/test_cost.py (which turn them on): a sweep makes thousands of requests.
+        # Budgets are the business of tests/schema/test_cost.py and tests/test_middleware.py
+        # (which turn them on): a sweep makes thousands of requests.
         rate_limit_points=0,
         rate_limit_requests_per_address=0,
+        webhooks_allow_private=True,  # the webhook tests' receiver listens on loopback
+        webhook_retry_base_seconds=0.2,  # retries follow within a second
     )
 
 

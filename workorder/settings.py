@@ -95,6 +95,17 @@ class Settings(BaseSettings):
     # How often each server's in-process job runner looks for waiting jobs (0: it runs none;
     # with REDIS_URL, `workorder worker` processes run them too).
     job_poll_seconds: float = 2.0
+    # Webhooks: whether an endpoint may point at a loopback, private, link-local or unspecified
+    # address (off: such a URL is refused at registration and at every send — SSRF guard).
+    webhooks_allow_private: bool = False
+    # A failed delivery attempt n is retried after base * 2**(n-1) seconds (at most 4 h, with
+    # ±20 % jitter); after WEBHOOK_MAX_ATTEMPTS attempts (15: about 24 h) it is given up.
+    webhook_retry_base_seconds: float = Field(default=30.0, gt=0)
+    webhook_max_attempts: int = Field(default=15, ge=1)
+    # Failed attempts in a row (over all its deliveries) after which an endpoint is disabled.
+    webhook_disable_after_failures: int = Field(default=50, ge=1)
+    # How long one delivery may take, connecting included.
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -9,6 +9,7 @@ import pytest
 from workorder.errors import ErrorCode, FlowError
 from workorder.flows.batch.batch import BatchKind
 from workorder.flows.exports import exports, imports
+from workorder.flows.webhooks import outbox as webhook_outbox
 from workorder.jobs.kinds import WholeJobKind
 from workorder.jobs.registry import job_kinds
 from workorder.settings import Settings
@@ -17,7 +18,8 @@ from workorder.settings import Settings
 def test_the_service_knows_every_batch_action_the_export_and_the_import(settings: Settings):
     kinds = job_kinds(settings)
     assert sorted(kinds) == sorted(
-        [f"batch.{k.lower()}" for k in BatchKind] + [exports.KIND, imports.KIND]
+        [f"batch.{k.lower()}" for k in BatchKind]
+        + [exports.KIND, imports.KIND, webhook_outbox.KIND]
     )
     assert isinstance(kinds.require(exports.KIND), WholeJobKind)
     assert not isinstance(kinds.require("batch.close"), WholeJobKind)  # one item per ticket

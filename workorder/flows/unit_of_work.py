@@ -34,9 +34,19 @@ class Bus(Protocol):
 Finish = Callable[[], Awaitable[Sequence[Push]]]
 
 
+Committing = Callable[[], Awaitable[None]]
+
+
 class UnitOfWork:
     def __init__(self) -> None:
         self.outgoing: list[Push | Finish] = []
+        self.committing: list[Committing] = []
+
+    def before_commit(self, write: Committing) -> None:
+        """Run `write` at the end of the transaction, once every change of the action is in:
+        rows that must commit with the action but depend on all of it (webhook deliveries,
+        which show what the action's end state lets their owner see)."""
+        self.committing.append(write)
 
     def publish(self, push: Push) -> None:
         """Queue a push; it leaves only if the transaction commits."""
@@ -83,6 +93,8 @@ async def unit_of_work() -> AsyncIterator[UnitOfWork]:
     try:
         async with in_transaction():
             yield uow
+            for write in uow.committing:
+                await write()
     finally:
         _current.reset(token)
     if bus is None:

@@ -37,6 +37,7 @@ from workorder.clock import now
 from workorder.errors import ErrorCode, FlowError, forbidden
 from workorder.flows.batch.jobs import JobEnv
 from workorder.flows.unit_of_work import unit_of_work
+from workorder.flows.webhooks import outbox as webhooks
 from workorder.jobs.kinds import ItemJobKind, WholeJobKind
 from workorder.jobs.leases import DEFAULT_LEASE, LeaseLost, holding_lease
 from workorder.jobs.progress import report
@@ -156,6 +157,7 @@ async def _finish(progress: _Progress, status: JobStatus, **changes: Any) -> Job
             return None
         job = await Job.get(id=progress.job_id)
         uow.publish(JobUpdated.of(job))
+        uow.before_commit(lambda: webhooks.job_finished_committing(progress.job_id))
     return job
 
 

@@ -9,12 +9,15 @@ back. A test that needs kinds builds them the same way (or a `JobKinds` of its o
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import timedelta
 from types import MappingProxyType
 
 from workorder.errors import invalid
 from workorder.flows.batch.batch import BatchKind
 from workorder.flows.batch.jobs import BatchJob, batch_kind_name
 from workorder.flows.exports import exports, imports
+from workorder.flows.webhooks import outbox as webhook_outbox
+from workorder.flows.webhooks.sending import DeliveryJob, SendPolicy
 from workorder.jobs.kinds import JobKind
 from workorder.settings import Settings
 
@@ -43,8 +46,18 @@ class JobKinds(Mapping[str, JobKind]):
 
 
 def job_kinds(settings: Settings) -> JobKinds:
-    """Every kind of job the service runs: the batch actions, ticket exports and imports."""
+    """Every kind of job the service runs: the batch actions, ticket exports and imports,
+    webhook deliveries."""
     kinds: dict[str, JobKind] = {batch_kind_name(k): BatchJob(k) for k in BatchKind}
     kinds[exports.KIND] = exports.ExportJob()
     kinds[imports.KIND] = imports.ImportJob(max_rows=settings.import_max_rows)
+    kinds[webhook_outbox.KIND] = DeliveryJob(
+        SendPolicy(
+            allow_private=settings.webhooks_allow_private,
+            retry_base=timedelta(seconds=settings.webhook_retry_base_seconds),
+            max_attempts=settings.webhook_max_attempts,
+            disable_after=settings.webhook_disable_after_failures,
+            timeout=settings.webhook_timeout_seconds,
+        )
+    )
     return JobKinds(kinds)

@@ -38,6 +38,12 @@ from workorder.models.ticket import (
 )
 from workorder.models.token import ApiToken, RefreshToken
 from workorder.models.user import Role, User
+from workorder.models.webhook import (
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEventType,
+)
 
 __all__ = [
     "JOB_FINISHED",
@@ -51,6 +57,7 @@ __all__ = [
     "Customer",
     "CustomerKind",
     "CustomerLookupMode",
+    "DeliveryStatus",
     "Department",
     "Dictionary",
     "DictionaryItem",
@@ -86,4 +93,7 @@ __all__ = [
     "TicketParticipant",
     "TicketTeamMember",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEventType",
 ]

@@ -34,6 +34,7 @@ from workorder.resolvers.views.roots import (
     TicketViewQuery,
     TicketViewSubscription,
 )
+from workorder.resolvers.webhooks.roots import WebhookMutation, WebhookQuery
 from workorder.schema.customers.types import ContactType, CustomerType
 from workorder.schema.extensions import expected, extensions
 from workorder.schema.org.types import DepartmentType, GroupType, UserType
@@ -64,6 +65,7 @@ class Query(
     BatchQuery,
     ReportQuery,
     JobQuery,
+    WebhookQuery,
 ):
     pass
 
@@ -81,6 +83,7 @@ class Mutation(
     SlaMutation,
     BatchMutation,
     JobMutation,
+    WebhookMutation,
 ):
     pass
 

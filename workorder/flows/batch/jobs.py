@@ -27,6 +27,7 @@ from workorder.flows.batch import batch
 from workorder.flows.batch.batch import BatchAction, BatchKind, require_batch
 from workorder.flows.views.filters import TicketFilter
 from workorder.flows.views.lists import ListSpec, View, matching
+from workorder.flows.webhooks.outbox import KIND as WEBHOOK_DELIVERY
 from workorder.models import Job, JobStatus, Ticket
 from workorder.storage import Storage
 
@@ -64,7 +65,7 @@ async def visible_job(actor: Actor, job_id: int) -> Job:
 
 def my_jobs(actor: Actor, statuses: Sequence[JobStatus] = ()) -> QuerySet[Job]:
     """The caller's jobs; an admin's: all of the tenant's."""
-    query = Job.filter(tenant_id=actor.tenant_id)
+    query = Job.filter(tenant_id=actor.tenant_id).exclude(kind=WEBHOOK_DELIVERY)
     if not actor.is_admin:
         query = query.filter(created_by_id=actor.user_id)
     if statuses:

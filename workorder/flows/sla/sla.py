@@ -43,6 +43,7 @@ from workorder.errors import invalid, not_found
 from workorder.flows.org.lookups import supervisors_of
 from workorder.flows.tickets.notifications import label, notify
 from workorder.flows.unit_of_work import Bus, bind_bus, unit_of_work
+from workorder.flows.webhooks import outbox as webhooks
 from workorder.models import (
     PRIORITY_ORDER,
     NotificationKind,
@@ -246,6 +247,7 @@ async def _tell(breach: Breach, ticket_id: int, at: datetime) -> bool:
             message,
             details={"breach": str(breach)},
         )
+        uow.before_commit(lambda: webhooks.sla_breach_committing(ticket_id, str(breach)))
     return True
 
 

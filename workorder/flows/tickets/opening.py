@@ -18,6 +18,7 @@ from workorder.flows.templates.config import Step, TemplateConfig
 from workorder.flows.tickets.rules import Standing, links_in, may, standing_of, with_links
 from workorder.flows.tickets.state_machine import Action, check_status
 from workorder.flows.unit_of_work import UnitOfWork
+from workorder.flows.webhooks import outbox as webhooks
 from workorder.models import (
     EventKind,
     Status,
@@ -133,6 +134,7 @@ async def record(
         attachments=list(attachments),
     )
     uow.publish_after_commit(lambda: ticket_changed(event))
+    uow.before_commit(lambda: webhooks.ticket_event_committing(event))  # the outbox
     if Status.PENDING in (before.status, after.status):
         for group_id in {before.current_group_id, after.current_group_id}:
             if group_id is not None:

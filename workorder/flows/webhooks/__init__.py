@@ -1,0 +1,1 @@
+"""Webhooks: endpoints administrators register, the durable outbox of deliveries, sending."""

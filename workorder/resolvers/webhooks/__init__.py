@@ -1,0 +1,1 @@
+"""Resolvers and roots of the webhooks domain: endpoints and their delivery log."""

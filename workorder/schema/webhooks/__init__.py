@@ -1,0 +1,1 @@
+"""GraphQL types of the webhooks domain: endpoints, their deliveries and the mutations on them."""
