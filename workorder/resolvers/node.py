@@ -77,7 +77,7 @@ async def _dictionary_item(context: Context, pk: int) -> Node | None:
 async def _ticket(context: Context, pk: int) -> Node | None:
     actor = context.require_actor()
     found = await (await visible_tickets(actor, await context.reach())).filter(id=pk).first()
-    return TicketType.of(found) if found else None
+    return TicketType.of(found, context) if found else None
 
 
 async def _notification(context: Context, pk: int) -> Node | None:

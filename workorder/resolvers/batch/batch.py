@@ -40,7 +40,7 @@ from workorder.schema.tickets.types import TicketType
 P = TypeVar("P", bound=BatchTicketsPayload)
 
 
-def _result(given: strawberry.ID, outcome: Outcome | None) -> BatchTicketResult:
+def _result(info: Info, given: strawberry.ID, outcome: Outcome | None) -> BatchTicketResult:
     if outcome is None:  # not a ticket id at all: as unknown as one you may not see
         return BatchTicketResult(
             id=given, ok=False, error=UserError.of(not_found("Ticket", ["id"]))
@@ -48,7 +48,7 @@ def _result(given: strawberry.ID, outcome: Outcome | None) -> BatchTicketResult:
     if outcome.error is not None:
         return BatchTicketResult(id=given, ok=False, error=UserError.of(outcome.error))
     assert outcome.ticket is not None
-    return BatchTicketResult(id=given, ok=True, ticket=TicketType.of(outcome.ticket))
+    return BatchTicketResult(id=given, ok=True, ticket=TicketType.of(outcome.ticket, info.context))
 
 
 Selected: TypeAlias = dict[strawberry.ID, int | None]
@@ -83,7 +83,7 @@ async def _batch_mutation(
     def done(ran: tuple[Selected, list[Outcome]]) -> P:
         selected, outcomes = ran
         by_pk = {o.ticket_id: o for o in outcomes}
-        results = [_result(g, by_pk.get(pk) if pk else None) for g, pk in selected.items()]
+        results = [_result(info, g, by_pk.get(pk) if pk else None) for g, pk in selected.items()]
         succeeded = sum(r.ok for r in results)
         return payload(results=results, succeeded=succeeded, failed=len(results) - succeeded)
 
@@ -172,7 +172,7 @@ async def assign_with_quota(info: Info, input: AssignWithQuotaInput) -> AssignWi
         by_pk = {o.ticket_id: o for o in result.outcomes}
         # Listed in your order; the tickets no quota asked for have no outcome and are left out.
         results = [
-            _result(g, by_pk.get(pk) if pk else None)
+            _result(info, g, by_pk.get(pk) if pk else None)
             for g, pk in selected.items()
             if pk is None or pk in by_pk
         ]

@@ -105,7 +105,9 @@ async def _ticket_mutation(
     """Run a ticket action as the caller; the payload shows the ticket as it now stands."""
     actor = info.context.require_actor()
     return await mutate(
-        payload, lambda: action(actor), lambda ticket: payload(ticket=TicketType.of(ticket))
+        payload,
+        lambda: action(actor),
+        lambda ticket: payload(ticket=TicketType.of(ticket, info.context)),
     )
 
 
@@ -115,7 +117,7 @@ async def ticket_query(info: Info, id: strawberry.ID) -> TicketType | None:
         return None
     actor = info.context.require_actor()
     found = await (await visible_tickets(actor, await info.context.reach())).filter(id=pk).first()
-    return TicketType.of(found) if found else None
+    return TicketType.of(found, info.context) if found else None
 
 
 async def notifications_query(

@@ -26,7 +26,8 @@ from workorder.resolvers.arguments import decode_id, decode_optional_id
 from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Info
 from workorder.schema.pagination import Edge, PageInfo
-from workorder.schema.tickets.types import TicketType, prefetch
+from workorder.schema.tickets.hot import prefetch
+from workorder.schema.tickets.types import TicketType
 from workorder.schema.views.filters import to_filter
 from workorder.schema.views.types import (
     CreateSavedViewInput,
@@ -109,9 +110,10 @@ async def tickets_query(
     spec = await spec_of_arguments(actor, view, saved_view_id, filter, search, order_by)
     reach = reach_free(actor, spec.view) or await info.context.reach()
     page = await ticket_page(actor, reach, spec, first=first, after=after)
-    await prefetch(info, page.tickets, _node_fields(info.selected_fields))
+    context = info.context
+    loaded = await prefetch(context, page.tickets, _node_fields(info.selected_fields))
     pairs = zip(page.tickets, page.cursors, strict=True)
-    edges = [Edge(node=TicketType.of(t), cursor=c) for t, c in pairs]
+    edges = [Edge(node=TicketType.of(t, context, loaded), cursor=c) for t, c in pairs]
     return TicketConnection(
         edges=edges,
         page_info=PageInfo(

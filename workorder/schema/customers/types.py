@@ -81,7 +81,7 @@ class CustomerType(Node):
         # so id order is created_at order with a cursor that stays a plain number.
         return await paginate(
             rows,
-            TicketType.of,
+            lambda ticket: TicketType.of(ticket, context),
             CustomerTicketConnection,
             first=first,
             after=after,

@@ -46,7 +46,7 @@ class FieldValue:
             key=definition.key,
             type=definition.type,
             label=definition.label_for(locale),
-            value=cast(JSON | None, raw),
+            value=cast("JSON | None", raw),
             # graphql-core awaits a field's value when it is awaitable: a value that needs
             # dictionary reads is made then, and never when the field is not asked for.
             display=now if now is not None else cast(str, _Deferred(definition, raw, children)),

@@ -44,7 +44,7 @@ class QueueCountType:
         if self.ticket_pk is None:
             return None
         found = await info.context.visible_tickets.load(self.ticket_pk)
-        return TicketType.of(found) if found else None
+        return TicketType.of(found, info.context) if found else None
 
 
 READY = (

@@ -3,19 +3,16 @@ the caller may do to it now."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Sequence, Set
 from datetime import datetime
-from typing import TypeVar, cast
+from typing import cast
 
 import strawberry
 from strawberry.scalars import JSON
 
-from workorder.dataloaders.cached import NotLoaded, cached
 from workorder.dataloaders.tickets.loaders import MAX_LAST_EVENTS
 from workorder.errors import invalid
 from workorder.flows.templates.config import TemplateConfig
 from workorder.flows.tickets.available import available_actions
-from workorder.flows.tickets.screens import OPEN, Screen, hidden_fields, hides_files, screen_of
 from workorder.models import (
     Attachment,
     ClaimMode,
@@ -24,7 +21,7 @@ from workorder.models import (
     Ticket,
     TicketEvent,
 )
-from workorder.schema.context import Info
+from workorder.schema.context import Context, Info
 from workorder.schema.customers.types import ContactType, CustomerType
 from workorder.schema.node import Node, to_global_id
 from workorder.schema.org.types import GroupType, UserType
@@ -40,6 +37,7 @@ from workorder.schema.tickets.enums import (
     TicketStatusEnum,
 )
 from workorder.schema.tickets.field_values import FieldValue
+from workorder.schema.tickets.hot import NOTHING_LOADED, Loaded, hot_values
 from workorder.schema.tickets.related import (
     AvailableAction,
     InteractionType,
@@ -47,73 +45,6 @@ from workorder.schema.tickets.related import (
     available_action,
     user_type,
 )
-
-T = TypeVar("T")
-
-
-def _later(result: Awaitable[T]) -> T:
-    """A hot field's answer when the page did not load what it needs (a ticket read on its
-    own): graphql-core awaits whatever a resolver returns that is awaitable, so a plain `def`
-    field serves loaded rows at once and only the others cost a coroutine."""
-    return cast(T, result)
-
-
-def _locale(info: Info) -> str | None:
-    actor = info.context.actor
-    return actor.locale if actor else None
-
-
-async def prefetch(info: Info, tickets: Sequence[Ticket], wanted: Set[str]) -> None:
-    """Load what the hot fields in `wanted` (Ticket field names, camelCase) read for these
-    tickets into the request's loaders, one batch each, so that they answer synchronously:
-    the assignees, the templates and their current configs, the tickets' version configs
-    and the caller's screen of each ticket (custom field values still go through it)."""
-    context = info.context
-    for ticket in tickets:
-        context.tickets.ticket.prime(ticket.id, ticket)
-    # The creators with the assignees: the `creator` field would read its users apart.
-    users = {t.assignee_id for t in tickets if t.assignee_id} if "assignee" in wanted else set()
-    if users and "creator" in wanted:
-        users |= {t.creator_id for t in tickets if t.creator_id}
-    if users:
-        await context.org.user.load_many(users)
-    versions = set()
-    if "template" in wanted:
-        templates = await context.templates.template.load_many({t.template_id for t in tickets})
-        versions |= {t.current_version_id for t in templates if t and t.current_version_id}
-    if wanted & {"currentStep", "fields"}:
-        versions |= {t.template_version_id for t in tickets}
-    if versions:
-        await context.templates.config.load_many(versions)
-    if "fields" in wanted:
-        ready = _step_screens(info, tickets)
-        context.screens.prime_many(ready)
-        rest = [t.id for t in tickets if t.id not in ready]
-        if rest:
-            await context.screens.load_many(rest)
-
-
-def _step_screens(info: Info, tickets: Sequence[Ticket]) -> dict[int, Screen]:
-    """The caller's screens of the tickets whose screen follows from their template version
-    and step alone (no hidden field can name a file, so the trace need not be read): worked
-    out once per (version, step) of the page rather than once per ticket through a loader."""
-    actor = info.context.require_actor()
-    if actor.is_admin:
-        return {t.id: OPEN for t in tickets}
-    configs = info.context.templates.config
-    by_step: dict[tuple[int, str | None], Screen | None] = {}
-    found: dict[int, Screen] = {}
-    for ticket in tickets:
-        config = cached(configs, ticket.template_version_id)
-        if not isinstance(config, TemplateConfig):
-            continue
-        step = (ticket.template_version_id, ticket.current_step)
-        if step not in by_step:
-            keys = hidden_fields(actor, config, ticket.current_step)
-            by_step[step] = None if hides_files(config, keys) else screen_of(actor, ticket, config)
-        if (screen := by_step[step]) is not None:
-            found[ticket.id] = screen
-    return found
 
 
 @strawberry.type(name="TicketEvent", description="One step of the trace.")
@@ -177,7 +108,7 @@ class TicketEventType(Node):
     @strawberry.field(description="The ticket the event happened to, while you may see it.")
     async def ticket(self, info: Info) -> TicketType | None:
         found = await info.context.visible_tickets.load(self.model.ticket_id)
-        return TicketType.of(found) if found else None
+        return TicketType.of(found, info.context) if found else None
 
 
 @strawberry.type(name="TicketEventConnection")
@@ -205,8 +136,11 @@ class TicketType(Node):
     updated_at: datetime
 
     @classmethod
-    def of(cls, ticket: Ticket) -> TicketType:
+    def of(cls, ticket: Ticket, context: Context, loaded: Loaded = NOTHING_LOADED) -> TicketType:
+        """`loaded`: what a list page's `prefetch` put in the request's loaders for the hot
+        fields, served from there; the others are read if asked for."""
         return cls(
+            **hot_values(context, ticket, loaded),
             id=to_global_id("Ticket", ticket.id),
             model=ticket,
             number=ticket.number,
@@ -235,16 +169,10 @@ class TicketType(Node):
         assert config is not None
         return config
 
-    @strawberry.field
-    def template(self, info: Info) -> TemplateType | None:
-        template = cached(info.context.templates.template, self.model.template_id)
-        if template is None:
-            return None
-        if not isinstance(template, NotLoaded) and template.current_version_id is not None:
-            config = cached(info.context.templates.config, template.current_version_id)
-            if isinstance(config, TemplateConfig):
-                return TemplateType.of(template, config)
-        return _later(TemplateType.load(info, self.model.template_id))
+    # The hot fields (hot.py) are values, set by `of`. Typed through `graphql_type` rather
+    # than annotated: strawberry puts annotated fields before those with a resolver, and
+    # the schema keeps its order.
+    template = strawberry.field(graphql_type=TemplateType | None)
 
     @strawberry.field(description="The version the ticket was created with: its form.")
     async def template_version(self, info: Info) -> TemplateVersionType | None:
@@ -265,21 +193,7 @@ class TicketType(Node):
         found = await info.context.customers.contact.load(self.model.contact_id)
         return ContactType.of(found) if found else None
 
-    @strawberry.field
-    def current_step(self, info: Info) -> StepType | None:
-        if self.model.current_step is None:
-            return None
-        config = cached(info.context.templates.config, self.model.template_version_id)
-        if not isinstance(config, TemplateConfig):
-            return _later(self._current_step(info))
-        step = config.step(self.model.current_step)
-        return StepType.of(step, config) if step else None
-
-    async def _current_step(self, info: Info) -> StepType | None:
-        assert self.model.current_step is not None
-        config = await self._config(info)
-        step = config.step(self.model.current_step)
-        return StepType.of(step, config) if step else None
+    current_step = strawberry.field(graphql_type=StepType | None)
 
     @strawberry.field
     async def current_group(self, info: Info) -> GroupType | None:
@@ -288,14 +202,7 @@ class TicketType(Node):
         group = await info.context.org.group.load(self.model.current_group_id)
         return GroupType.of(group) if group else None
 
-    @strawberry.field(description="The person in charge.")
-    def assignee(self, info: Info) -> UserType | None:
-        if self.model.assignee_id is None:
-            return None
-        user = cached(info.context.org.user, self.model.assignee_id)
-        if isinstance(user, NotLoaded):
-            return _later(user_type(info, self.model.assignee_id))
-        return UserType.of(user) if user else None
+    assignee = strawberry.field(description="The person in charge.", graphql_type=UserType | None)
 
     @strawberry.field
     async def creator(self, info: Info) -> UserType | None:
@@ -343,33 +250,10 @@ class TicketType(Node):
         users = await info.context.tickets.follower_users.load(self.model.id)
         return [UserType.of(u) for u in users]
 
-    @strawberry.field(description="Custom field values, in form order, as this step shows them.")
-    def fields(self, info: Info) -> list[FieldValue]:
-        config = cached(info.context.templates.config, self.model.template_version_id)
-        screen = cached(info.context.screens, self.model.id)
-        if isinstance(config, TemplateConfig) and isinstance(screen, Screen):
-            return self._field_values(config, screen.keys, info)
-        return _later(self._fields(info))
-
-    async def _fields(self, info: Info) -> list[FieldValue]:
-        config = await self._config(info)
-        hidden = (await info.context.screen(self.model)).keys
-        return self._field_values(config, hidden, info)
-
-    def _field_values(
-        self, config: TemplateConfig, hidden: frozenset[str], info: Info
-    ) -> list[FieldValue]:
-        """The values `config` defines, less the keys the caller's screen hides."""
-        locale, children = _locale(info), info.context.templates.children
-        values = self.model.field_values
-        result = []
-        for definition in sorted(config.fields, key=lambda f: f.position):
-            if definition.removed and definition.key not in values:
-                continue
-            if definition.key in hidden:
-                continue
-            result.append(FieldValue.of(definition, values.get(definition.key), locale, children))
-        return result
+    fields = strawberry.field(
+        description="Custom field values, in form order, as this step shows them.",
+        graphql_type=list[FieldValue],
+    )
 
     @strawberry.field(description="The trace, oldest first.")
     async def events(self, info: Info) -> list[TicketEventType]:
@@ -440,7 +324,7 @@ class TicketType(Node):
         if self.model.follow_up_of_id is None:
             return None
         found = await info.context.visible_tickets.load(self.model.follow_up_of_id)
-        return TicketType.of(found) if found else None
+        return TicketType.of(found, info.context) if found else None
 
 
 @strawberry.type(name="Notification")
@@ -467,7 +351,7 @@ class NotificationType(Node):
         if self.model.ticket_id is None:
             return None
         found = await info.context.visible_tickets.load(self.model.ticket_id)
-        return TicketType.of(found) if found else None
+        return TicketType.of(found, info.context) if found else None
 
 
 @strawberry.type(name="NotificationConnection")

@@ -69,4 +69,4 @@ class TicketListChangeType:
         if self.ticket_pk is None or self.kind is TicketListChangeKind.LEFT:
             return None
         found = await info.context.visible_tickets.load(self.ticket_pk)
-        return TicketType.of(found) if found else None
+        return TicketType.of(found, info.context) if found else None
