@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import strawberry
 
 from workorder.errors import ErrorCode, FlowError
+from workorder.schema.describe import described_enum
 
 P = TypeVar("P")
 
@@ -51,11 +51,7 @@ _DESCRIPTIONS = {
         "Top level only: our fault; extensions.errorId points at the log entry."
     ),
 }
-_definition = ErrorCodeEnum.__strawberry_definition__  # type: ignore[attr-defined]
-_definition.values = [
-    dataclasses.replace(v, description=_DESCRIPTIONS.get(ErrorCode(v.value), v.description))
-    for v in _definition.values
-]
+described_enum(ErrorCodeEnum, _DESCRIPTIONS)
 
 
 @strawberry.type(
