@@ -24,7 +24,7 @@ import secrets
 from collections.abc import AsyncGenerator, Callable, Hashable
 from contextvars import ContextVar
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from graphql import DocumentNode, ExecutionResult, parse
 from graphql.execution import Executor, execute_subscription_event
@@ -34,8 +34,10 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
 )
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message
 from strawberry.types import ExecutionResult as StrawberryResult
 
+from workorder.errors import ErrorCode
 from workorder.flows.live.memory import LiveMemory, memory_of
 from workorder.schema.context import Context, Info
 from workorder.schema.extensions import expose
@@ -61,6 +63,29 @@ class LiveTransportHandler(BaseGraphQLTransportWSHandler[Context, None]):
         self, operation: Operation[Context, None], result_source: StreamResult
     ) -> None:
         await super()._send_result_stream(operation, _coded(result_source))
+
+    async def handle_message(self, message: Message) -> None:
+        """Every message counts against the client's address like an HTTP request does;
+        past the budget a `subscribe` is answered with RATE_LIMITED (its cost would be spent
+        too) and anything else is dropped unread."""
+        limits = self.context.rate_limits
+        if limits is not None:
+            client = self.context.request.client
+            spent = await limits.request(client.host if client else "unknown")
+            if not spent.allowed:
+                raw: dict[str, Any] = dict(message)
+                if raw.get("type") == "subscribe" and isinstance(raw.get("id"), str):
+                    await self.send_message(_too_many(raw["id"], spent.retry_after))
+                return
+        await super().handle_message(message)
+
+
+def _too_many(operation_id: str, retry_after: int) -> Message:
+    error = {
+        "message": f"Too many messages from this address; try again in {retry_after} s",
+        "extensions": {"code": str(ErrorCode.RATE_LIMITED), "retryAfter": retry_after},
+    }
+    return cast(Message, {"id": operation_id, "type": "error", "payload": [error]})
 
 
 async def _coded(results: StreamResult) -> AsyncGenerator[Any, None]:
