@@ -11,7 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from workorder import db_outage
 from workorder.auth.rate_limits import RateLimits
 from workorder.errors import ErrorCode
-from workorder.flows.unit_of_work import bind_bus
+from workorder.flows.unit_of_work import bind_bus, bind_jobs
 from workorder.http_errors import error_response
 from workorder.logs import request_id
 from workorder.schema.cost import rate_limit_headers
@@ -56,9 +56,11 @@ class RequestIdMiddleware:
 
 
 class BusMiddleware:
-    """Binds the process's broker as the bus of each request and each socket: the actions
-    they run publish there after commit (`flows.unit_of_work`). A socket's operations run in
-    tasks its connection creates, so they inherit the binding."""
+    """Binds the process's broker as the bus of each request and each socket, and its job
+    queue as their wake-up call: the actions they run publish there after commit, and the
+    jobs they write (webhook deliveries) are announced to the runners at once rather than
+    found on their next look (`flows.unit_of_work`). A socket's operations run in tasks its
+    connection creates, so they inherit the binding."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -67,7 +69,9 @@ class BusMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        with bind_bus(getattr(scope["app"].state, "broker", None)):
+        state = scope["app"].state
+        queue = getattr(state, "job_queue", None)
+        with bind_bus(getattr(state, "broker", None)), bind_jobs(queue.push if queue else None):
             await self.app(scope, receive, send)
 
 

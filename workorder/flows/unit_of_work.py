@@ -35,18 +35,25 @@ Finish = Callable[[], Awaitable[Sequence[Push]]]
 
 
 Committing = Callable[[], Awaitable[None]]
+# Tells the job runners a job row is waiting (a wake-up call: they also look on their own).
+Wake = Callable[[int], Awaitable[None]]
 
 
 class UnitOfWork:
     def __init__(self) -> None:
         self.outgoing: list[Push | Finish] = []
         self.committing: list[Committing] = []
+        self.jobs: list[int] = []
 
     def before_commit(self, write: Committing) -> None:
         """Run `write` at the end of the transaction, once every change of the action is in:
         rows that must commit with the action but depend on all of it (webhook deliveries,
         which show what the action's end state lets their owner see)."""
         self.committing.append(write)
+
+    def wake_after_commit(self, job_id: int) -> None:
+        """A job row written in this transaction: its runners are told once it commits."""
+        self.jobs.append(job_id)
 
     def publish(self, push: Push) -> None:
         """Queue a push; it leaves only if the transaction commits."""
@@ -62,6 +69,7 @@ _current: ContextVar[UnitOfWork | None] = ContextVar("unit_of_work", default=Non
 # A context variable, so each request, socket and job has its own, and the tasks a request
 # starts (strawberry's WebSocket operations) inherit it from the task that created them.
 _bus: ContextVar[Bus | None] = ContextVar("bus", default=None)
+_wake: ContextVar[Wake | None] = ContextVar("wake", default=None)
 
 
 @contextmanager
@@ -78,6 +86,25 @@ def bound_bus() -> Bus | None:
     return _bus.get()
 
 
+@contextmanager
+def bind_jobs(wake: Wake | None) -> Iterator[None]:
+    """Inside this block, jobs written by units of work are announced through `wake` after
+    commit (None: the runners find them on their next look)."""
+    token = _wake.set(wake)
+    try:
+        yield
+    finally:
+        _wake.reset(token)
+
+
+def current_unit() -> UnitOfWork:
+    """The unit of work running now (for writers that run inside one, e.g. `before_commit`)."""
+    uow = _current.get()
+    if uow is None:
+        raise RuntimeError("not inside a unit of work")
+    return uow
+
+
 @asynccontextmanager
 async def unit_of_work() -> AsyncIterator[UnitOfWork]:
     """Nested units (an action that runs another) share the outermost one: its commit is the
@@ -87,7 +114,7 @@ async def unit_of_work() -> AsyncIterator[UnitOfWork]:
         async with in_transaction():
             yield outer
         return
-    bus = _bus.get()
+    bus, wake = _bus.get(), _wake.get()
     uow = UnitOfWork()
     token = _current.set(uow)
     try:
@@ -97,6 +124,12 @@ async def unit_of_work() -> AsyncIterator[UnitOfWork]:
                 await write()
     finally:
         _current.reset(token)
+    if wake is not None:
+        for job_id in uow.jobs:
+            try:
+                await wake(job_id)
+            except Exception:  # a wake-up call only: the runners look on their own too
+                log.exception("could not announce job %s", job_id)
     if bus is None:
         return
     for item in uow.outgoing:

@@ -1,18 +1,23 @@
 """Webhook deliveries end to end: a ticket change commits, the server's job runner sends it to
 a real receiver on loopback, signed; retries, order per ticket, the owner's visibility."""
 
+import asyncio
 import json
+from typing import Any
 
+import httpx
 import pytest
 from standardwebhooks.webhooks import Webhook
 
 from tests.flows.webhooks.receiver import Receiver, payload_of, settled_log
+from tests.flows.webhooks.test_restart import server_process
 from tests.shop import Shop
 from tests.support import gid
 from workorder.flows.tickets.create import NewTicket, create_ticket
 from workorder.flows.tickets.urging import urge_ticket
 from workorder.flows.webhooks.endpoints import register
 from workorder.models import DeliveryStatus, Role, User, WebhookDelivery
+from workorder.settings import Settings
 
 
 async def _ticket(shop: Shop, title: str = "Three kettles"):
@@ -121,3 +126,29 @@ async def test_an_owner_who_may_not_see_a_ticket_gets_no_delivery_of_it(
     assert json.loads(receiver.requests[0].body)["data"]["ticket"]["id"] == gid("Ticket", ticket.id)
     assert await WebhookDelivery.filter(endpoint_id=blind.endpoint.id).count() == 0
     assert await WebhookDelivery.filter(endpoint_id=seeing.endpoint.id).count() == 1
+
+
+async def test_a_delivery_goes_out_at_once_after_the_commit_not_at_the_next_poll(
+    shop: Shop, receiver: Receiver, app: Any, settings: Settings
+):
+    """The request that commits the change wakes the runner: from a server whose runner looks
+    only every minute, the urge still arrives within seconds."""
+    await register(shop.org.admin_actor, receiver.url, ["ticket.urged"], allow_private=True)
+    ticket = await _ticket(shop)
+    app.state.job_runner.paused = True  # the session's runner would deliver it on its poll
+    try:
+        async with server_process(settings, JOB_POLL_SECONDS="60") as url:
+            await asyncio.sleep(0.5)  # the slow runner's first look is behind it
+            urge = "mutation($i: UrgeTicketInput!) { urgeTicket(input: $i) { errors { code } } }"
+            variables = {"i": {"id": gid("Ticket", ticket.id), "comment": "Again"}}
+            headers = {"authorization": f"Bearer {await shop.token('sam')}"}
+            async with httpx.AsyncClient(base_url=url) as http:
+                reply = await http.post(
+                    "/graphql", json={"query": urge, "variables": variables}, headers=headers
+                )
+            assert reply.json()["data"]["urgeTicket"]["errors"] == []
+            async with asyncio.timeout(5):  # well before the minute
+                await receiver.wait_for(lambda got: len(got) == 1)
+    finally:
+        app.state.job_runner.paused = False
+    assert payload_of(receiver.requests[0])["type"] == "ticket.urged"

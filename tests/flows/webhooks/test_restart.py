@@ -25,8 +25,9 @@ from workorder.settings import Settings
 
 
 @asynccontextmanager
-async def server_process(settings: Settings) -> AsyncIterator[None]:
-    """`workorder serve` on the session's database; ready once it answers /healthz."""
+async def server_process(settings: Settings, **env_given: str) -> AsyncIterator[str]:
+    """`workorder serve` on the session's database, with `env_given` over the defaults below;
+    ready once it answers /healthz. Yields its base URL."""
     port = services.free_port()
     env = {
         **os.environ,
@@ -40,6 +41,7 @@ async def server_process(settings: Settings) -> AsyncIterator[None]:
         "SLA_CHECK_SECONDS": "0",
         "WEBHOOKS_ALLOW_PRIVATE": "true",
         "WEBHOOK_RETRY_BASE_SECONDS": "0.2",
+        **env_given,
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -64,7 +66,7 @@ async def server_process(settings: Settings) -> AsyncIterator[None]:
                 await asyncio.sleep(0.1)
             else:
                 raise AssertionError("the server process never answered /healthz")
-        yield
+        yield f"http://127.0.0.1:{port}"
     finally:
         await services.stop_child(process)
 

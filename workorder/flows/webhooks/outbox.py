@@ -20,6 +20,7 @@ from workorder.auth.actor import Actor
 from workorder.auth.visibility import visible_tickets
 from workorder.clock import now
 from workorder.flows.tickets.screens import FIELDS, load_screen
+from workorder.flows.unit_of_work import current_unit
 from workorder.ids import to_global_id
 from workorder.models import (
     EventKind,
@@ -120,6 +121,7 @@ async def _write(
     )
     await WebhookDelivery.filter(id=delivery.id).update(job_id=job.id)
     delivery.job_id = job.id
+    current_unit().wake_after_commit(job.id)
     return delivery
 
 
