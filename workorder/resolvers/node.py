@@ -7,9 +7,12 @@ from collections.abc import Awaitable, Callable
 import strawberry
 
 from workorder.auth.visibility import visible_tickets
+from workorder.errors import FlowError
+from workorder.flows.batch.jobs import visible_job
 from workorder.flows.views.saved_views import visible_views
 from workorder.flows.views.sharing import readable_rule
-from workorder.models import ApiToken, MailOutbox, Notification, SavedView
+from workorder.models import ApiToken, Interaction, MailOutbox, Notification, SavedView, TicketEvent
+from workorder.schema.batch.jobs import JobType
 from workorder.schema.context import Context, Info
 from workorder.schema.customers.types import ContactType, CustomerType
 from workorder.schema.node import Node, from_global_id
@@ -22,7 +25,8 @@ from workorder.schema.templates.types import (
 )
 from workorder.schema.tickets.attachments import attachment_node
 from workorder.schema.tickets.mail import MailType
-from workorder.schema.tickets.types import NotificationType, TicketType
+from workorder.schema.tickets.related import InteractionType
+from workorder.schema.tickets.types import NotificationType, TicketEventType, TicketType
 from workorder.schema.views.sharing import SharingRuleType
 from workorder.schema.views.types import SavedViewType
 
@@ -116,6 +120,34 @@ async def _saved_view(context: Context, pk: int) -> Node | None:
     return SavedViewType.from_model(found) if found else None
 
 
+async def _job(context: Context, pk: int) -> Node | None:
+    try:
+        return JobType.of(await visible_job(context.require_actor(), pk))
+    except FlowError:
+        return None
+
+
+async def _on_visible_ticket(context: Context, ticket_id: int) -> bool:
+    return await context.visible_tickets.load(ticket_id) is not None
+
+
+async def _ticket_event(context: Context, pk: int) -> Node | None:
+    """An event of a ticket the caller sees (its data through their screen, as anywhere)."""
+    actor = context.require_actor()
+    event = await TicketEvent.filter(tenant_id=actor.tenant_id, id=pk).first()
+    if event is None or not await _on_visible_ticket(context, event.ticket_id):
+        return None
+    return TicketEventType.of(event)
+
+
+async def _interaction(context: Context, pk: int) -> Node | None:
+    actor = context.require_actor()
+    found = await Interaction.filter(tenant_id=actor.tenant_id, id=pk).first()
+    if found is None or not await _on_visible_ticket(context, found.ticket_id):
+        return None
+    return InteractionType.of(found)
+
+
 NODE_LOADERS: dict[str, Callable[[Context, int], Awaitable[Node | None]]] = {
     "User": _user,
     "Department": _department,
@@ -133,6 +165,9 @@ NODE_LOADERS: dict[str, Callable[[Context, int], Awaitable[Node | None]]] = {
     "Attachment": attachment_node,
     "SharingRule": _sharing_rule,
     "SavedView": _saved_view,
+    "Job": _job,
+    "TicketEvent": _ticket_event,
+    "Interaction": _interaction,
 }
 
 

@@ -56,8 +56,13 @@ class Checked:
 
 
 async def visible_job(actor: Actor, job_id: int) -> Job:
-    """Its creator and the tenant's admins follow a job; anyone else: NOT_FOUND."""
-    job = await Job.filter(id=job_id, tenant_id=actor.tenant_id).first()
+    """Its creator and the tenant's admins follow a job; anyone else: NOT_FOUND. A webhook
+    delivery's job is nobody's (its delivery log is what admins read)."""
+    job = (
+        await Job.filter(id=job_id, tenant_id=actor.tenant_id)
+        .exclude(kind=WEBHOOK_DELIVERY)
+        .first()
+    )
     if job is None or not (actor.is_admin or job.created_by_id == actor.user_id):
         raise not_found("Job", ["id"])
     return job
