@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from tests.schema.views.test_ticket_list_statements import _tickets
 from tests.shop import Shop
+from tests.support import OrgBuilder, gid
+from workorder.flows.templates.versions import create_template
+from workorder.flows.tickets.create import NewTicket, create_ticket
+from workorder.models import Role, User
 
 HOT = """
   assignee { username } again: assignee { displayName username }
@@ -35,3 +39,33 @@ async def test_a_list_row_and_the_ticket_alone_show_the_same_hot_fields(shop: Sh
         alone = await shop.org.api.ok(ONE, {"id": row["id"]}, token)
         assert alone["ticket"] == row
         assert alone["node"] == row
+
+
+async def test_a_ticket_read_alone_shows_each_caller_their_own_language(org: OrgBuilder) -> None:
+    """What one request made of a field (its label, in its caller's language) never serves
+    the next request."""
+    template = await create_template(
+        org.admin_actor,
+        {
+            "name": "Order",
+            "fields": [
+                {
+                    "key": "order_no",
+                    "label": "Order number",
+                    "type": "TEXT",
+                    "labels": {"zh": "订单号"},
+                },
+            ],
+        },
+    )
+    ticket = await create_ticket(
+        org.admin_actor,
+        NewTicket(template_id=template.id, title="Kettle", fields={"order_no": "A-1"}),
+    )
+    zhang = await org.user("zhang", Role.ADMIN)
+    await User.filter(id=zhang.id).update(locale="zh-CN")
+    query = "query($id: ID!) { ticket(id: $id) { fields { key label } } }"
+    variables = {"id": gid("Ticket", ticket.id)}
+    for username, label in [("zhang", "订单号"), ("admin", "Order number"), ("zhang", "订单号")]:
+        seen = await org.api.ok(query, variables, await org.token(username))
+        assert seen["ticket"]["fields"] == [{"key": "order_no", "label": label}], username

@@ -58,14 +58,19 @@ class Loaded:
 
     wanted: frozenset[str]
     made: dict[Hashable, Any] = field(default_factory=dict)
+    # False for NOTHING_LOADED, which lives as long as the process: what a request made
+    # (labels in its caller's language, loaders bound to it) must never serve another one.
+    keeps: bool = True
 
     def share(self, key: Hashable, make: Callable[[], T]) -> T:
+        if not self.keeps:
+            return make()
         if key not in self.made:
             self.made[key] = make()
         return cast(T, self.made[key])
 
 
-NOTHING_LOADED = Loaded(frozenset())
+NOTHING_LOADED = Loaded(frozenset(), keeps=False)
 
 
 def hot_values(context: Context, ticket: Ticket, loaded: Loaded) -> dict[str, Any]:
@@ -193,7 +198,7 @@ def field_values(
             continue
         raw = values.get(key)
         # Not floats: -0.0 == 0.0, and their displays differ.
-        if raw is None or isinstance(raw, str | int):  # bools are ints, told apart by type
+        if loaded.keeps and (raw is None or isinstance(raw, str | int)):  # bools: by type
             shared = ("value", version, key, type(raw), raw)
             made = loaded.made.get(shared)
             if made is None:
