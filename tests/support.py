@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -11,6 +15,7 @@ from typing import Any
 import httpx
 from starlette.applications import Starlette
 
+from tests import services
 from workorder.auth.actor import Actor
 from workorder.auth.sessions import TokenSettings, start_session
 from workorder.flows.org.tenants import create_tenant
@@ -139,3 +144,48 @@ async def app_with(app: Starlette, settings: Settings) -> AsyncIterator[httpx.As
     transport = httpx.ASGITransport(app=other)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield http
+
+
+@asynccontextmanager
+async def server_process(settings: Settings, **env_given: str) -> AsyncIterator[str]:
+    """`workorder serve` in a process of its own (as in production) on the session's
+    database and Redis, `env_given` over those; yields its http base URL once it answers
+    /healthz."""
+    port = services.free_port()
+    env = {
+        **os.environ,
+        "WORKORDER_ENV": "test",
+        "DATABASE_URL": settings.database,
+        "REDIS_URL": settings.redis_url or "",
+        "SECRET_KEY": settings.signing_key,
+        "DATA_DIR": tempfile.mkdtemp(prefix="workorder-proc-"),
+        "LOG_LEVEL": "WARNING",
+        **env_given,
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "workorder.cli",
+        "serve",
+        "--port",
+        str(port),
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient(base_url=base) as http:
+            for _ in range(300):
+                try:
+                    if (await http.get("/healthz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert process.returncode is None, "the server process died at start-up"
+                await asyncio.sleep(0.1)
+            else:
+                raise AssertionError("the server process never answered /healthz")
+        yield base
+    finally:
+        await services.stop_child(process)

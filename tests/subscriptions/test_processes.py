@@ -8,11 +8,7 @@ it only over HTTP and WebSocket.
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 import tempfile
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +18,7 @@ import pytest
 from tests import services
 from tests.flows.live.test_streams import NOTIFICATIONS, live, request, take
 from tests.shop import Shop
-from tests.support import gid
+from tests.support import gid, server_process
 from workorder.flows.tickets.create import NewTicket, create_ticket
 from workorder.flows.tickets.moves import forward_ticket
 from workorder.settings import Settings
@@ -31,48 +27,6 @@ pytestmark = pytest.mark.full_only
 
 ASSIGN = """mutation($id: ID!, $u: ID!) { assignTicket(input: {id: $id, userId: $u}) {
   errors { code message } } }"""
-
-
-@asynccontextmanager
-async def server_process(settings: Settings, redis_url: str) -> AsyncIterator[str]:
-    """`workorder serve` on a free port; yields its http base URL once it answers /healthz."""
-    port = services.free_port()
-    env = {
-        **os.environ,
-        "WORKORDER_ENV": "test",
-        "DATABASE_URL": settings.database,
-        "REDIS_URL": redis_url,
-        "SECRET_KEY": settings.signing_key,
-        "DATA_DIR": tempfile.mkdtemp(prefix="workorder-proc-"),
-        "LOG_LEVEL": "WARNING",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "workorder.cli",
-        "serve",
-        "--port",
-        str(port),
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        async with httpx.AsyncClient(base_url=base) as http:
-            for _ in range(300):
-                try:
-                    if (await http.get("/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert process.returncode is None, "the server process died at start-up"
-                await asyncio.sleep(0.1)
-            else:
-                raise AssertionError("the server process never answered /healthz")
-        yield base
-    finally:
-        await services.stop_child(process)
 
 
 def ws_url(base: str) -> str:
@@ -114,8 +68,8 @@ async def test_an_action_on_one_process_reaches_a_subscriber_on_the_other(
     assert settings.redis_url is not None
     kettle, toaster = await tickets_in_finance_pool(shop, ["Kettle", "Toaster"])
     async with (
-        server_process(settings, settings.redis_url) as one,
-        server_process(settings, settings.redis_url) as other,
+        server_process(settings) as one,
+        server_process(settings) as other,
         live(ws_url(one), await shop.token("cal")) as session,
     ):
         stream = session.subscribe(request(NOTIFICATIONS))
@@ -139,7 +93,7 @@ async def test_redis_restarted_under_connected_clients_loses_nothing(
     tickets = await tickets_in_finance_pool(shop, ["T1", "T2", "T3", "T4"])
     try:
         async with (
-            server_process(settings, redis.url) as base,
+            server_process(settings, REDIS_URL=redis.url) as base,
             live(ws_url(base), await shop.token("cal")) as staying,
         ):
             stays = staying.subscribe(request(NOTIFICATIONS))

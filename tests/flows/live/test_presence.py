@@ -18,8 +18,8 @@ from tests.js import (
 )
 from tests.schema.views.test_ticket_list_statements import counting
 from tests.shop import Shop
-from tests.subscriptions.test_processes import server_process, ws_url
-from tests.support import PASSWORD, gid
+from tests.subscriptions.test_processes import ws_url
+from tests.support import PASSWORD, gid, server_process
 from workorder.flows.live import presence
 from workorder.flows.tickets.create import NewTicket, create_ticket
 from workorder.flows.tickets.moves import forward_ticket
@@ -196,8 +196,8 @@ async def test_two_processes_see_each_others_viewers(shop: Shop, settings: Setti
     assert settings.redis_url is not None
     ticket = await finance_ticket(shop)
     async with (
-        server_process(settings, settings.redis_url) as one,
-        server_process(settings, settings.redis_url) as other,
+        server_process(settings) as one,
+        server_process(settings) as other,
         live(ws_url(one), await shop.token("cal")) as cal,
     ):
         cal_sees = cal.subscribe(request(VIEWERS, t=ticket))

@@ -10,9 +10,9 @@ import pytest
 from standardwebhooks.webhooks import Webhook
 
 from tests.flows.webhooks.receiver import Receiver, payload_of, settled_log
-from tests.flows.webhooks.test_restart import server_process
+from tests.flows.webhooks.test_restart import SERVER
 from tests.shop import Shop
-from tests.support import gid
+from tests.support import gid, server_process
 from workorder.flows.tickets.create import NewTicket, create_ticket
 from workorder.flows.tickets.urging import urge_ticket
 from workorder.flows.webhooks.endpoints import register
@@ -137,7 +137,7 @@ async def test_a_delivery_goes_out_at_once_after_the_commit_not_at_the_next_poll
     ticket = await _ticket(shop)
     app.state.job_runner.paused = True  # the session's runner would deliver it on its poll
     try:
-        async with server_process(settings, JOB_POLL_SECONDS="60") as url:
+        async with server_process(settings, **(SERVER | {"JOB_POLL_SECONDS": "60"})) as url:
             await asyncio.sleep(0.5)  # the slow runner's first look is behind it
             urge = "mutation($i: UrgeTicketInput!) { urgeTicket(input: $i) { errors { code } } }"
             variables = {"i": {"id": gid("Ticket", ticket.id), "comment": "Again"}}

@@ -5,70 +5,26 @@ its own process, as in production."""
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
-import tempfile
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
-import httpx
 import pytest
 
 from tests import services
 from tests.flows.webhooks.receiver import payload_of, receiving, settled_log
 from tests.shop import Shop
+from tests.support import server_process
 from workorder.flows.tickets.create import NewTicket, create_ticket
 from workorder.flows.tickets.urging import urge_ticket
 from workorder.flows.webhooks.endpoints import register
 from workorder.models import DeliveryStatus, WebhookDelivery
 from workorder.settings import Settings
 
-
-@asynccontextmanager
-async def server_process(settings: Settings, **env_given: str) -> AsyncIterator[str]:
-    """`workorder serve` on the session's database, with `env_given` over the defaults below;
-    ready once it answers /healthz. Yields its base URL."""
-    port = services.free_port()
-    env = {
-        **os.environ,
-        "WORKORDER_ENV": "test",
-        "DATABASE_URL": settings.database,
-        "REDIS_URL": settings.redis_url or "",
-        "SECRET_KEY": settings.signing_key,
-        "DATA_DIR": tempfile.mkdtemp(prefix="workorder-proc-"),
-        "LOG_LEVEL": "WARNING",
-        "JOB_POLL_SECONDS": "0.2",
-        "SLA_CHECK_SECONDS": "0",
-        "WEBHOOKS_ALLOW_PRIVATE": "true",
-        "WEBHOOK_RETRY_BASE_SECONDS": "0.2",
-        **env_given,
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "workorder.cli",
-        "serve",
-        "--port",
-        str(port),
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
-            for _ in range(300):
-                try:
-                    if (await http.get("/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert process.returncode is None, "the server process died at start-up"
-                await asyncio.sleep(0.1)
-            else:
-                raise AssertionError("the server process never answered /healthz")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        await services.stop_child(process)
+# Each server runs its job runner often, and may send to the test's loopback receiver.
+SERVER = {
+    "JOB_POLL_SECONDS": "0.2",
+    "SLA_CHECK_SECONDS": "0",
+    "WEBHOOKS_ALLOW_PRIVATE": "true",
+    "WEBHOOK_RETRY_BASE_SECONDS": "0.2",
+}
 
 
 async def _attempted(endpoint_id: int, count: int) -> None:
@@ -87,7 +43,7 @@ async def test_pending_deliveries_are_sent_by_the_next_server(
     hook = await register(
         shop.org.admin_actor, f"http://127.0.0.1:{port}/hook", ["ticket.event"], allow_private=True
     )
-    async with server_process(settings):
+    async with server_process(settings, **SERVER):
         ticket = await create_ticket(
             shop.actor("ann"),
             NewTicket(
@@ -100,7 +56,7 @@ async def test_pending_deliveries_are_sent_by_the_next_server(
     assert [d.status for d in pending] == [DeliveryStatus.PENDING] * 2
     assert pending[0].attempts >= 1 and "Connect" in pending[0].last_error
 
-    async with receiving(port) as receiver, server_process(settings):
+    async with receiving(port) as receiver, server_process(settings, **SERVER):
         await receiver.wait_for(lambda got: len(receiver.delivered()) == 2)
         log = await settled_log(hook.endpoint.id, 2)
     assert [payload_of(r)["data"]["event"]["kind"] for r in receiver.delivered()] == [
