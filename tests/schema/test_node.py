@@ -43,7 +43,7 @@ async def test_malformed_unknown_and_foreign_ids_are_null(org, api):
 
 async def test_api_tokens_are_nodes_for_admins_only(org, api):
     made = await org.as_admin(
-        'mutation { createApiToken(input: {name: "n", scopes: [READ]}) { apiToken { id } } }'
+        'mutation { createApiToken(input: {name: "n", scopes: ["read"]}) { apiToken { id } } }'
     )
     token_id = made["createApiToken"]["apiToken"]["id"]
     assert (await org.as_admin(NODE, {"id": token_id}))["node"]["__typename"] == "ApiToken"

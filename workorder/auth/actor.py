@@ -4,25 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from workorder.auth import scopes as scope_rules
+from workorder.auth.scopes import ALL_SCOPES as ALL_SCOPES
+from workorder.auth.scopes import Scope as Scope
 from workorder.models import Role, User
 
 if TYPE_CHECKING:
     from workorder.auth.permissions import Permission
     from workorder.auth.visibility import Reach
-
-
-class Scope(StrEnum):
-    """What a partner API token may do. A login session has every scope."""
-
-    READ = "READ"
-    WRITE = "WRITE"
-    ADMIN = "ADMIN"
-
-
-ALL_SCOPES = frozenset(Scope)
 
 
 class Memo:
@@ -49,7 +40,7 @@ class Actor:
     locale: str = "en"
     scopes: frozenset[Scope] = ALL_SCOPES
     api_token_id: int | None = None
-    # When the credential stops being valid (None: a partner token, until revoked).
+    # When the credential stops being valid (None: a partner token without an expiry).
     expires_at: datetime | None = None
     # The login session the access token belongs to (None: a partner token); logout ends it.
     session_id: str | None = None
@@ -80,11 +71,13 @@ class Actor:
 
     @property
     def is_admin(self) -> bool:
-        return Role.ADMIN in self.roles and Scope.ADMIN in self.scopes
+        """An administrator, through a credential that may use the role (a login, or a
+        token with an administrative scope: which fields it reaches the guard decides)."""
+        return Role.ADMIN in self.roles and scope_rules.administrative(self.scopes)
 
     @property
     def can_write(self) -> bool:
-        return Scope.WRITE in self.scopes
+        return scope_rules.writes(self.scopes)
 
     def has_permission(self, permission: Permission) -> bool:
         return self.is_admin or permission in self.permissions

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tortoise.expressions import Subquery
+from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from workorder.auth import passwords
+from workorder.auth import scopes as scope_rules
 from workorder.auth.actor import ALL_SCOPES, Actor, Scope
 from workorder.auth.permissions import require_admin
 from workorder.auth.throttle import LoginThrottle
@@ -92,7 +93,11 @@ async def login(
     attempt = throttle.attempt(tenant_slug, username, address)
     await throttle.check(attempt)  # a locked account is refused without spending argon2
     user = await User.filter(
-        tenant__slug=tenant_slug, tenant__active=True, username=username, active=True
+        tenant__slug=tenant_slug,
+        tenant__active=True,
+        username=username,
+        active=True,
+        is_integration=False,  # a service account has no password: only its tokens act
     ).first()
     async with passwords.turn() as turn:
         # Checked again inside the turn, and the failure counted before it ends: a burst of
@@ -166,9 +171,15 @@ async def revoke_sessions_of(user_id: int) -> None:
 
 
 async def create_api_token(
-    actor: Actor, name: str, scopes: Iterable[Scope]
+    actor: Actor,
+    name: str,
+    scopes: Iterable[Scope],
+    expires_at: datetime | None = None,
+    integration_user_id: int | None = None,
 ) -> tuple[ApiToken, str]:
-    """Returns the row and the secret; the secret is never retrievable again."""
+    """Returns the row and the secret; the secret is never retrievable again. The token
+    acts as `integration_user_id` when given (flows.org.credentials makes that user),
+    otherwise as its creator."""
     require_admin(actor)
     name = name.strip()
     if not name or len(name) > 200:
@@ -176,14 +187,21 @@ async def create_api_token(
     chosen = sorted(set(scopes))
     if not chosen:
         raise invalid("Choose at least one scope", ["scopes"])
+    if expires_at is not None:
+        if expires_at.tzinfo is None:
+            raise invalid("Give the expiry with a time zone offset", ["expiresAt"])
+        if expires_at <= _now():
+            raise invalid("The expiry must be in the future", ["expiresAt"])
     secret = new_secret(API_PREFIX)
     token = await ApiToken.create(
         tenant_id=actor.tenant_id,
         created_by_id=actor.user_id,
+        integration_user_id=integration_user_id,
         name=name,
         prefix=secret[:10],
         token_hash=secret_hash(secret),
         scopes=[str(s) for s in chosen],
+        expires_at=expires_at,
     )
     return token, secret
 
@@ -197,6 +215,11 @@ async def revoke_api_token(actor: Actor, token_id: int) -> ApiToken:
         token.revoked_at = _now()
         await token.save(update_fields=["revoked_at"])
     return token
+
+
+def _live_tokens() -> QuerySet[ApiToken]:
+    """API tokens neither revoked nor past their expiry."""
+    return ApiToken.filter(Q(expires_at=None) | Q(expires_at__gt=_now()), revoked_at=None)
 
 
 def _valid_users(actor: Actor) -> QuerySet[User]:
@@ -215,7 +238,7 @@ async def still_valid(actor: Actor) -> bool:
     and the login session (logout, refresh replay) or the API token not ended. A socket is
     authenticated once, so its streams ask this at every wake-up (see flows.live.socket)."""
     if actor.api_token_id is not None:
-        token = ApiToken.filter(id=actor.api_token_id, revoked_at=None)
+        token = _live_tokens().filter(id=actor.api_token_id)
         if not await token.exists():
             return False
     return await _valid_users(actor).exists()
@@ -226,7 +249,7 @@ async def still_valid_reading(actor: Actor, column: str, read: Subquery) -> tupl
     checks its credential and reads where it starts in one round trip, not two (a
     contact center opens thousands of sockets at once). (False, None) when it has ended."""
     if actor.api_token_id is not None:
-        token = ApiToken.filter(id=actor.api_token_id, revoked_at=None)
+        token = _live_tokens().filter(id=actor.api_token_id)
         if not await token.exists():
             return False, None
     rows = await _valid_users(actor).annotate(**{column: read}).limit(1).values(column)
@@ -239,12 +262,18 @@ async def authenticate(bearer: str, key: str) -> Actor:
         token = await ApiToken.filter(token_hash=secret_hash(bearer), revoked_at=None).first()
         if token is None:
             raise TokenError("Invalid API token")
-        user = await User.filter(id=token.created_by_id, active=True, tenant__active=True).first()
+        if token.expires_at is not None and token.expires_at <= _now():
+            raise TokenError("API token expired")
+        user = await User.filter(id=token.acts_as_id, active=True, tenant__active=True).first()
         if user is None:
             raise TokenError("Invalid API token")
         await ApiToken.filter(id=token.id).update(last_used_at=_now())
-        scopes = frozenset(Scope(s) for s in token.scopes if s in Scope.__members__)
-        return Actor.of(user, scopes=scopes, api_token_id=token.id)
+        return Actor.of(
+            user,
+            scopes=scope_rules.stored(token.scopes),
+            api_token_id=token.id,
+            expires_at=token.expires_at,
+        )
     claims = decode_access_token(bearer, key)
     # The session is checked in the same query that loads the user (a join on the session's
     # refresh tokens, by the indexed family): no extra round trip and no cache, so a logout

@@ -38,7 +38,10 @@ class RefreshToken(Model):
 
 
 class ApiToken(Model):
-    """A long-lived partner token, shown once at creation and kept only as a hash."""
+    """A partner token, shown once at creation and kept only as a hash.
+
+    It acts as its creator, or, with `integration_user`, as that service account of the
+    tenant (a person leaving then ends none of the integration's tokens)."""
 
     id = fields.IntField(primary_key=True)
     tenant: fields.ForeignKeyRelation[Tenant] = fields.ForeignKeyField(
@@ -53,9 +56,18 @@ class ApiToken(Model):
     prefix = fields.CharField(max_length=16)
     token_hash = fields.CharField(max_length=64, unique=True)
     scopes: list[str] = fields.JSONField(default=list)
+    integration_user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "workorder.User", related_name="integration_tokens", null=True, on_delete=fields.CASCADE
+    )
+    integration_user_id: int | None
+    expires_at = fields.DatetimeField(null=True)
     last_used_at = fields.DatetimeField(null=True)
     revoked_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "api_token"
+
+    @property
+    def acts_as_id(self) -> int:
+        return self.integration_user_id or self.created_by_id

@@ -40,6 +40,9 @@ class User(Model):
     )
     department_id: int | None
     active = fields.BooleanField(default=True)
+    # A service account that API tokens act as (createApiToken's integrationName): it has
+    # no password and never logs in.
+    is_integration = fields.BooleanField(default=False)
     locale = fields.CharField(max_length=16, default="en")
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)

@@ -38,7 +38,7 @@ from workorder.resolvers.webhooks.roots import WebhookMutation, WebhookQuery
 from workorder.schema.customers.types import ContactType, CustomerType
 from workorder.schema.extensions import expected, extensions
 from workorder.schema.org.types import DepartmentType, GroupType, UserType
-from workorder.schema.permissions import require_write_scope
+from workorder.schema.permissions import require_scopes
 from workorder.schema.templates.types import (
     DictionaryItemType,
     DictionaryType,
@@ -70,7 +70,7 @@ class Query(
     pass
 
 
-@require_write_scope
+@require_scopes
 @strawberry.type
 class Mutation(
     OrgMutation,
@@ -88,6 +88,7 @@ class Mutation(
     pass
 
 
+@require_scopes
 @strawberry.type
 class Subscription(TicketSubscription, JobSubscription, TicketViewSubscription):
     pass

@@ -1,5 +1,6 @@
 """Field guards. Every root field but login, refreshToken and submitSurvey requires a caller; every
-mutation also requires a write scope, and users' private details have their own guard."""
+mutation and subscription also requires a token scope (the table below), and users' private
+details have their own guard."""
 
 from __future__ import annotations
 
@@ -14,21 +15,47 @@ from strawberry.types.base import get_object_definition
 from strawberry.types.field import StrawberryField
 
 from workorder.auth.directory import PRIVATE_NOTE
-from workorder.auth.permissions import require_write
+from workorder.auth.scopes import Scope, covers, refusal, require_scope
 from workorder.errors import ErrorCode, FlowError
 from workorder.schema.context import Info
 from workorder.schema.errors import refused
 
 UNAUTHENTICATED = {"code": str(ErrorCode.UNAUTHENTICATED)}
+FORBIDDEN = {"code": str(ErrorCode.FORBIDDEN)}
 
-# Mutations a read-only token may call, each for a reason. Every other mutation needs the
-# WRITE scope: the guard is put on every field of the Mutation root when the schema is built,
-# so a new mutation is guarded without anyone remembering to.
-READ_SCOPE_MUTATIONS = {
-    "login": "anonymous: it acts on the credentials in its input, not as the caller",
-    "refreshToken": "anonymous: it acts on the refresh token in its input",
-    "submitSurvey": "anonymous: the customer's survey token in the input decides",
-    "logout": "ending one's own session must never need more than being signed in",
+# Mutations that act on credentials in their input, not as the caller: no scope.
+ANONYMOUS = {
+    "login": "it acts on the credentials in its input",
+    "refreshToken": "it acts on the refresh token in its input",
+    "submitSurvey": "the customer's survey token in the input decides",
+}
+
+# The scope each domain's root fields need, by the package of their resolver
+# (workorder/resolvers/<domain>/): (mutations, subscriptions). A new mutation or
+# subscription gets its domain's scope without anyone remembering; a new domain fails the
+# schema build until it is named here.
+DOMAIN_SCOPES: dict[str, tuple[Scope, Scope]] = {
+    "tickets": (Scope.TICKETS_WRITE, Scope.TICKETS_READ),
+    "views": (Scope.TICKETS_WRITE, Scope.TICKETS_READ),
+    "batch": (Scope.TICKETS_WRITE, Scope.TICKETS_READ),
+    "customers": (Scope.CUSTOMERS_WRITE, Scope.TICKETS_READ),
+    "org": (Scope.ORG_WRITE, Scope.READ),
+    "templates": (Scope.ORG_WRITE, Scope.READ),
+    "sla": (Scope.ORG_WRITE, Scope.READ),
+    "webhooks": (Scope.WEBHOOKS, Scope.WEBHOOKS),
+    "reports": (Scope.ORG_WRITE, Scope.READ),
+}
+
+# Root fields whose scope is not their domain's, each for a reason.
+OVERRIDES: dict[str, Scope] = {
+    "startExport": Scope.EXPORT,  # a partner that only pulls data never changes tickets
+    "createApiToken": Scope.ADMIN,  # a token never mints one wider than a full admin's
+    "revokeApiToken": Scope.ADMIN,
+    "logout": Scope.READ,  # ends one's own login session: the narrowest broad scope
+    # Sharing rules decide who sees what across the tenant: administration, not a view.
+    "createSharingRule": Scope.ORG_WRITE,
+    "updateSharingRule": Scope.ORG_WRITE,
+    "deleteSharingRule": Scope.ORG_WRITE,
 }
 
 
@@ -50,14 +77,41 @@ def authenticated() -> list[FieldExtension]:
     return [PermissionExtension(permissions=[IsAuthenticated()])]
 
 
-class RequiresWriteScope(FieldExtension):
-    """Refuses a caller whose token lacks the WRITE scope with FORBIDDEN in the mutation's
-    payload (the shape every refusal of a mutation has), before the resolver runs.
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def field_name(field: StrawberryField) -> str:
+    return field.graphql_name or _camel(field.python_name)
+
+
+def required_scope(field: StrawberryField, subscription: bool = False) -> Scope | None:
+    """The scope a Mutation or Subscription root field needs (None: an anonymous one)."""
+    name = field_name(field)
+    if name in ANONYMOUS:
+        return None
+    if name in OVERRIDES:
+        return OVERRIDES[name]
+    resolver = field.base_resolver
+    module = resolver.wrapped_func.__module__ if resolver is not None else ""
+    parts = module.split(".")
+    if len(parts) < 4 or parts[:2] != ["workorder", "resolvers"] or parts[2] not in DOMAIN_SCOPES:
+        raise TypeError(f"{name}: no scope for its resolver's module {module!r}")
+    mutation_scope, subscription_scope = DOMAIN_SCOPES[parts[2]]
+    return subscription_scope if subscription else mutation_scope
+
+
+class RequiresScope(FieldExtension):
+    """Refuses a caller whose token's scopes do not cover the mutation's, with FORBIDDEN
+    naming the scope in the mutation's payload (the shape every refusal of a mutation
+    has), before the resolver runs. What a scope covers is auth.scopes' rule.
 
     Anonymous callers pass through: the field's own authentication guard answers them.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, required: Scope) -> None:
+        self.required = required
         self.payload: type[Any] | None = None
 
     def apply(self, field: StrawberryField) -> None:
@@ -81,7 +135,7 @@ class RequiresWriteScope(FieldExtension):
         if actor is None:
             return None
         try:
-            require_write(actor)
+            require_scope(actor.scopes, self.required)
         except FlowError as error:
             assert self.payload is not None
             return refused(self.payload, error)
@@ -100,29 +154,60 @@ class RequiresWriteScope(FieldExtension):
         return await next_(source, info, **kwargs)
 
 
-def require_write_scope(mutation: type[Any]) -> type[Any]:
-    """Put the write-scope guard on every field of the Mutation root but the declared ones.
+class HasScope(BasePermission):
+    """A subscription's scope guard: refused before it starts, with FORBIDDEN naming the
+    scope (the top-level error every refused subscription gets)."""
+
+    error_extensions = FORBIDDEN
+
+    def __init__(self, required: Scope) -> None:
+        self.required = required
+        self.message = refusal(required)
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        actor = info.context.actor
+        return actor is None or covers(actor.scopes, self.required)
+
+
+def _guarded(field: StrawberryField) -> bool:
+    if any(isinstance(e, RequiresScope) for e in field.extensions):
+        return True
+    return any(
+        isinstance(e, PermissionExtension) and any(isinstance(p, HasScope) for p in e.permissions)
+        for e in field.extensions
+    )
+
+
+def require_scopes(root: type[Any]) -> type[Any]:
+    """Put the scope guard on every field of the Mutation or Subscription root (the one
+    place scopes are checked; see `required_scope` for which).
 
     Innermost, so authentication is checked first. Idempotent (the fields are shared with
     the domain classes the root is made of).
     """
-    definition = get_object_definition(mutation, strict=True)
-    names = {f.graphql_name or _camel(f.python_name) for f in definition.fields}
-    unknown = set(READ_SCOPE_MUTATIONS) - names
-    if unknown:
-        raise TypeError(f"READ_SCOPE_MUTATIONS names no mutation: {sorted(unknown)}")
+    definition = get_object_definition(root, strict=True)
+    subscription = definition.name == "Subscription"
+    names = {field_name(f) for f in definition.fields}
+    if not subscription:
+        unknown = (set(ANONYMOUS) | set(OVERRIDES)) - names
+        if unknown:
+            raise TypeError(f"ANONYMOUS/OVERRIDES name no mutation: {sorted(unknown)}")
     for field in definition.fields:
-        name = field.graphql_name or _camel(field.python_name)
-        if name in READ_SCOPE_MUTATIONS:
+        required = required_scope(field, subscription)
+        if required is None or _guarded(field):
             continue
-        if not any(isinstance(e, RequiresWriteScope) for e in field.extensions):
-            field.extensions.insert(0, RequiresWriteScope())
-    return mutation
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
+        note = f"Token scope: `{required}`."
+        if field.description and note not in field.description:
+            # Said where a partner reads about the field (fields without a description are
+            # left for the description-coverage test to find).
+            field.description = f"{field.description} {note}"
+        if subscription:
+            field.extensions.append(
+                PermissionExtension(permissions=[HasScope(required)], use_directives=False)
+            )
+        else:
+            field.extensions.insert(0, RequiresScope(required))
+    return root
 
 
 class PrivateToColleagues(FieldExtension):

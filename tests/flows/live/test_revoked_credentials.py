@@ -67,7 +67,7 @@ async def test_logout_ends_the_sockets_streams(shop: Shop, app: Any, server_url:
 async def test_a_revoked_api_token_ends_the_sockets_streams(shop: Shop, app: Any, server_url: str):
     made = await shop.gql(
         "admin",
-        """mutation { createApiToken(input: {name: "wall", scopes: [READ]}) {
+        """mutation { createApiToken(input: {name: "wall", scopes: ["read"]}) {
         apiToken { id } secret errors { code } } }""",
     )
     created = made["createApiToken"]
@@ -165,7 +165,7 @@ async def test_a_replayed_refresh_token_ends_the_sessions_quiet_streams(
 async def test_a_revoked_api_token_ends_its_quiet_streams(shop: Shop, server_url: str):
     made = await shop.gql(
         "admin",
-        """mutation { createApiToken(input: {name: "wall", scopes: [READ]}) {
+        """mutation { createApiToken(input: {name: "wall", scopes: ["read"]}) {
         apiToken { id } secret errors { code } } }""",
     )
     created = made["createApiToken"]

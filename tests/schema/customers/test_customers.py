@@ -373,7 +373,7 @@ async def test_another_tenant_sees_and_reaches_nothing(org, api):
 async def test_a_read_only_token_reads_but_does_not_write(org, api):
     await create_customer(org, name="Acme")
     made = await org.as_admin(
-        'mutation { createApiToken(input: {name: "CRM", scopes: [READ]}) { secret } }'
+        'mutation { createApiToken(input: {name: "CRM", scopes: ["read"]}) { secret } }'
     )
     secret = made["createApiToken"]["secret"]
     found = (await api.ok(CUSTOMERS, {"query": "acme"}, token=secret))["customers"]

@@ -53,7 +53,7 @@ async def test_only_an_administrator_may_change_settings(org, api):
 
 async def test_an_admin_token_without_the_admin_scope_may_only_read(org, api):
     made = await org.as_admin(
-        'mutation { createApiToken(input: {name: "CRM", scopes: [READ, WRITE]}) { secret } }'
+        'mutation { createApiToken(input: {name: "CRM", scopes: ["read", "write"]}) { secret } }'
     )
     secret = made["createApiToken"]["secret"]
     assert (await api.ok(SETTINGS, token=secret))["tenantSettings"] == {

@@ -53,7 +53,10 @@ class OrgQuery:
         resolver=directory.departments_query, extensions=authenticated()
     )
     api_tokens: ApiTokenConnection = strawberry.field(
-        resolver=session.api_tokens, extensions=authenticated()
+        resolver=session.api_tokens,
+        extensions=authenticated(),
+        description="The tenant's partner API tokens, revoked and expired ones included "
+        "(administrators only).",
     )
     tenant_settings: TenantSettingsType = strawberry.field(
         resolver=tenant_settings.tenant_settings_query,
@@ -68,10 +71,16 @@ class OrgMutation:
     refresh_token: RefreshTokenPayload = strawberry.mutation(resolver=session.refresh_token)
     logout: LogoutPayload = strawberry.mutation(resolver=session.logout, extensions=authenticated())
     create_api_token: CreateApiTokenPayload = strawberry.mutation(
-        resolver=session.create_api_token, extensions=authenticated()
+        resolver=session.create_api_token,
+        extensions=authenticated(),
+        description="Make a partner API token, acting as you or as a named integration's "
+        "service account, within the scopes given (administrators).",
     )
     revoke_api_token: RevokeApiTokenPayload = strawberry.mutation(
-        resolver=session.revoke_api_token, extensions=authenticated()
+        resolver=session.revoke_api_token,
+        extensions=authenticated(),
+        description="Revoke an API token: refused from now on, its open subscriptions end "
+        "(administrators).",
     )
     create_user: CreateUserPayload = strawberry.mutation(
         resolver=directory.create_user, extensions=authenticated()

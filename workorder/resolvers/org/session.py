@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from workorder.auth import sessions
-from workorder.auth.actor import Actor, Scope
+from workorder.auth.actor import Actor
 from workorder.auth.sessions import TokenSettings
 from workorder.auth.throttle import LoginThrottle, LoginThrottled
 from workorder.errors import FlowError, forbidden, invalid
@@ -114,7 +114,16 @@ async def create_api_token(info: Info, input: CreateApiTokenInput) -> CreateApiT
     actor = info.context.require_actor()
     return await mutate(
         CreateApiTokenPayload,
-        lambda: sessions.create_api_token(actor, input.name, [Scope(s) for s in input.scopes]),
+        lambda: credentials.create_api_token(
+            actor,
+            credentials.NewApiToken(
+                name=input.name,
+                scopes=input.scopes,
+                expires_at=input.expires_at,
+                integration_name=input.integration_name,
+                integration_roles=input.integration_roles,
+            ),
+        ),
         lambda made: CreateApiTokenPayload(api_token=ApiTokenType.of(made[0]), secret=made[1]),
     )
 

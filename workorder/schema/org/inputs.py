@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import strawberry
 
-from workorder.schema.org.types import RoleEnum, ScopeEnum
+from workorder.schema.org.types import SCOPE_LIST, RoleEnum
 
 
 @strawberry.input
@@ -24,15 +26,44 @@ class LogoutInput:
     refresh_token: str
 
 
-@strawberry.input
+@strawberry.input(description="A new partner API token.")
 class CreateApiTokenInput:
-    name: str
-    scopes: list[ScopeEnum]  # type: ignore[valid-type]
+    name: str = strawberry.field(description="What the token is for (1 to 200 characters).")
+    scopes: list[str] = strawberry.field(
+        description=(
+            "At least one scope name (case-insensitive); an unknown one is refused with "
+            f"INVALID. Broad scopes imply narrow ones. The scopes: {SCOPE_LIST}"
+        )
+    )
+    expires_at: datetime | None = strawberry.field(
+        default=None,
+        description=(
+            "When the token stops working (with a time zone offset; in the future). "
+            "Left out: until revoked."
+        ),
+    )
+    integration_name: str | None = strawberry.field(
+        default=None,
+        description=(
+            "Act as this integration's service account instead of as you: a user of the "
+            "tenant with this username, made on first use (isIntegration, no password, "
+            "cannot sign in) and shown as the actor of what the token changes. Its reach "
+            "is what administrators give it (roles here, groups and departments as for "
+            "any user). A name a person already uses is refused (CONFLICT)."
+        ),
+    )
+    integration_roles: list[RoleEnum] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None,
+        description=(
+            "The roles of a new integration user (any for an administrator; AGENT when left out). "
+            "Refused for an existing one: change its roles with updateUser."
+        ),
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Which API token to revoke.")
 class RevokeApiTokenInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The token's global id.")
 
 
 @strawberry.input

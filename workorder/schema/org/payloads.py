@@ -42,19 +42,31 @@ class LogoutPayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type
+@strawberry.type(description="The result of createApiToken.")
 class CreateApiTokenPayload:
-    api_token: ApiTokenType | None = None
-    secret: str | None = strawberry.field(
-        default=None, description="The token itself. Shown once: store it now."
+    api_token: ApiTokenType | None = strawberry.field(
+        default=None, description="The new token; null when refused."
     )
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    secret: str | None = strawberry.field(
+        default=None,
+        description=(
+            "The token itself, sent as `Authorization: Bearer <secret>`. Shown once: store it now."
+        ),
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description="Why the token was not made (nothing was stored); empty on success.",
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of revokeApiToken.")
 class RevokeApiTokenPayload:
-    api_token: ApiTokenType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    api_token: ApiTokenType | None = strawberry.field(
+        default=None, description="The token, now revoked; null when refused."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why it was not revoked; empty on success."
+    )
 
 
 @strawberry.type

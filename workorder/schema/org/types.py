@@ -6,7 +6,8 @@ from datetime import datetime
 
 import strawberry
 
-from workorder.auth.actor import Scope
+from workorder.auth.scopes import DESCRIPTIONS as SCOPE_DESCRIPTIONS
+from workorder.auth.scopes import stored as stored_scopes
 from workorder.models import ApiToken, Department, Group, Role, User
 from workorder.schema.context import Info
 from workorder.schema.node import Node, to_global_id
@@ -14,7 +15,8 @@ from workorder.schema.pagination import Connection
 from workorder.schema.permissions import private
 
 RoleEnum = strawberry.enum(Role, name="Role")
-ScopeEnum = strawberry.enum(Scope, name="ApiScope")
+
+SCOPE_LIST = "".join(f"\n- `{scope}`: {text}" for scope, text in SCOPE_DESCRIPTIONS.items())
 
 
 @strawberry.type(
@@ -46,6 +48,16 @@ class UserType(Node):
     created_at: datetime | None = strawberry.field(
         extensions=private(), description="When the account was made."
     )
+
+    @strawberry.field(
+        extensions=private(),
+        description=(
+            "True for an integration's service account: API tokens act as it "
+            "(createApiToken's integrationName); it has no password and cannot sign in."
+        ),
+    )
+    def is_integration(self) -> bool | None:
+        return self.model.is_integration
 
     @classmethod
     def of(cls, user: User) -> UserType:
@@ -135,27 +147,56 @@ class GroupType(Node):
 
 
 @strawberry.type(
-    name="ApiToken", description="A partner API token; its secret is never shown again."
+    name="ApiToken",
+    description=(
+        "A partner API token (administrators create, list and revoke them). Its secret is "
+        "shown once, at creation. It acts as `actsAs`, within its `scopes`, until it is "
+        "revoked or expires."
+    ),
 )
 class ApiTokenType(Node):
-    name: str
-    prefix: str
-    scopes: list[ScopeEnum]  # type: ignore[valid-type]
-    created_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None
+    model: strawberry.Private[ApiToken]
+    name: str = strawberry.field(description="What the token is for, e.g. the partner's name.")
+    prefix: str = strawberry.field(
+        description="The secret's first characters: tells tokens apart without the secret."
+    )
+    scopes: list[str] = strawberry.field(
+        description=f"The scope names the token holds. The scopes: {SCOPE_LIST}"
+    )
+    created_at: datetime = strawberry.field(description="When the token was made.")
+    expires_at: datetime | None = strawberry.field(
+        description="After this moment the token is refused (UNAUTHENTICATED); null: never."
+    )
+    last_used_at: datetime | None = strawberry.field(
+        description="When the token last authenticated a request; null: never used."
+    )
+    revoked_at: datetime | None = strawberry.field(
+        description="When it was revoked (refused ever since); null: not revoked."
+    )
 
     @classmethod
     def of(cls, token: ApiToken) -> ApiTokenType:
         return cls(
+            model=token,
             id=to_global_id("ApiToken", token.id),
             name=token.name,
             prefix=token.prefix,
-            scopes=[Scope(s) for s in token.scopes],
+            scopes=[str(s) for s in sorted(stored_scopes(token.scopes))],
             created_at=token.created_at,
+            expires_at=token.expires_at,
             last_used_at=token.last_used_at,
             revoked_at=token.revoked_at,
         )
+
+    @strawberry.field(
+        description=(
+            "The user the token acts as, shown as the actor of what it changes: the "
+            "integration's service account (isIntegration), or else the admin who made it."
+        )
+    )
+    async def acts_as(self, info: Info) -> UserType | None:
+        user = await info.context.org.user.load(self.model.acts_as_id)
+        return UserType.of(user) if user else None
 
 
 @strawberry.type(name="UserConnection")
@@ -173,6 +214,6 @@ class DepartmentConnection(Connection[DepartmentType]):
     pass
 
 
-@strawberry.type(name="ApiTokenConnection")
+@strawberry.type(name="ApiTokenConnection", description="A page of the tenant's API tokens.")
 class ApiTokenConnection(Connection[ApiTokenType]):
     pass
