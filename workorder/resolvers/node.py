@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Annotated
 
 import strawberry
 
@@ -171,7 +172,12 @@ NODE_LOADERS: dict[str, Callable[[Context, int], Awaitable[Node | None]]] = {
 }
 
 
-async def node(info: Info, id: strawberry.ID) -> Node | None:
+async def node(
+    info: Info,
+    id: Annotated[
+        strawberry.ID, strawberry.argument(description="A global id, as any object's id field.")
+    ],
+) -> Node | None:
     """Null for a malformed id, an unknown type, or an object of another tenant."""
     decoded = from_global_id(id)
     if decoded is None or decoded[0] not in NODE_LOADERS:

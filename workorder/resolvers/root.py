@@ -52,7 +52,9 @@ from workorder.schema.views.types import SavedViewType
 from workorder.settings import Settings
 
 
-@strawberry.type
+@strawberry.type(
+    description="Everything you can read, within your tenant and as far as you may see it."
+)
 class Query(
     OrgQuery,
     TemplateQuery,
@@ -71,7 +73,10 @@ class Query(
 
 
 @require_scopes
-@strawberry.type
+@strawberry.type(
+    description="Everything you can change. Each answers a payload whose `errors` say why "
+    "nothing changed; an API token needs a scope that allows the mutation."
+)
 class Mutation(
     OrgMutation,
     TemplateMutation,
@@ -89,7 +94,10 @@ class Mutation(
 
 
 @require_scopes
-@strawberry.type
+@strawberry.type(
+    description="Live streams over a WebSocket speaking graphql-transport-ws, each showing "
+    "only what the caller may see; an API token needs the stream's read scope."
+)
 class Subscription(TicketSubscription, JobSubscription, TicketViewSubscription):
     pass
 

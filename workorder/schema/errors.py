@@ -12,7 +12,12 @@ from workorder.schema.describe import described_enum
 
 P = TypeVar("P")
 
-ErrorCodeEnum = strawberry.enum(ErrorCode, name="ErrorCode")
+ErrorCodeEnum = strawberry.enum(
+    ErrorCode,
+    name="ErrorCode",
+    description="Why a request was refused: the one list of codes for payload errors "
+    "(UserError.code) and top-level errors (extensions.code) over HTTP and WebSocket.",
+)
 
 # The domain's enum cannot carry GraphQL descriptions (workorder.errors knows no strawberry).
 _DESCRIPTIONS = {
@@ -58,8 +63,12 @@ described_enum(ErrorCodeEnum, _DESCRIPTIONS)
     description="A reason the mutation changed nothing, next to the input it is about."
 )
 class UserError:
-    code: ErrorCodeEnum  # type: ignore[valid-type]
-    message: str
+    code: ErrorCodeEnum = strawberry.field(  # type: ignore[valid-type]
+        description="What kind of refusal: branch on this, not on the message."
+    )
+    message: str = strawberry.field(
+        description="What went wrong, in English, for a person to read; may change wording."
+    )
     field: list[str] | None = strawberry.field(
         default=None, description="Path of the input field, e.g. ['username']."
     )

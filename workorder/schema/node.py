@@ -9,7 +9,10 @@ from workorder import ids
 
 @strawberry.interface(name="Node", description="An object with a global id.")
 class Node:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="Global id: opaque, stable, unique across types; fetch the object again "
+        "with node(id:)."
+    )
 
 
 def to_global_id(type_name: str, pk: int) -> strawberry.ID:

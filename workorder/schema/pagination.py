@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 from collections.abc import Awaitable, Callable
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from tortoise.expressions import Q
@@ -24,24 +24,57 @@ DEFAULT_PAGE = 20
 MAX_PAGE = 100
 
 
-@strawberry.type
+# The paging arguments every connection field takes, described once.
+FirstArg = Annotated[
+    int | None,
+    strawberry.argument(
+        description=f"Page size: how many items to return, 0 to {MAX_PAGE}; {DEFAULT_PAGE} when "
+        "left out. More is refused (INVALID)."
+    ),
+]
+AfterArg = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Return the items after this cursor: a previous page's "
+        "pageInfo.endCursor (or an edge's cursor). Left out: from the start."
+    ),
+]
+
+
+@strawberry.type(description="Where this page sits in the whole list, for asking the next.")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(
+        description="True when more items follow this page: ask again with after=endCursor."
+    )
+    has_previous_page: bool = strawberry.field(
+        description="True when this page was asked for with an `after` cursor."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="Cursor of the first item of this page; null when the page is empty."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="Cursor of the last item of this page, to pass as `after` for the next; "
+        "null when the page is empty."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="One item of a page, with the cursor that marks its place.")
 class Edge(Generic[NodeT]):
-    node: NodeT
-    cursor: str
+    node: NodeT = strawberry.field(description="The item.")
+    cursor: str = strawberry.field(
+        description="Opaque place of this item in the list: pass it as `after` to page on "
+        "from here. Do not build or parse it."
+    )
 
 
 @strawberry.type
 class Connection(Generic[NodeT]):
-    edges: list[Edge[NodeT]]
-    page_info: PageInfo
+    edges: list[Edge[NodeT]] = strawberry.field(
+        description="The items of this page, in the list's order, each with its cursor."
+    )
+    page_info: PageInfo = strawberry.field(
+        description="Whether more pages follow and the cursors to ask for them."
+    )
     count: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field(description="Every item matching, across all pages.")

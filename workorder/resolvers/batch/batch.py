@@ -4,7 +4,7 @@ one result per ticket."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TypeAlias, TypeVar
+from typing import Annotated, TypeAlias, TypeVar
 
 import strawberry
 
@@ -91,7 +91,11 @@ async def _batch_mutation(
 
 
 async def batch_transfer_tickets(
-    info: Info, input: BatchTransferTicketsInput
+    info: Info,
+    input: Annotated[
+        BatchTransferTicketsInput,
+        strawberry.argument(description="The tickets and where to transfer them."),
+    ],
 ) -> BatchTransferTicketsPayload:
     return await _batch_mutation(
         info,
@@ -107,7 +111,10 @@ async def batch_transfer_tickets(
 
 
 async def batch_close_tickets(
-    info: Info, input: BatchCloseTicketsInput
+    info: Info,
+    input: Annotated[
+        BatchCloseTicketsInput, strawberry.argument(description="The tickets to close.")
+    ],
 ) -> BatchCloseTicketsPayload:
     return await _batch_mutation(
         info,
@@ -122,7 +129,10 @@ async def batch_close_tickets(
 
 
 async def batch_assign_tickets(
-    info: Info, input: BatchAssignTicketsInput
+    info: Info,
+    input: Annotated[
+        BatchAssignTicketsInput, strawberry.argument(description="The tickets and who takes them.")
+    ],
 ) -> BatchAssignTicketsPayload:
     return await _batch_mutation(
         info,
@@ -135,18 +145,32 @@ async def batch_assign_tickets(
 
 
 async def batch_delete_tickets(
-    info: Info, input: BatchDeleteTicketsInput
+    info: Info,
+    input: Annotated[
+        BatchDeleteTicketsInput, strawberry.argument(description="The tickets to delete.")
+    ],
 ) -> BatchDeleteTicketsPayload:
     return await _batch_mutation(info, BatchDeleteTicketsPayload, input.ids, batch.Delete)
 
 
-async def batch_urge_tickets(info: Info, input: BatchUrgeTicketsInput) -> BatchUrgeTicketsPayload:
+async def batch_urge_tickets(
+    info: Info,
+    input: Annotated[
+        BatchUrgeTicketsInput, strawberry.argument(description="The tickets to urge.")
+    ],
+) -> BatchUrgeTicketsPayload:
     return await _batch_mutation(
         info, BatchUrgeTicketsPayload, input.ids, lambda: batch.Urge(comment=input.comment)
     )
 
 
-async def assign_with_quota(info: Info, input: AssignWithQuotaInput) -> AssignWithQuotaPayload:
+async def assign_with_quota(
+    info: Info,
+    input: Annotated[
+        AssignWithQuotaInput,
+        strawberry.argument(description="The tickets, the agents and their quotas."),
+    ],
+) -> AssignWithQuotaPayload:
     actor = info.context.require_actor()
 
     async def run() -> tuple[Selected, quotas.QuotaResult]:
@@ -194,11 +218,25 @@ async def assign_with_quota(info: Info, input: AssignWithQuotaInput) -> AssignWi
 
 async def quota_candidates(
     info: Info,
-    department_id: strawberry.ID | None = None,
-    group_id: strawberry.ID | None = None,
-    role: Role | None = None,
-    name: str | None = None,
-    first: int | None = None,
+    department_id: Annotated[
+        strawberry.ID | None,
+        strawberry.argument(description="Only users in this department or one below it."),
+    ] = None,
+    group_id: Annotated[
+        strawberry.ID | None, strawberry.argument(description="Only members of this group.")
+    ] = None,
+    role: Annotated[
+        Role | None,
+        strawberry.argument(description="Only users with this role (whose roles you may read)."),
+    ] = None,
+    name: Annotated[
+        str | None,
+        strawberry.argument(description="Part of the username or display name."),
+    ] = None,
+    first: Annotated[
+        int | None,
+        strawberry.argument(description="At most this many users, 1 to 500; 100 by default."),
+    ] = None,
 ) -> list[UserType]:
     actor = info.context.require_actor()
     users = await quotas.quota_candidates(

@@ -4,6 +4,7 @@ progress."""
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 
@@ -34,7 +35,7 @@ from workorder.schema.batch.jobs import (
     StartImportPayload,
 )
 from workorder.schema.context import Info
-from workorder.schema.pagination import paginate
+from workorder.schema.pagination import AfterArg, FirstArg, paginate
 from workorder.schema.views.filters import to_filter
 from workorder.sheets.cells import SheetFormat
 from workorder.storage import Storage
@@ -52,9 +53,12 @@ def _kinds(info: Info) -> JobKinds:
 
 async def jobs_query(
     info: Info,
-    status: list[JobStatus] | None = None,
-    first: int | None = None,
-    after: str | None = None,
+    status: Annotated[
+        list[JobStatus] | None,
+        strawberry.argument(description="Only jobs in one of these states; null: all."),
+    ] = None,
+    first: FirstArg = None,
+    after: AfterArg = None,
 ) -> JobConnection:
     actor = info.context.require_actor()
     query = jobs.my_jobs(actor, [JobStatus(s) for s in status or ()])
@@ -63,7 +67,9 @@ async def jobs_query(
     )
 
 
-async def job_query(info: Info, id: strawberry.ID) -> JobType | None:
+async def job_query(
+    info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="The job's id.")]
+) -> JobType | None:
     actor = info.context.require_actor()
     try:
         return JobType.of(await jobs.visible_job(actor, decode_id(id, "Job", ["id"])))
@@ -112,7 +118,12 @@ def _action(info: Info, given: StartBatchJobInput) -> BatchAction:
     return batch.Urge(comment=given.comment)
 
 
-async def start_batch_job(info: Info, input: StartBatchJobInput) -> StartBatchJobPayload:
+async def start_batch_job(
+    info: Info,
+    input: Annotated[
+        StartBatchJobInput, strawberry.argument(description="The list query and the action.")
+    ],
+) -> StartBatchJobPayload:
     async def action() -> Job:
         actor = info.context.require_actor()
         return await starting.start_batch_job(
@@ -130,7 +141,10 @@ async def start_batch_job(info: Info, input: StartBatchJobInput) -> StartBatchJo
     )
 
 
-async def cancel_job(info: Info, input: CancelJobInput) -> CancelJobPayload:
+async def cancel_job(
+    info: Info,
+    input: Annotated[CancelJobInput, strawberry.argument(description="The job to cancel.")],
+) -> CancelJobPayload:
     async def action() -> Job:
         actor = info.context.require_actor()
         return await starting.cancel_job(actor, decode_id(input.id, "Job", ["id"]))
@@ -142,7 +156,12 @@ async def cancel_job(info: Info, input: CancelJobInput) -> CancelJobPayload:
     )
 
 
-async def start_export(info: Info, input: StartExportInput) -> StartExportPayload:
+async def start_export(
+    info: Info,
+    input: Annotated[
+        StartExportInput, strawberry.argument(description="The list query and the file to make.")
+    ],
+) -> StartExportPayload:
     async def action() -> Job:
         actor = info.context.require_actor()
         request = exports.ExportRequest(
@@ -169,7 +188,12 @@ async def start_export(info: Info, input: StartExportInput) -> StartExportPayloa
     )
 
 
-async def start_import(info: Info, input: StartImportInput) -> StartImportPayload:
+async def start_import(
+    info: Info,
+    input: Annotated[
+        StartImportInput, strawberry.argument(description="The template and the uploaded file.")
+    ],
+) -> StartImportPayload:
     async def action() -> Job:
         actor = info.context.require_actor()
         request = imports.ImportRequest(
@@ -193,7 +217,15 @@ async def start_import(info: Info, input: StartImportInput) -> StartImportPayloa
     )
 
 
-async def job_progress(info: Info, id: strawberry.ID) -> AsyncGenerator[JobType, None]:
+async def job_progress(
+    info: Info,
+    id: Annotated[
+        strawberry.ID,
+        strawberry.argument(
+            description="The job: one you started (an administrator: any of the tenant's)."
+        ),
+    ],
+) -> AsyncGenerator[JobType, None]:
     actor = info.context.require_actor()
     job_id = decode_id(id, "Job", ["id"])
     async for job in job_stream(actor, info.context.broker, job_id):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from tortoise.expressions import Q
 
@@ -46,14 +48,16 @@ from workorder.schema.org.types import (
     UserConnection,
     UserType,
 )
-from workorder.schema.pagination import paginate
+from workorder.schema.pagination import AfterArg, FirstArg, paginate
 
 
 async def users_query(
     info: Info,
-    filter: UserFilter | None = None,
-    first: int | None = None,
-    after: str | None = None,
+    filter: Annotated[
+        UserFilter | None, strawberry.argument(description="Conditions users must meet.")
+    ] = None,
+    first: FirstArg = None,
+    after: AfterArg = None,
 ) -> UserConnection:
     actor = info.context.require_actor()
     query = User.filter(tenant_id=actor.tenant_id)
@@ -78,7 +82,7 @@ async def users_query(
 
 
 async def groups_query(
-    info: Info, first: int | None = None, after: str | None = None
+    info: Info, first: FirstArg = None, after: AfterArg = None
 ) -> GroupConnection:
     actor = info.context.require_actor()
     return await paginate(
@@ -92,7 +96,7 @@ async def groups_query(
 
 
 async def departments_query(
-    info: Info, first: int | None = None, after: str | None = None
+    info: Info, first: FirstArg = None, after: AfterArg = None
 ) -> DepartmentConnection:
     actor = info.context.require_actor()
     return await paginate(
@@ -104,7 +108,10 @@ async def departments_query(
     )
 
 
-async def create_user(info: Info, input: CreateUserInput) -> CreateUserPayload:
+async def create_user(
+    info: Info,
+    input: Annotated[CreateUserInput, strawberry.argument(description="The user to create.")],
+) -> CreateUserPayload:
     actor = info.context.require_actor()
 
     async def action() -> User:
@@ -140,7 +147,10 @@ def _roles(roles: list[Role] | Keep) -> list[Role] | Keep:
     return roles if isinstance(roles, Keep) else [Role(r) for r in roles]
 
 
-async def update_user(info: Info, input: UpdateUserInput) -> UpdateUserPayload:
+async def update_user(
+    info: Info,
+    input: Annotated[UpdateUserInput, strawberry.argument(description="The user and the changes.")],
+) -> UpdateUserPayload:
     actor = info.context.require_actor()
 
     async def action() -> User:
@@ -165,7 +175,12 @@ async def update_user(info: Info, input: UpdateUserInput) -> UpdateUserPayload:
     )
 
 
-async def deactivate_user(info: Info, input: DeactivateUserInput) -> DeactivateUserPayload:
+async def deactivate_user(
+    info: Info,
+    input: Annotated[
+        DeactivateUserInput, strawberry.argument(description="The user to deactivate.")
+    ],
+) -> DeactivateUserPayload:
     actor = info.context.require_actor()
 
     async def action() -> User:
@@ -178,7 +193,12 @@ async def deactivate_user(info: Info, input: DeactivateUserInput) -> DeactivateU
     )
 
 
-async def set_user_superior(info: Info, input: SetUserSuperiorInput) -> SetUserSuperiorPayload:
+async def set_user_superior(
+    info: Info,
+    input: Annotated[
+        SetUserSuperiorInput, strawberry.argument(description="The user and their new superior.")
+    ],
+) -> SetUserSuperiorPayload:
     actor = info.context.require_actor()
 
     async def action() -> User:
@@ -195,7 +215,12 @@ async def set_user_superior(info: Info, input: SetUserSuperiorInput) -> SetUserS
     )
 
 
-async def create_department(info: Info, input: CreateDepartmentInput) -> CreateDepartmentPayload:
+async def create_department(
+    info: Info,
+    input: Annotated[
+        CreateDepartmentInput, strawberry.argument(description="The department to create.")
+    ],
+) -> CreateDepartmentPayload:
     actor = info.context.require_actor()
 
     async def action() -> Department:
@@ -213,7 +238,12 @@ async def create_department(info: Info, input: CreateDepartmentInput) -> CreateD
     )
 
 
-async def update_department(info: Info, input: UpdateDepartmentInput) -> UpdateDepartmentPayload:
+async def update_department(
+    info: Info,
+    input: Annotated[
+        UpdateDepartmentInput, strawberry.argument(description="The department and the changes.")
+    ],
+) -> UpdateDepartmentPayload:
     actor = info.context.require_actor()
 
     async def action() -> Department:
@@ -232,7 +262,10 @@ async def update_department(info: Info, input: UpdateDepartmentInput) -> UpdateD
     )
 
 
-async def create_group(info: Info, input: CreateGroupInput) -> CreateGroupPayload:
+async def create_group(
+    info: Info,
+    input: Annotated[CreateGroupInput, strawberry.argument(description="The group to create.")],
+) -> CreateGroupPayload:
     actor = info.context.require_actor()
 
     async def action() -> Group:
@@ -251,7 +284,12 @@ async def create_group(info: Info, input: CreateGroupInput) -> CreateGroupPayloa
     )
 
 
-async def update_group(info: Info, input: UpdateGroupInput) -> UpdateGroupPayload:
+async def update_group(
+    info: Info,
+    input: Annotated[
+        UpdateGroupInput, strawberry.argument(description="The group and the changes.")
+    ],
+) -> UpdateGroupPayload:
     actor = info.context.require_actor()
 
     async def action() -> Group:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import strawberry
 from starlette.responses import Response
 
 from workorder.auth import sessions
@@ -62,7 +65,10 @@ def _fits(value: str, column: object, field: str) -> str:
     return value
 
 
-async def login(info: Info, input: LoginInput) -> LoginPayload:
+async def login(
+    info: Info,
+    input: Annotated[LoginInput, strawberry.argument(description="Tenant, username and password.")],
+) -> LoginPayload:
     request = info.context.request
     throttle: LoginThrottle = request.app.state.login_throttle
     address = request.client.host if request.client else None
@@ -93,7 +99,12 @@ async def login(info: Info, input: LoginInput) -> LoginPayload:
     )
 
 
-async def refresh_token(info: Info, input: RefreshTokenInput) -> RefreshTokenPayload:
+async def refresh_token(
+    info: Info,
+    input: Annotated[
+        RefreshTokenInput, strawberry.argument(description="The refresh token to spend.")
+    ],
+) -> RefreshTokenPayload:
     return await mutate(
         RefreshTokenPayload,
         lambda: credentials.refresh(input.refresh_token, token_settings(info)),
@@ -101,7 +112,10 @@ async def refresh_token(info: Info, input: RefreshTokenInput) -> RefreshTokenPay
     )
 
 
-async def logout(info: Info, input: LogoutInput) -> LogoutPayload:
+async def logout(
+    info: Info,
+    input: Annotated[LogoutInput, strawberry.argument(description="The session's refresh token.")],
+) -> LogoutPayload:
     actor = info.context.require_actor()
     return await mutate(
         LogoutPayload,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from workorder.flows.org import tenants
@@ -22,7 +24,10 @@ async def tenant_settings_query(info: Info) -> TenantSettingsType:
 
 
 async def update_tenant_settings(
-    info: Info, input: UpdateTenantSettingsInput
+    info: Info,
+    input: Annotated[
+        UpdateTenantSettingsInput, strawberry.argument(description="The settings to change.")
+    ],
 ) -> UpdateTenantSettingsPayload:
     actor = info.context.require_actor()
 

@@ -39,9 +39,20 @@ async def ticket_report_query(
     info: Info,
     start: Annotated[datetime, strawberry.argument(name="from", description="Included.")],
     end: Annotated[datetime, strawberry.argument(name="to", description="Excluded.")],
-    time_basis: ReportTimeBasisEnum = TimeBasis.CREATED,  # type: ignore[valid-type]
-    group_by: ReportGroupByEnum = GroupBy.AGENT,  # type: ignore[valid-type]
-    filter: TicketReportFilterInput | None = None,
+    time_basis: Annotated[
+        ReportTimeBasisEnum,  # type: ignore[valid-type]
+        strawberry.argument(
+            description="Which tickets the ticket figures count; CREATED by default."
+        ),
+    ] = TimeBasis.CREATED,
+    group_by: Annotated[
+        ReportGroupByEnum,  # type: ignore[valid-type]
+        strawberry.argument(description="What a row stands for; AGENT by default."),
+    ] = GroupBy.AGENT,
+    filter: Annotated[
+        TicketReportFilterInput | None,
+        strawberry.argument(description="Narrows what is counted; null: everything you may see."),
+    ] = None,
 ) -> TicketReportType:
     """Bad ranges are a top-level INVALID error with field ["to"]."""
     actor = info.context.require_actor()

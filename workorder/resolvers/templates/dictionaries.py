@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from workorder.flows.templates import dictionaries
@@ -11,7 +13,7 @@ from workorder.models import Dictionary, DictionaryItem
 from workorder.resolvers.arguments import decode_id, decode_optional_id, not_null
 from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Info
-from workorder.schema.pagination import paginate
+from workorder.schema.pagination import AfterArg, FirstArg, paginate
 from workorder.schema.templates.inputs import (
     CreateDictionaryInput,
     DictionaryItemInput,
@@ -48,7 +50,7 @@ def _drafts(items: list[DictionaryItemInput] | None) -> list[ItemDraft]:
 
 
 async def dictionaries_query(
-    info: Info, first: int | None = None, after: str | None = None
+    info: Info, first: FirstArg = None, after: AfterArg = None
 ) -> DictionaryConnection:
     actor = info.context.require_actor()
     return await paginate(
@@ -61,13 +63,21 @@ async def dictionaries_query(
     )
 
 
-async def dictionary_query(info: Info, id: strawberry.ID) -> DictionaryType | None:
+async def dictionary_query(
+    info: Info,
+    id: Annotated[strawberry.ID, strawberry.argument(description="The dictionary's id.")],
+) -> DictionaryType | None:
     pk = pk_of(id, "Dictionary")
     found = None if pk is None else await info.context.templates.dictionary.load(pk)
     return DictionaryType.of(found) if found else None
 
 
-async def create_dictionary(info: Info, input: CreateDictionaryInput) -> CreateDictionaryPayload:
+async def create_dictionary(
+    info: Info,
+    input: Annotated[
+        CreateDictionaryInput, strawberry.argument(description="The dictionary to create.")
+    ],
+) -> CreateDictionaryPayload:
     actor = info.context.require_actor()
     return await mutate(
         CreateDictionaryPayload,
@@ -78,7 +88,12 @@ async def create_dictionary(info: Info, input: CreateDictionaryInput) -> CreateD
     )
 
 
-async def update_dictionary(info: Info, input: UpdateDictionaryInput) -> UpdateDictionaryPayload:
+async def update_dictionary(
+    info: Info,
+    input: Annotated[
+        UpdateDictionaryInput, strawberry.argument(description="The dictionary and the changes.")
+    ],
+) -> UpdateDictionaryPayload:
     actor = info.context.require_actor()
 
     async def action() -> Dictionary:
@@ -97,7 +112,11 @@ async def update_dictionary(info: Info, input: UpdateDictionaryInput) -> UpdateD
 
 
 async def load_dictionary_items(
-    info: Info, input: LoadDictionaryItemsInput
+    info: Info,
+    input: Annotated[
+        LoadDictionaryItemsInput,
+        strawberry.argument(description="The dictionary, where to load and the items."),
+    ],
 ) -> LoadDictionaryItemsPayload:
     actor = info.context.require_actor()
 
@@ -118,7 +137,10 @@ async def load_dictionary_items(
 
 
 async def update_dictionary_item(
-    info: Info, input: UpdateDictionaryItemInput
+    info: Info,
+    input: Annotated[
+        UpdateDictionaryItemInput, strawberry.argument(description="The item and the changes.")
+    ],
 ) -> UpdateDictionaryItemPayload:
     actor = info.context.require_actor()
 
@@ -139,7 +161,10 @@ async def update_dictionary_item(
 
 
 async def remove_dictionary_item(
-    info: Info, input: RemoveDictionaryItemInput
+    info: Info,
+    input: Annotated[
+        RemoveDictionaryItemInput, strawberry.argument(description="The item to remove.")
+    ],
 ) -> RemoveDictionaryItemPayload:
     actor = info.context.require_actor()
 

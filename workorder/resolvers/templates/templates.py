@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 
@@ -13,7 +13,7 @@ from workorder.models import Template
 from workorder.resolvers.arguments import decode_id
 from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Info
-from workorder.schema.pagination import paginate
+from workorder.schema.pagination import AfterArg, FirstArg, paginate
 from workorder.schema.templates.inputs import (
     AddTemplateFieldInput,
     ArchiveTemplateInput,
@@ -130,9 +130,12 @@ async def _template_payload(info: Info, template: Template, payload: type[P]) ->
 
 async def templates_query(
     info: Info,
-    filter: TemplateFilter | None = None,
-    first: int | None = None,
-    after: str | None = None,
+    filter: Annotated[
+        TemplateFilter | None,
+        strawberry.argument(description="Conditions templates must meet; null: all."),
+    ] = None,
+    first: FirstArg = None,
+    after: AfterArg = None,
 ) -> TemplateConnection:
     actor = info.context.require_actor()
     query = Template.filter(tenant_id=actor.tenant_id)
@@ -149,12 +152,20 @@ async def templates_query(
     return page
 
 
-async def template_query(info: Info, id: strawberry.ID) -> TemplateType | None:
+async def template_query(
+    info: Info,
+    id: Annotated[strawberry.ID, strawberry.argument(description="The template (a Template id).")],
+) -> TemplateType | None:
     pk = pk_of(id, "Template")
     return None if pk is None else await TemplateType.load(info, pk)
 
 
-async def template_version_query(info: Info, id: strawberry.ID) -> TemplateVersionType | None:
+async def template_version_query(
+    info: Info,
+    id: Annotated[
+        strawberry.ID, strawberry.argument(description="The version (a TemplateVersion id).")
+    ],
+) -> TemplateVersionType | None:
     pk = pk_of(id, "TemplateVersion")
     if pk is None:
         return None
@@ -162,7 +173,12 @@ async def template_version_query(info: Info, id: strawberry.ID) -> TemplateVersi
     return TemplateVersionType.of(version) if version else None
 
 
-async def create_template(info: Info, input: CreateTemplateInput) -> CreateTemplatePayload:
+async def create_template(
+    info: Info,
+    input: Annotated[
+        CreateTemplateInput, strawberry.argument(description="The template to create.")
+    ],
+) -> CreateTemplatePayload:
     actor = info.context.require_actor()
 
     async def action() -> Template:
@@ -190,7 +206,13 @@ async def create_template(info: Info, input: CreateTemplateInput) -> CreateTempl
     return await _template_mutation(info, action, CreateTemplatePayload)
 
 
-async def update_template(info: Info, input: UpdateTemplateInput) -> UpdateTemplatePayload:
+async def update_template(
+    info: Info,
+    input: Annotated[
+        UpdateTemplateInput,
+        strawberry.argument(description="The template and the parameters to change."),
+    ],
+) -> UpdateTemplatePayload:
     actor = info.context.require_actor()
 
     async def action() -> Template:
@@ -221,7 +243,13 @@ async def update_template(info: Info, input: UpdateTemplateInput) -> UpdateTempl
     return await _template_mutation(info, action, UpdateTemplatePayload)
 
 
-async def archive_template(info: Info, input: ArchiveTemplateInput) -> ArchiveTemplatePayload:
+async def archive_template(
+    info: Info,
+    input: Annotated[
+        ArchiveTemplateInput,
+        strawberry.argument(description="The template, and whether to archive or restore it."),
+    ],
+) -> ArchiveTemplatePayload:
     actor = info.context.require_actor()
     return await _template_mutation(
         info,
@@ -232,7 +260,13 @@ async def archive_template(info: Info, input: ArchiveTemplateInput) -> ArchiveTe
     )
 
 
-async def copy_template(info: Info, input: CopyTemplateInput) -> CopyTemplatePayload:
+async def copy_template(
+    info: Info,
+    input: Annotated[
+        CopyTemplateInput,
+        strawberry.argument(description="The template to copy and the copy's name."),
+    ],
+) -> CopyTemplatePayload:
     actor = info.context.require_actor()
     return await _template_mutation(
         info,
@@ -241,7 +275,12 @@ async def copy_template(info: Info, input: CopyTemplateInput) -> CopyTemplatePay
     )
 
 
-async def add_template_field(info: Info, input: AddTemplateFieldInput) -> AddTemplateFieldPayload:
+async def add_template_field(
+    info: Info,
+    input: Annotated[
+        AddTemplateFieldInput, strawberry.argument(description="The template and the new field.")
+    ],
+) -> AddTemplateFieldPayload:
     actor = info.context.require_actor()
     return await _template_mutation(
         info,
@@ -256,7 +295,11 @@ async def add_template_field(info: Info, input: AddTemplateFieldInput) -> AddTem
 
 
 async def update_template_field(
-    info: Info, input: UpdateTemplateFieldInput
+    info: Info,
+    input: Annotated[
+        UpdateTemplateFieldInput,
+        strawberry.argument(description="The template, the field and the changes."),
+    ],
 ) -> UpdateTemplateFieldPayload:
     actor = info.context.require_actor()
     return await _template_mutation(
@@ -273,7 +316,11 @@ async def update_template_field(
 
 
 async def reorder_template_fields(
-    info: Info, input: ReorderTemplateFieldsInput
+    info: Info,
+    input: Annotated[
+        ReorderTemplateFieldsInput,
+        strawberry.argument(description="The template and its field keys in the new order."),
+    ],
 ) -> ReorderTemplateFieldsPayload:
     actor = info.context.require_actor()
     return await _template_mutation(
@@ -289,7 +336,11 @@ async def reorder_template_fields(
 
 
 async def remove_template_field(
-    info: Info, input: RemoveTemplateFieldInput
+    info: Info,
+    input: Annotated[
+        RemoveTemplateFieldInput,
+        strawberry.argument(description="The template and the field to remove."),
+    ],
 ) -> RemoveTemplateFieldPayload:
     actor = info.context.require_actor()
     return await _template_mutation(
@@ -305,7 +356,10 @@ async def remove_template_field(
 
 
 async def set_template_workflow(
-    info: Info, input: SetTemplateWorkflowInput
+    info: Info,
+    input: Annotated[
+        SetTemplateWorkflowInput, strawberry.argument(description="The template and its new steps.")
+    ],
 ) -> SetTemplateWorkflowPayload:
     actor = info.context.require_actor()
     return await _template_mutation(

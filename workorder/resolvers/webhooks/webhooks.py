@@ -61,7 +61,12 @@ async def webhook_deliveries_query(
     )
 
 
-async def create_webhook(info: Info, input: CreateWebhookInput) -> CreateWebhookPayload:
+async def create_webhook(
+    info: Info,
+    input: Annotated[
+        CreateWebhookInput, strawberry.argument(description="The endpoint to register.")
+    ],
+) -> CreateWebhookPayload:
     actor = info.context.require_actor()
 
     async def action() -> Registered:
@@ -81,7 +86,12 @@ async def create_webhook(info: Info, input: CreateWebhookInput) -> CreateWebhook
     )
 
 
-async def update_webhook(info: Info, input: UpdateWebhookInput) -> UpdateWebhookPayload:
+async def update_webhook(
+    info: Info,
+    input: Annotated[
+        UpdateWebhookInput, strawberry.argument(description="The endpoint and the changes.")
+    ],
+) -> UpdateWebhookPayload:
     actor = info.context.require_actor()
 
     async def action() -> WebhookEndpoint:
@@ -100,7 +110,12 @@ async def update_webhook(info: Info, input: UpdateWebhookInput) -> UpdateWebhook
     )
 
 
-async def delete_webhook(info: Info, input: DeleteWebhookInput) -> DeleteWebhookPayload:
+async def delete_webhook(
+    info: Info,
+    input: Annotated[
+        DeleteWebhookInput, strawberry.argument(description="The endpoint to delete.")
+    ],
+) -> DeleteWebhookPayload:
     actor = info.context.require_actor()
 
     async def action() -> WebhookEndpoint:
@@ -111,7 +126,12 @@ async def delete_webhook(info: Info, input: DeleteWebhookInput) -> DeleteWebhook
     )
 
 
-async def redeliver_webhook(info: Info, input: RedeliverWebhookInput) -> RedeliverWebhookPayload:
+async def redeliver_webhook(
+    info: Info,
+    input: Annotated[
+        RedeliverWebhookInput, strawberry.argument(description="The delivery to send again.")
+    ],
+) -> RedeliverWebhookPayload:
     actor = info.context.require_actor()
 
     async def action() -> WebhookDelivery:

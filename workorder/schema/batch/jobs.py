@@ -13,13 +13,16 @@ from workorder.flows.exports.columns import RecordSheet
 from workorder.flows.exports.files import export_file_of
 from workorder.flows.views.lists import View
 from workorder.models import Job, JobStatus
+from workorder.schema.describe import described_enum
 from workorder.schema.errors import UserError
 from workorder.schema.node import Node, to_global_id
 from workorder.schema.pagination import Connection
 from workorder.schema.views.types import TicketFilterInput, TicketViewEnum
 from workorder.sheets.cells import SheetFormat
 
-JobStatusEnum = strawberry.enum(JobStatus, name="JobStatus")
+JobStatusEnum = strawberry.enum(
+    JobStatus, name="JobStatus", description="Where a long job is in its life."
+)
 ExportFormatEnum = strawberry.enum(
     SheetFormat,
     name="ExportFormat",
@@ -28,13 +31,44 @@ ExportFormatEnum = strawberry.enum(
 ExportSheetEnum = strawberry.enum(
     RecordSheet, name="ExportSheet", description="A record sheet next to the ticket sheet."
 )
+# The domain's enums cannot carry GraphQL descriptions (models/, flows/ and sheets/ know no
+# strawberry).
+described_enum(
+    JobStatusEnum,
+    {
+        JobStatus.QUEUED: "Waiting for a runner to take it.",
+        JobStatus.RUNNING: "Being worked; done and failed grow as it goes.",
+        JobStatus.DONE: "Finished: every item was tried (some may have failed; see errors).",
+        JobStatus.FAILED: "Stopped by an error outside any one item (see errors); not resumed.",
+        JobStatus.CANCELLED: "Stopped by cancelJob; what was done before stays done.",
+    },
+)
+described_enum(
+    ExportFormatEnum,
+    {
+        SheetFormat.XLSX: "One Excel workbook (.xlsx), a worksheet per sheet. The default.",
+        SheetFormat.CSV: "A ZIP of UTF-8 CSV files, one per sheet.",
+    },
+)
+described_enum(
+    ExportSheetEnum,
+    {
+        RecordSheet.URGES: "Every urge of the exported tickets, with the priority before/after.",
+        RecordSheet.RETURNS: "Every return of the exported tickets.",
+        RecordSheet.NOTES: "Every note added to the exported tickets.",
+        RecordSheet.TRANSFERS: "Every transfer of the exported tickets.",
+        RecordSheet.CALLS: "Every call (interaction) linked to the exported tickets.",
+    },
+)
 
 
 @strawberry.type(name="JobFile", description="The file a finished export made.")
 class JobFileType:
-    filename: str
-    size: int
-    content_type: str
+    filename: str = strawberry.field(description="Name to save the file under.")
+    size: int = strawberry.field(description="Size in bytes.")
+    content_type: str = strawberry.field(
+        description="Its media type (XLSX workbook, or application/zip for CSV files)."
+    )
     download_url: str = strawberry.field(
         description="Path of GET /jobs/{id}/file, relative to the API's origin; send the "
         "same bearer token as to /graphql (needs ticket.export)."
@@ -44,14 +78,27 @@ class JobFileType:
 @strawberry.type(name="Job", description="A long job and how far it has come.")
 class JobType(Node):
     model: strawberry.Private[Job]
-    kind: str
-    status: JobStatusEnum  # type: ignore[valid-type]
-    total: int
-    done: int
-    failed: int
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
+    kind: str = strawberry.field(
+        description="What the job does: batch.transfer, batch.close, batch.assign, "
+        "batch.delete, batch.urge, export.tickets or import.tickets."
+    )
+    status: JobStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Where the job is in its life."
+    )
+    total: int = strawberry.field(
+        description="How many items (tickets, rows) it works; 0 until they are counted."
+    )
+    done: int = strawberry.field(description="Items finished so far, failed ones included.")
+    failed: int = strawberry.field(
+        description="Items that failed so far (all counted; errors keeps the first 1,000)."
+    )
+    created_at: datetime = strawberry.field(description="When the job was started.")
+    started_at: datetime | None = strawberry.field(
+        description="When a runner first took it; null while QUEUED."
+    )
+    finished_at: datetime | None = strawberry.field(
+        description="When it became DONE, FAILED or CANCELLED; null before."
+    )
 
     @classmethod
     def of(cls, job: Job) -> JobType:
@@ -72,7 +119,10 @@ class JobType(Node):
     def errors(self) -> JSON:
         return self.model.errors  # type: ignore[return-value]
 
-    @strawberry.field
+    @strawberry.field(
+        description="What the job produced, as a JSON object: the items it works (ids), an "
+        "export's row count (rows), an import's ignored columns (ignoredColumns)."
+    )
     def result(self) -> JSON:
         return self.model.result  # type: ignore[return-value]
 
@@ -89,7 +139,7 @@ class JobType(Node):
         )
 
 
-@strawberry.type
+@strawberry.type(description="A page of jobs, newest first.")
 class JobConnection(Connection[JobType]):
     pass
 
@@ -97,18 +147,34 @@ class JobConnection(Connection[JobType]):
 BatchJobActionEnum = strawberry.enum(
     BatchKind, name="BatchJobAction", description="The batch action a job applies to each ticket."
 )
+described_enum(
+    BatchJobActionEnum,
+    {
+        BatchKind.TRANSFER: "transferTicket: to userIds, groupId and/or stepKey.",
+        BatchKind.CLOSE: "closeTicket, with the comment (and createFollowUp).",
+        BatchKind.ASSIGN: "assignTicket: to userId.",
+        BatchKind.DELETE: "deleteTicket: hidden everywhere, kept for the record.",
+        BatchKind.URGE: "urgeTicket: priority one level up, the one who must act is told.",
+    },
+)
 
 
 @strawberry.input
 class ListQueryInput:
     """The list query a job works on (the fields of `tickets` that choose tickets)."""
 
-    view: TicketViewEnum = View.ALL  # type: ignore[valid-type]
+    view: TicketViewEnum = strawberry.field(  # type: ignore[valid-type]
+        default=View.ALL, description="The preset list (as tickets(view:)); ALL by default."
+    )
     saved_view_id: strawberry.ID | None = strawberry.field(
         default=None, description="Use a saved view's view and filter (then give no filter)."
     )
-    filter: TicketFilterInput | None = None
-    search: str | None = None
+    filter: TicketFilterInput | None = strawberry.field(
+        default=None, description="Conditions the tickets must meet (as tickets(filter:))."
+    )
+    search: str | None = strawberry.field(
+        default=None, description="Words to search the tickets for (as tickets(search:))."
+    )
 
 
 @strawberry.input(
@@ -119,7 +185,9 @@ class ListQueryInput:
     )
 )
 class StartBatchJobInput(ListQueryInput):
-    action: BatchJobActionEnum  # type: ignore[valid-type]
+    action: BatchJobActionEnum = strawberry.field(  # type: ignore[valid-type]
+        description="What to do to each ticket."
+    )
     user_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="TRANSFER: to these users."
     )
@@ -136,21 +204,29 @@ class StartBatchJobInput(ListQueryInput):
     )
 
 
-@strawberry.type
+JOB = "The job; null when refused."
+ERRORS = "Why nothing was started or changed; empty on success."
+
+
+@strawberry.type(description="The batch job started, or why not (errors).")
 class StartBatchJobPayload:
-    job: JobType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    job: JobType | None = strawberry.field(
+        default=None, description=f"{JOB} Follow it with jobProgress."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
 
 
-@strawberry.input
+@strawberry.input(description="The job to cancel.")
 class CancelJobInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="The job: one you started (an administrator: any of the tenant's)."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The job cancelled, or why not (errors).")
 class CancelJobPayload:
-    job: JobType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    job: JobType | None = strawberry.field(default=None, description=JOB)
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
 
 
 @strawberry.input(
@@ -161,7 +237,9 @@ class CancelJobPayload:
     )
 )
 class StartExportInput(ListQueryInput):
-    format: ExportFormatEnum = SheetFormat.XLSX  # type: ignore[valid-type]
+    format: ExportFormatEnum = strawberry.field(  # type: ignore[valid-type]
+        default=SheetFormat.XLSX, description="The file's format; XLSX by default."
+    )
     columns: list[str] | None = strawberry.field(
         default=None,
         description="The ticket sheet's columns (system column names or field.<key>); "
@@ -175,10 +253,12 @@ class StartExportInput(ListQueryInput):
     )
 
 
-@strawberry.type
+@strawberry.type(description="The export job started, or why not (errors).")
 class StartExportPayload:
-    job: JobType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    job: JobType | None = strawberry.field(
+        default=None, description=f"{JOB} Its file is the download once DONE."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
 
 
 @strawberry.input(
@@ -190,14 +270,18 @@ class StartExportPayload:
     )
 )
 class StartImportInput:
-    template_id: strawberry.ID
+    template_id: strawberry.ID = strawberry.field(
+        description="The template (a Template id) of the tickets to create."
+    )
     file_id: strawberry.ID = strawberry.field(description="The uploaded file (an Attachment).")
     time_zone: str = strawberry.field(
         default="UTC", description="The zone of date-times written without one."
     )
 
 
-@strawberry.type
+@strawberry.type(description="The import job started, or why not (errors).")
 class StartImportPayload:
-    job: JobType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    job: JobType | None = strawberry.field(
+        default=None, description=f"{JOB} Refused rows are listed in its errors."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)

@@ -12,15 +12,31 @@ from workorder.schema.org.types import ApiTokenType, DepartmentType, GroupType, 
 
 @strawberry.type
 class SessionPayload:
-    access_token: str | None = None
-    access_token_expires_at: datetime | None = None
-    refresh_token: str | None = None
-    refresh_token_expires_at: datetime | None = None
-    user: UserType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    access_token: str | None = strawberry.field(
+        default=None,
+        description="Bearer token for the Authorization header of every request (and the "
+        "WebSocket connection_init); short-lived (15 minutes by default). Null on failure.",
+    )
+    access_token_expires_at: datetime | None = strawberry.field(
+        default=None, description="When the access token stops working: refresh before."
+    )
+    refresh_token: str | None = strawberry.field(
+        default=None,
+        description="Single-use token for refreshToken (30 days by default); keep it secret. "
+        "Null on failure.",
+    )
+    refresh_token_expires_at: datetime | None = strawberry.field(
+        default=None, description="When the refresh token expires: sign in again after."
+    )
+    user: UserType | None = strawberry.field(
+        default=None, description="The signed-in user; null on failure."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="A new session, or why none was started (errors).")
 class LoginPayload(SessionPayload):
     retry_after_seconds: int | None = strawberry.field(
         default=None,
@@ -31,15 +47,21 @@ class LoginPayload(SessionPayload):
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description="A fresh pair of tokens for the same session; the refresh token sent is spent."
+)
 class RefreshTokenPayload(SessionPayload):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="The end of a session.")
 class LogoutPayload:
-    ok: bool = False
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    ok: bool = strawberry.field(
+        default=False, description="True once the session's tokens no longer work."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed; empty on success."
+    )
 
 
 @strawberry.type(description="The result of createApiToken.")
@@ -71,57 +93,69 @@ class RevokeApiTokenPayload:
 
 @strawberry.type
 class UserPayload:
-    user: UserType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    user: UserType | None = strawberry.field(
+        default=None, description="The user as now stored; null when refused."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The user created, or why not (errors).")
 class CreateUserPayload(UserPayload):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="The user changed, or why not (errors).")
 class UpdateUserPayload(UserPayload):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="The user deactivated, or why not (errors).")
 class DeactivateUserPayload(UserPayload):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="The user with the new superior, or why not (errors).")
 class SetUserSuperiorPayload(UserPayload):
     pass
 
 
 @strawberry.type
 class DepartmentPayload:
-    department: DepartmentType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    department: DepartmentType | None = strawberry.field(
+        default=None, description="The department as now stored; null when refused."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The department created, or why not (errors).")
 class CreateDepartmentPayload(DepartmentPayload):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="The department changed, or why not (errors).")
 class UpdateDepartmentPayload(DepartmentPayload):
     pass
 
 
 @strawberry.type
 class GroupPayload:
-    group: GroupType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    group: GroupType | None = strawberry.field(
+        default=None, description="The group as now stored; null when refused."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The group created, or why not (errors).")
 class CreateGroupPayload(GroupPayload):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="The group changed, or why not (errors).")
 class UpdateGroupPayload(GroupPayload):
     pass

@@ -5,8 +5,24 @@ from __future__ import annotations
 import strawberry
 
 from workorder.models import Tenant
+from workorder.models.tenant import CustomerLookupMode
 from workorder.schema.customers.types import CustomerLookupModeEnum
+from workorder.schema.describe import described_enum
 from workorder.schema.errors import UserError
+
+described_enum(
+    CustomerLookupModeEnum,
+    {
+        CustomerLookupMode.EXACT: (
+            "The whole name, e-mail (case ignored), external reference or phone number: for "
+            "numbers a phone system hands over."
+        ),
+        CustomerLookupMode.FUZZY: (
+            "Part of the name, phone number or e-mail (at least 2 characters, at most 10 "
+            "matches): for what an agent types. The default."
+        ),
+    },
+)
 
 
 @strawberry.type(name="TenantSettings", description="Choices that hold for the whole tenant.")
@@ -32,13 +48,20 @@ class TenantSettingsType:
 
 @strawberry.input(description="Settings left out keep their stored value.")
 class UpdateTenantSettingsInput:
-    customer_lookup_mode: CustomerLookupModeEnum | None = strawberry.UNSET  # type: ignore[valid-type]
+    customer_lookup_mode: CustomerLookupModeEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET,
+        description="How customers(query:) matches when the caller gives no mode; null is refused.",
+    )
     export_columns: list[str] | None = strawberry.field(
         default=strawberry.UNSET, description="null: back to the default columns."
     )
 
 
-@strawberry.type
+@strawberry.type(description="The tenant's settings as now stored, or why not (errors).")
 class UpdateTenantSettingsPayload:
-    tenant_settings: TenantSettingsType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    tenant_settings: TenantSettingsType | None = strawberry.field(
+        default=None, description="The settings after the change; null when refused."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed; empty on success."
+    )

@@ -10,11 +10,29 @@ from workorder.auth.scopes import DESCRIPTIONS as SCOPE_DESCRIPTIONS
 from workorder.auth.scopes import stored as stored_scopes
 from workorder.models import ApiToken, Department, Group, Role, User
 from workorder.schema.context import Info
+from workorder.schema.describe import described_enum
 from workorder.schema.node import Node, to_global_id
 from workorder.schema.pagination import Connection
 from workorder.schema.permissions import private
 
-RoleEnum = strawberry.enum(Role, name="Role")
+RoleEnum = strawberry.enum(
+    Role, name="Role", description="What a user does; a user may hold several roles."
+)
+# The domain's enum cannot carry GraphQL descriptions (workorder.models knows no strawberry).
+described_enum(
+    RoleEnum,
+    {
+        Role.ADMIN: (
+            "Administrator: manages users, groups, templates, settings, tokens and webhooks, "
+            "and sees every ticket of the tenant."
+        ),
+        Role.SUPERVISOR: (
+            "Supervisor: a team lead; may also create missed-call tickets. What they see "
+            "and steer comes from the groups they supervise and the people reporting to them."
+        ),
+        Role.AGENT: "Agent: creates and handles tickets in their groups.",
+    },
+)
 
 SCOPE_LIST = "".join(f"\n- `{scope}`: {text}" for scope, text in SCOPE_DESCRIPTIONS.items())
 
@@ -28,8 +46,10 @@ SCOPE_LIST = "".join(f"\n- `{scope}`: {text}" for scope, text in SCOPE_DESCRIPTI
 )
 class UserType(Node):
     model: strawberry.Private[User]
-    username: str
-    display_name: str
+    username: str = strawberry.field(description="Sign-in name, unique in the tenant.")
+    display_name: str = strawberry.field(
+        description="Name shown to colleagues; may be empty (show the username then)."
+    )
     email: str | None = strawberry.field(
         extensions=private(), description="Where mail for the user goes."
     )
@@ -96,7 +116,7 @@ class UserType(Node):
 @strawberry.type(name="Department", description="A node of the department tree.")
 class DepartmentType(Node):
     model: strawberry.Private[Department]
-    name: str
+    name: str = strawberry.field(description="The department's name.")
 
     @classmethod
     def of(cls, department: Department) -> DepartmentType:
@@ -104,14 +124,14 @@ class DepartmentType(Node):
             model=department, id=to_global_id("Department", department.id), name=department.name
         )
 
-    @strawberry.field
+    @strawberry.field(description="The department above this one; null at the top.")
     async def parent(self, info: Info) -> DepartmentType | None:
         if self.model.parent_id is None:
             return None
         parent = await info.context.org.department.load(self.model.parent_id)
         return DepartmentType.of(parent) if parent else None
 
-    @strawberry.field
+    @strawberry.field(description="The user who heads the department; null: nobody.")
     async def head(self, info: Info) -> UserType | None:
         if self.model.head_id is None:
             return None
@@ -122,9 +142,11 @@ class DepartmentType(Node):
 @strawberry.type(name="Group", description="An agent group (skill group, team).")
 class GroupType(Node):
     model: strawberry.Private[Group]
-    name: str
-    description: str
-    active: bool
+    name: str = strawberry.field(description="The group's name, unique in the tenant.")
+    description: str = strawberry.field(description="What the group handles; may be empty.")
+    active: bool = strawberry.field(
+        description="False once an administrator marked it no longer in use."
+    )
 
     @classmethod
     def of(cls, group: Group) -> GroupType:
@@ -136,7 +158,7 @@ class GroupType(Node):
             active=group.active,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The agents of the group; tickets waiting in it are theirs.")
     async def members(self, info: Info) -> list[UserType]:
         return [UserType.of(u) for u in await info.context.org.group_members.load(self.model.id)]
 
@@ -199,17 +221,17 @@ class ApiTokenType(Node):
         return UserType.of(user) if user else None
 
 
-@strawberry.type(name="UserConnection")
+@strawberry.type(name="UserConnection", description="A page of users, by username.")
 class UserConnection(Connection[UserType]):
     pass
 
 
-@strawberry.type(name="GroupConnection")
+@strawberry.type(name="GroupConnection", description="A page of groups, by name.")
 class GroupConnection(Connection[GroupType]):
     pass
 
 
-@strawberry.type(name="DepartmentConnection")
+@strawberry.type(name="DepartmentConnection", description="A page of departments, oldest first.")
 class DepartmentConnection(Connection[DepartmentType]):
     pass
 

@@ -8,6 +8,7 @@ import strawberry
 
 from workorder.flows.reports.spec import Figures, GroupBy, Report, TimeBasis
 from workorder.schema.context import Info
+from workorder.schema.describe import described_enum
 from workorder.schema.org.types import GroupType, RoleEnum, UserType
 from workorder.schema.templates.types import TemplateType
 
@@ -19,6 +20,14 @@ ReportTimeBasisEnum = strawberry.enum(
         "those finished (DONE) in it. Action counts and openAtEnd do not depend on it."
     ),
 )
+# The domain's enums cannot carry GraphQL descriptions (flows/ knows no strawberry).
+described_enum(
+    ReportTimeBasisEnum,
+    {
+        TimeBasis.CREATED: "The tickets created in the range. The default.",
+        TimeBasis.DONE: "The tickets finished (DONE) in the range.",
+    },
+)
 ReportGroupByEnum = strawberry.enum(
     GroupBy,
     name="ReportGroupBy",
@@ -26,6 +35,20 @@ ReportGroupByEnum = strawberry.enum(
         "AGENT: the assignee for ticket figures, the actor for actions. GROUP: the ticket's "
         "present group. DAY, WEEK (from Monday), MONTH: UTC periods, every one in the range."
     ),
+)
+
+described_enum(
+    ReportGroupByEnum,
+    {
+        GroupBy.AGENT: (
+            "A row per agent: a ticket's present assignee, an action's actor. The default."
+        ),
+        GroupBy.GROUP: "A row per group: the ticket's present group.",
+        GroupBy.TEMPLATE: "A row per template.",
+        GroupBy.DAY: "A row per UTC day of the range, empty days included.",
+        GroupBy.WEEK: "A row per week (from Monday, UTC) of the range, empty weeks included.",
+        GroupBy.MONTH: "A row per calendar month (UTC) of the range, empty months included.",
+    },
 )
 
 
@@ -37,8 +60,12 @@ class TicketReportFilterInput:
     role: RoleEnum | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Only agents holding this role."
     )
-    agent_ids: list[strawberry.ID] | None = None
-    template_ids: list[strawberry.ID] | None = None
+    agent_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Only these agents (User ids); null: everyone."
+    )
+    template_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Only tickets of these templates; null: all templates."
+    )
     group_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="The ticket's present group."
     )
@@ -69,11 +96,17 @@ class TicketReportRowType:
             "or the period's end for DAY, WEEK and MONTH rows."
         )
     )
-    mean_first_response_seconds: float | None
+    mean_first_response_seconds: float | None = strawberry.field(
+        description="Seconds from creation to the first response, averaged over the row's "
+        "tickets that had one; null when none did."
+    )
     mean_handling_seconds: float | None = strawberry.field(
         description="From creation to DONE, over the tickets counted in done."
     )
-    mean_survey_score: float | None
+    mean_survey_score: float | None = strawberry.field(
+        description="Satisfaction score (1 to 5) averaged over the row's tickets with one; "
+        "null when none has."
+    )
 
     @classmethod
     def of(cls, key: int | date | None, figures: Figures, group_by: GroupBy) -> TicketReportRowType:
@@ -98,33 +131,46 @@ class TicketReportRowType:
             mean_survey_score=figures.mean_survey_score,
         )
 
-    @strawberry.field
+    @strawberry.field(
+        description="The row's agent when grouped by AGENT; null otherwise, and for the row "
+        "of unassigned tickets and actions without an actor."
+    )
     async def agent(self, info: Info) -> UserType | None:
         if self.agent_id is None:
             return None
         user = await info.context.org.user.load(self.agent_id)
         return UserType.of(user) if user else None
 
-    @strawberry.field
+    @strawberry.field(
+        description="The row's group when grouped by GROUP; null otherwise, and for the row "
+        "of tickets in no group."
+    )
     async def group(self, info: Info) -> GroupType | None:
         if self.group_id is None:
             return None
         group = await info.context.org.group.load(self.group_id)
         return GroupType.of(group) if group else None
 
-    @strawberry.field
+    @strawberry.field(description="The row's template when grouped by TEMPLATE; null otherwise.")
     async def template(self, info: Info) -> TemplateType | None:
         if self.template_id is None:
             return None
         return await TemplateType.load(info, self.template_id)
 
 
-@strawberry.type(name="TicketReport")
+@strawberry.type(
+    name="TicketReport",
+    description="Ticket and workload figures for a time range, in rows and their totals.",
+)
 class TicketReportType:
     start: datetime = strawberry.field(name="from", description="Included (UTC).")
     end: datetime = strawberry.field(name="to", description="Excluded (UTC).")
-    time_basis: ReportTimeBasisEnum  # type: ignore[valid-type]
-    group_by: ReportGroupByEnum  # type: ignore[valid-type]
+    time_basis: ReportTimeBasisEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Which tickets the ticket figures are about, as asked."
+    )
+    group_by: ReportGroupByEnum = strawberry.field(  # type: ignore[valid-type]
+        description="What a row stands for, as asked."
+    )
     rows: list[TicketReportRowType] = strawberry.field(
         description="Periods in time order; agents, groups, templates by id, the keyless last."
     )

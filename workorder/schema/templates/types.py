@@ -3,55 +3,63 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import cast
+from typing import Annotated, cast
 
 import strawberry
 from strawberry.scalars import JSON
 
-from workorder.flows.templates.config import (
-    AssignmentRule,
-    EditLimit,
-    EndAction,
-    FieldDefinition,
-    FieldType,
-    InitialAssignment,
-    Step,
-    TemplateConfig,
-)
+from workorder.flows.templates.config import FieldDefinition, Step, TemplateConfig
 from workorder.models import Dictionary, DictionaryItem, Template, TemplateVersion
 from workorder.schema.context import Info
 from workorder.schema.node import Node, to_global_id
 from workorder.schema.org.types import GroupType, UserType
 from workorder.schema.pagination import Connection
+from workorder.schema.templates.enums import (
+    AssignmentRuleEnum,
+    EditLimitEnum,
+    EndActionEnum,
+    InitialAssignmentEnum,
+)
+from workorder.schema.templates.enums import (
+    FieldTypeEnum as FieldTypeEnum,  # imported from here by the ticket schema
+)
 
-FieldTypeEnum = strawberry.enum(FieldType, name="FieldType")
-InitialAssignmentEnum = strawberry.enum(InitialAssignment, name="InitialAssignment")
-EditLimitEnum = strawberry.enum(EditLimit, name="EditLimit")
-EndActionEnum = strawberry.enum(EndAction, name="EndAction")
-AssignmentRuleEnum = strawberry.enum(AssignmentRule, name="AssignmentRule")
+IncludeInactive = Annotated[
+    bool,
+    strawberry.argument(description="Also the deactivated items (false by default)."),
+]
 
 
-@strawberry.type
+@strawberry.type(description="A text in one language.")
 class Translation:
-    locale: str
-    text: str
+    locale: str = strawberry.field(description="Language tag, e.g. en, zh-CN.")
+    text: str = strawberry.field(description="The text in that language.")
 
 
-@strawberry.type
+@strawberry.type(description="One choice of a choice field.")
 class FieldOption:
-    value: str
-    label: str
+    value: str = strawberry.field(
+        description="What a ticket stores, and what filters and imports use."
+    )
+    label: str = strawberry.field(description="What people see; the value when none was given.")
 
 
 @strawberry.type(name="FieldDefinition", description="A custom field of a template.")
 class FieldDefinitionType:
     definition: strawberry.Private[FieldDefinition]
-    key: str
-    type: FieldTypeEnum  # type: ignore[valid-type]
-    allow_custom_value: bool
-    required: bool
-    help: str
-    position: int
+    key: str = strawberry.field(
+        description="The field's key in Ticket.fieldValues, filters and exports; fixed once "
+        "tickets use it."
+    )
+    type: FieldTypeEnum = strawberry.field(  # type: ignore[valid-type]
+        description="What values it takes."
+    )
+    allow_custom_value: bool = strawberry.field(
+        description="A choice field also takes a typed value that is not among its choices."
+    )
+    required: bool = strawberry.field(description="A ticket cannot be submitted without a value.")
+    help: str = strawberry.field(description="Help text shown under the field; may be empty.")
+    position: int = strawberry.field(description="Place in the form, lower first.")
     removed: bool = strawberry.field(
         description="Removed from the template; kept so old tickets can still show the value."
     )
@@ -74,15 +82,21 @@ class FieldDefinitionType:
         actor = info.context.actor
         return self.definition.label_for(actor.locale if actor else None)
 
-    @strawberry.field
+    @strawberry.field(description="The label in other languages, by locale.")
     def labels(self) -> list[Translation]:
         return [Translation(locale=k, text=v) for k, v in sorted(self.definition.labels.items())]
 
-    @strawberry.field
+    @strawberry.field(
+        description="The field's own choices; empty for a choice field that draws them "
+        "from its dictionary, and for other types."
+    )
     def options(self) -> list[FieldOption]:
         return [FieldOption(value=o.value, label=o.label) for o in self.definition.options]
 
-    @strawberry.field(name="default")
+    @strawberry.field(
+        name="default",
+        description="Value a new ticket starts with, in the type's JSON shape; null: none.",
+    )
     def default_value(self) -> JSON | None:
         return cast(JSON | None, self.definition.default)
 
@@ -98,10 +112,14 @@ class FieldDefinitionType:
 class StepType:
     step: strawberry.Private[Step]
     config: strawberry.Private[TemplateConfig]
-    key: str
-    name: str
-    position: int
-    assignment: AssignmentRuleEnum  # type: ignore[valid-type]
+    key: str = strawberry.field(
+        description="The step's key, unique in the workflow (Ticket.currentStep, nextSteps)."
+    )
+    name: str = strawberry.field(description="The step's name as shown to people.")
+    position: int = strawberry.field(description="Place in the workflow, first step lowest.")
+    assignment: AssignmentRuleEnum = strawberry.field(  # type: ignore[valid-type]
+        description="How the ticket finds its handler on entering the step."
+    )
 
     @classmethod
     def of(cls, step: Step, config: TemplateConfig) -> StepType:
@@ -114,7 +132,9 @@ class StepType:
             assignment=step.assignment,
         )
 
-    @strawberry.field
+    @strawberry.field(
+        description="The group that handles the ticket in this step; null if it is gone."
+    )
     async def group(self, info: Info) -> GroupType | None:
         group = await info.context.org.group.load(self.step.group_id)
         return GroupType.of(group) if group else None
@@ -127,11 +147,13 @@ class StepType:
     def finishes(self) -> bool:
         return not self.config.next_steps(self.step)
 
-    @strawberry.field
+    @strawberry.field(description="Keys of the fields the step's handler sees, in form order.")
     def visible_fields(self) -> list[str]:
         return self.config.visible_fields(self.step)
 
-    @strawberry.field
+    @strawberry.field(
+        description="Keys of the fields the step's handler may change (among the visible)."
+    )
     def editable_fields(self) -> list[str]:
         return self.config.editable_fields(self.step)
 
@@ -147,9 +169,9 @@ class TemplateSettings:
     config: strawberry.Private[TemplateConfig]
     # Copied from the config when built: a list page shows it on every row, and a plain
     # attribute is served without calling a resolver per row.
-    name: str
+    name: str = strawberry.field(description="The template's name, unique in the tenant.")
 
-    @strawberry.field
+    @strawberry.field(description="What the template is for; may be empty.")
     def description(self) -> str:
         return self.config.description
 
@@ -162,23 +184,28 @@ class TemplateSettings:
         groups = await info.context.org.group.load_many(list(self.config.range_group_ids))
         return [GroupType.of(g) for g in groups if g]
 
-    @strawberry.field
+    @strawberry.field(description="Who handles a new ticket first.")
     def initial_assignment(self) -> InitialAssignmentEnum:  # type: ignore[valid-type]
         return self.config.initial_assignment
 
-    @strawberry.field
+    @strawberry.field(description="Who else may change a ticket's content.")
     def edit_limit(self) -> EditLimitEnum:  # type: ignore[valid-type]
         return self.config.edit_limit
 
-    @strawberry.field
+    @strawberry.field(
+        description="On entering a group, the ticket goes back to its creator or last "
+        "handler when they are an active member of it (instead of the step's rule)."
+    )
     def retain_agent_on_transfer(self) -> bool:
         return self.config.retain_agent_on_transfer
 
-    @strawberry.field
+    @strawberry.field(description="What closing a ticket starts.")
     def end_action(self) -> EndActionEnum:  # type: ignore[valid-type]
         return self.config.end_action
 
-    @strawberry.field
+    @strawberry.field(
+        description="Template of the follow-up ticket a close creates; null: the same one."
+    )
     async def follow_up_template(self, info: Info) -> TemplateType | None:
         if self.config.follow_up_template_id is None:
             return None
@@ -188,16 +215,24 @@ class TemplateSettings:
     def default_cc(self) -> list[str]:
         return list(self.config.default_cc)
 
-    @strawberry.field
+    @strawberry.field(description="Closing a ticket sends the customer a satisfaction survey.")
     def survey_on_close(self) -> bool:
         return self.config.survey_on_close
 
-    @strawberry.field
+    @strawberry.field(description="Tickets carry a priority; false: every ticket is NORMAL.")
     def priority_enabled(self) -> bool:
         return self.config.priority_enabled
 
     @strawberry.field(description="In form order; removed fields only when asked for.")
-    def fields(self, include_removed: bool = False) -> list[FieldDefinitionType]:
+    def fields(
+        self,
+        include_removed: Annotated[
+            bool,
+            strawberry.argument(
+                description="Also the removed fields old tickets still hold values of."
+            ),
+        ] = False,
+    ) -> list[FieldDefinitionType]:
         chosen = (
             sorted(self.config.fields, key=lambda f: f.position)
             if include_removed
@@ -213,8 +248,8 @@ class TemplateSettings:
 @strawberry.type(name="TemplateVersion", description="An immutable snapshot of a template.")
 class TemplateVersionType(Node, TemplateSettings):
     model: strawberry.Private[TemplateVersion]
-    number: int
-    created_at: datetime
+    number: int = strawberry.field(description="1 for the first version, then one up per change.")
+    created_at: datetime = strawberry.field(description="When this version was published.")
     in_use: bool = strawberry.field(description="Tickets pin it: its field keys are permanent.")
 
     @classmethod
@@ -230,13 +265,13 @@ class TemplateVersionType(Node, TemplateSettings):
             in_use=version.in_use,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The template this is a version of.")
     async def template(self, info: Info) -> TemplateType:
         found = await TemplateType.load(info, self.model.template_id)
         assert found is not None
         return found
 
-    @strawberry.field
+    @strawberry.field(description="Who published it; null if that user is gone.")
     async def created_by(self, info: Info) -> UserType | None:
         if self.model.created_by_id is None:
             return None
@@ -247,10 +282,12 @@ class TemplateVersionType(Node, TemplateSettings):
 @strawberry.type(name="Template", description="A work-order type, at its current version.")
 class TemplateType(Node, TemplateSettings):
     model: strawberry.Private[Template]
-    active: bool
+    active: bool = strawberry.field(
+        description="False once archived: it takes no new tickets; its tickets carry on."
+    )
     version: int = strawberry.field(description="Number of the current version.")
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = strawberry.field(description="When the template was created.")
+    updated_at: datetime = strawberry.field(description="When it last changed.")
 
     @classmethod
     def of(cls, template: Template, config: TemplateConfig) -> TemplateType:
@@ -279,7 +316,7 @@ class TemplateType(Node, TemplateSettings):
         assert config is not None
         return cls.of(template, config)
 
-    @strawberry.field
+    @strawberry.field(description="The version new tickets are made with.")
     async def current_version(self, info: Info) -> TemplateVersionType:
         assert self.model.current_version_id is not None
         version = await info.context.templates.version.load(self.model.current_version_id)
@@ -295,8 +332,8 @@ class TemplateType(Node, TemplateSettings):
 @strawberry.type(name="Dictionary", description="A named tree of options.")
 class DictionaryType(Node):
     model: strawberry.Private[Dictionary]
-    name: str
-    description: str
+    name: str = strawberry.field(description="The dictionary's name, unique in the tenant.")
+    description: str = strawberry.field(description="What it lists; may be empty.")
 
     @classmethod
     def of(cls, dictionary: Dictionary) -> DictionaryType:
@@ -309,7 +346,13 @@ class DictionaryType(Node):
 
     @strawberry.field(description="One level of the tree: the roots, or the children of parentId.")
     async def items(
-        self, info: Info, parent_id: strawberry.ID | None = None, include_inactive: bool = False
+        self,
+        info: Info,
+        parent_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="The item whose children to list; null: the roots."),
+        ] = None,
+        include_inactive: IncludeInactive = False,
     ) -> list[DictionaryItemType]:
         from workorder.ids import pk_of
 
@@ -323,10 +366,14 @@ class DictionaryType(Node):
 @strawberry.type(name="DictionaryItem", description="One option of a dictionary.")
 class DictionaryItemType(Node):
     model: strawberry.Private[DictionaryItem]
-    value: str
-    label: str
-    position: int
-    active: bool
+    value: str = strawberry.field(
+        description="What tickets store, distinct among its siblings; never changes."
+    )
+    label: str = strawberry.field(description="Text shown for it; may be empty.")
+    position: int = strawberry.field(description="Place among its siblings, lower first.")
+    active: bool = strawberry.field(
+        description="False: no longer offered for new values; values stored stay."
+    )
 
     @classmethod
     def of(cls, item: DictionaryItem) -> DictionaryItemType:
@@ -339,18 +386,18 @@ class DictionaryItemType(Node):
             active=item.active,
         )
 
-    @strawberry.field
+    @strawberry.field(description="Whether items sit below it (inactive ones included).")
     async def has_children(self, info: Info) -> bool:
         return await info.context.templates.has_children.load(self.model.id)
 
     @strawberry.field(description="The next level down (lazily, one level per request).")
     async def children(
-        self, info: Info, include_inactive: bool = False
+        self, info: Info, include_inactive: IncludeInactive = False
     ) -> list[DictionaryItemType]:
         rows = await info.context.templates.children.load((self.model.dictionary_id, self.model.id))
         return [DictionaryItemType.of(i) for i in rows if include_inactive or i.active]
 
-    @strawberry.field
+    @strawberry.field(description="The item above it; null for a root.")
     async def parent(self, info: Info) -> DictionaryItemType | None:
         if self.model.parent_id is None:
             return None
@@ -358,11 +405,11 @@ class DictionaryItemType(Node):
         return DictionaryItemType.of(found) if found else None
 
 
-@strawberry.type(name="TemplateConnection")
+@strawberry.type(name="TemplateConnection", description="A page of templates, by name.")
 class TemplateConnection(Connection[TemplateType]):
     pass
 
 
-@strawberry.type(name="DictionaryConnection")
+@strawberry.type(name="DictionaryConnection", description="A page of dictionaries, by name.")
 class DictionaryConnection(Connection[DictionaryType]):
     pass
