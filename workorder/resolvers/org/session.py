@@ -32,7 +32,7 @@ from workorder.schema.org.payloads import (
     RevokeApiTokenPayload,
 )
 from workorder.schema.org.types import ApiTokenConnection, ApiTokenType, UserType
-from workorder.schema.pagination import paginate
+from workorder.schema.pagination import AfterArg, FirstArg, paginate
 
 
 def _session_fields(info: Info, session: sessions.Session) -> dict[str, object]:
@@ -124,7 +124,13 @@ async def logout(
     )
 
 
-async def create_api_token(info: Info, input: CreateApiTokenInput) -> CreateApiTokenPayload:
+async def create_api_token(
+    info: Info,
+    input: Annotated[
+        CreateApiTokenInput,
+        strawberry.argument(description="The token's name, scopes, expiry and who it acts as."),
+    ],
+) -> CreateApiTokenPayload:
     actor = info.context.require_actor()
     return await mutate(
         CreateApiTokenPayload,
@@ -142,7 +148,10 @@ async def create_api_token(info: Info, input: CreateApiTokenInput) -> CreateApiT
     )
 
 
-async def revoke_api_token(info: Info, input: RevokeApiTokenInput) -> RevokeApiTokenPayload:
+async def revoke_api_token(
+    info: Info,
+    input: Annotated[RevokeApiTokenInput, strawberry.argument(description="The token to end.")],
+) -> RevokeApiTokenPayload:
     actor = info.context.require_actor()
 
     async def action() -> ApiToken:
@@ -156,7 +165,7 @@ async def revoke_api_token(info: Info, input: RevokeApiTokenInput) -> RevokeApiT
 
 
 async def api_tokens(
-    info: Info, first: int | None = None, after: str | None = None
+    info: Info, first: FirstArg = None, after: AfterArg = None
 ) -> ApiTokenConnection:
     actor = info.context.require_actor()
     if not actor.is_admin:
