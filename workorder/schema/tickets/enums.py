@@ -129,7 +129,8 @@ described_enum(
         NotificationKind.REOPENED: "A ticket was reopened and is back with you (or your group) "
         "to handle.",
         NotificationKind.NOTED: "Someone added a note to a ticket you handle.",
-        NotificationKind.SLA_BREACH: "A ticket missed its SLA response time.",
+        NotificationKind.SLA_BREACH: "A ticket missed an SLA target: its first response or its "
+        "resolution.",
     },
 )
 TicketActionEnum = strawberry.enum(
