@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from tortoise.expressions import Q
 
@@ -38,10 +40,29 @@ def _matching(search: str | None) -> Q:
 
 async def customers_query(
     info: Info,
-    query: str | None = None,
-    mode: CustomerLookupModeEnum | None = None,  # type: ignore[valid-type]
-    first: int | None = None,
-    after: str | None = None,
+    query: Annotated[
+        str | None,
+        strawberry.argument(
+            description="Name, phone, e-mail or external reference to look up; left out or blank:"
+            " every customer."
+        ),
+    ] = None,
+    mode: Annotated[
+        CustomerLookupModeEnum | None,  # type: ignore[valid-type]
+        strawberry.argument(description="EXACT or FUZZY; left out: the tenant's setting."),
+    ] = None,
+    first: Annotated[
+        int | None,
+        strawberry.argument(
+            description="Page size: at most 100; 20 when left out. FUZZY: at most 10."
+        ),
+    ] = None,
+    after: Annotated[
+        str | None,
+        strawberry.argument(
+            description="The `endCursor` of the previous page; left out: the first page."
+        ),
+    ] = None,
 ) -> CustomerConnection:
     """A bad query (one letter, fuzzy) is a top-level INVALID error, like a bad cursor."""
     found = await customers.find_customers(info.context.require_actor(), query, mode)
@@ -57,10 +78,25 @@ async def customers_query(
 
 async def contacts_query(
     info: Info,
-    customer_id: strawberry.ID | None = None,
-    search: str | None = None,
-    first: int | None = None,
-    after: str | None = None,
+    customer_id: Annotated[
+        strawberry.ID | None,
+        strawberry.argument(description="Only this customer's contacts; left out: every contact."),
+    ] = None,
+    search: Annotated[
+        str | None,
+        strawberry.argument(
+            description="Part of the name, phone or e-mail (any case); left out: no condition."
+        ),
+    ] = None,
+    first: Annotated[
+        int | None, strawberry.argument(description="Page size: at most 100; 20 when left out.")
+    ] = None,
+    after: Annotated[
+        str | None,
+        strawberry.argument(
+            description="The `endCursor` of the previous page; left out: the first page."
+        ),
+    ] = None,
 ) -> ContactConnection:
     """An id that is not a customer of the caller's tenant simply matches no contact."""
     actor = info.context.require_actor()
@@ -72,7 +108,12 @@ async def contacts_query(
     )
 
 
-async def create_customer(info: Info, input: CreateCustomerInput) -> CreateCustomerPayload:
+async def create_customer(
+    info: Info,
+    input: Annotated[
+        CreateCustomerInput, strawberry.argument(description="The new customer's details.")
+    ],
+) -> CreateCustomerPayload:
     actor = info.context.require_actor()
     return await mutate(
         CreateCustomerPayload,
@@ -89,7 +130,13 @@ async def create_customer(info: Info, input: CreateCustomerInput) -> CreateCusto
     )
 
 
-async def update_customer(info: Info, input: UpdateCustomerInput) -> UpdateCustomerPayload:
+async def update_customer(
+    info: Info,
+    input: Annotated[
+        UpdateCustomerInput,
+        strawberry.argument(description="The customer and the details to change."),
+    ],
+) -> UpdateCustomerPayload:
     actor = info.context.require_actor()
 
     async def action() -> Customer:
@@ -111,7 +158,15 @@ async def update_customer(info: Info, input: UpdateCustomerInput) -> UpdateCusto
     )
 
 
-async def create_contact(info: Info, input: CreateContactInput) -> CreateContactPayload:
+async def create_contact(
+    info: Info,
+    input: Annotated[
+        CreateContactInput,
+        strawberry.argument(
+            description="The new contact's details and, optionally, their customer."
+        ),
+    ],
+) -> CreateContactPayload:
     actor = info.context.require_actor()
 
     async def action() -> Contact:
@@ -130,7 +185,13 @@ async def create_contact(info: Info, input: CreateContactInput) -> CreateContact
     )
 
 
-async def update_contact(info: Info, input: UpdateContactInput) -> UpdateContactPayload:
+async def update_contact(
+    info: Info,
+    input: Annotated[
+        UpdateContactInput,
+        strawberry.argument(description="The contact and the details to change."),
+    ],
+) -> UpdateContactPayload:
     actor = info.context.require_actor()
 
     async def action() -> Contact:

@@ -37,14 +37,25 @@ class CustomerQuery:
 @strawberry.type
 class CustomerMutation:
     create_customer: CreateCustomerPayload = strawberry.mutation(
-        resolver=customer_resolvers.create_customer, extensions=authenticated()
+        resolver=customer_resolvers.create_customer,
+        extensions=authenticated(),
+        description="Add a customer (an organisation or a person) to the tenant's customer book. "
+        "Needs write access.",
     )
     update_customer: UpdateCustomerPayload = strawberry.mutation(
-        resolver=customer_resolvers.update_customer, extensions=authenticated()
+        resolver=customer_resolvers.update_customer,
+        extensions=authenticated(),
+        description="Change a customer's details; fields left out keep their value. Needs write "
+        "access.",
     )
     create_contact: CreateContactPayload = strawberry.mutation(
-        resolver=customer_resolvers.create_contact, extensions=authenticated()
+        resolver=customer_resolvers.create_contact,
+        extensions=authenticated(),
+        description="Add a contact person, optionally of a customer. Needs write access.",
     )
     update_contact: UpdateContactPayload = strawberry.mutation(
-        resolver=customer_resolvers.update_contact, extensions=authenticated()
+        resolver=customer_resolvers.update_contact,
+        extensions=authenticated(),
+        description="Change a contact's details; fields left out keep their value. Needs write "
+        "access.",
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from workorder.flows.sla import sla
@@ -18,14 +20,26 @@ from workorder.schema.sla.types import (
 )
 
 
-async def sla_policies_query(info: Info, template_id: strawberry.ID) -> list[SlaPolicyType]:
+async def sla_policies_query(
+    info: Info,
+    template_id: Annotated[
+        strawberry.ID,
+        strawberry.argument(description="The template; NOT_FOUND if it is not your tenant's."),
+    ],
+) -> list[SlaPolicyType]:
     """An unknown template is a top-level NOT_FOUND error."""
     actor = info.context.require_actor()
     pk = decode_id(template_id, "Template", ["templateId"])
     return [SlaPolicyType.of(p) for p in await sla.list_policies(actor, pk)]
 
 
-async def set_sla_policy(info: Info, input: SetSlaPolicyInput) -> SetSlaPolicyPayload:
+async def set_sla_policy(
+    info: Info,
+    input: Annotated[
+        SetSlaPolicyInput,
+        strawberry.argument(description="The template, the priority and the times to meet."),
+    ],
+) -> SetSlaPolicyPayload:
     actor = info.context.require_actor()
 
     async def action() -> SlaPolicy:
@@ -44,7 +58,13 @@ async def set_sla_policy(info: Info, input: SetSlaPolicyInput) -> SetSlaPolicyPa
     )
 
 
-async def remove_sla_policy(info: Info, input: RemoveSlaPolicyInput) -> RemoveSlaPolicyPayload:
+async def remove_sla_policy(
+    info: Info,
+    input: Annotated[
+        RemoveSlaPolicyInput,
+        strawberry.argument(description="The template and the priority whose policy goes."),
+    ],
+) -> RemoveSlaPolicyPayload:
     actor = info.context.require_actor()
 
     async def action() -> SlaPolicy:

@@ -4,8 +4,9 @@ flows/tickets/attachments."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Final, cast
+from typing import Annotated, Final, cast
 
+import strawberry
 from starlette.datastructures import UploadFile
 
 from workorder.errors import invalid
@@ -33,7 +34,13 @@ def storage_of(context: Context) -> Storage:
     return cast(Storage, context.request.app.state.storage)
 
 
-async def upload_attachment(info: Info, input: UploadAttachmentInput) -> UploadAttachmentPayload:
+async def upload_attachment(
+    info: Info,
+    input: Annotated[
+        UploadAttachmentInput,
+        strawberry.argument(description="The file, as a part of a GraphQL multipart request."),
+    ],
+) -> UploadAttachmentPayload:
     actor = info.context.require_actor()
     upload: object = input.file
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import strawberry
+
 from workorder.flows.org.outbox import outbox_of
 from workorder.models import MailStatus
 from workorder.schema.context import Info
@@ -11,9 +15,19 @@ from workorder.schema.tickets.mail import MailConnection, MailStatusEnum, MailTy
 
 async def mail_outbox_query(
     info: Info,
-    status: MailStatusEnum | None = None,  # type: ignore[valid-type]
-    first: int | None = None,
-    after: str | None = None,
+    status: Annotated[
+        MailStatusEnum | None,  # type: ignore[valid-type]
+        strawberry.argument(description="Only mails in this state; left out: all."),
+    ] = None,
+    first: Annotated[
+        int | None, strawberry.argument(description="Page size: at most 100; 20 when left out.")
+    ] = None,
+    after: Annotated[
+        str | None,
+        strawberry.argument(
+            description="The `endCursor` of the previous page; left out: the first page."
+        ),
+    ] = None,
 ) -> MailConnection:
     """Oldest first (keyset on id); a non-admin gets a top-level FORBIDDEN error."""
     actor = info.context.require_actor()

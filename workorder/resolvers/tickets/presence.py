@@ -37,7 +37,13 @@ async def ticket_viewers(
         yield TicketViewersType.of(pk, viewers)
 
 
-async def set_ticket_editing(info: Info, input: SetTicketEditingInput) -> SetTicketEditingPayload:
+async def set_ticket_editing(
+    info: Info,
+    input: Annotated[
+        SetTicketEditingInput,
+        strawberry.argument(description="The ticket you have open and whether you are editing it."),
+    ],
+) -> SetTicketEditingPayload:
     actor = info.context.require_actor()
 
     async def action() -> bool:

@@ -59,78 +59,143 @@ class TicketQuery:
         description="Yours, newest first.",
     )
     unread_notification_count: int = strawberry.field(
-        resolver=tickets.unread_notification_count, extensions=authenticated()
+        resolver=tickets.unread_notification_count,
+        extensions=authenticated(),
+        description="How many of your notifications are unread (the badge).",
     )
 
 
 @strawberry.type
 class TicketMutation:
     create_ticket: CreateTicketPayload = strawberry.mutation(
-        resolver=tickets.create_ticket_mutation, extensions=authenticated()
+        resolver=tickets.create_ticket_mutation,
+        extensions=authenticated(),
+        description="Open a ticket from a template: submitted to its first step at once, or kept "
+        "as your draft (NEW) with `submit: false`. Anyone signed in; a MISSED_CALL "
+        "source needs a supervisor or admin.",
     )
     submit_ticket: SubmitTicketPayload = strawberry.mutation(
-        resolver=tickets.submit_ticket_mutation, extensions=authenticated()
+        resolver=tickets.submit_ticket_mutation,
+        extensions=authenticated(),
+        description="Send your draft (NEW) into its workflow: routed to the first step's group or"
+        " handler. The creator or an admin.",
     )
     save_ticket: SaveTicketPayload = strawberry.mutation(
-        resolver=tickets.save_ticket, extensions=authenticated()
+        resolver=tickets.save_ticket,
+        extensions=authenticated(),
+        description="Edit an open ticket's content (保存): title, description, priority, custom "
+        "fields, cc. Those who may edit its content.",
     )
     claim_ticket: ClaimTicketPayload = strawberry.mutation(
-        resolver=tickets.claim_ticket, extensions=authenticated()
+        resolver=tickets.claim_ticket,
+        extensions=authenticated(),
+        description="Take a PENDING, unassigned ticket from your queue (领取): it becomes "
+        "IN_PROGRESS and yours. A POOL group member or a named candidate.",
     )
     assign_ticket: AssignTicketPayload = strawberry.mutation(
-        resolver=tickets.assign_ticket, extensions=authenticated()
+        resolver=tickets.assign_ticket,
+        extensions=authenticated(),
+        description="Give a PENDING or IN_PROGRESS ticket to a member of its group (分配). "
+        "Supervisors of its group and admins.",
     )
     forward_ticket: ForwardTicketPayload = strawberry.mutation(
-        resolver=tickets.forward_ticket, extensions=authenticated()
+        resolver=tickets.forward_ticket,
+        extensions=authenticated(),
+        description="Hand the ticket you handle on to the next step (转二线), or finish it (DONE) "
+        "from a last step. The assignee.",
     )
     return_ticket: ReturnTicketPayload = strawberry.mutation(
-        resolver=tickets.return_ticket, extensions=authenticated()
+        resolver=tickets.return_ticket,
+        extensions=authenticated(),
+        description="Send the ticket you handle back (退回) to the previous step and its handler, "
+        "or to the group's supervisor. The assignee.",
     )
     transfer_ticket: TransferTicketPayload = strawberry.mutation(
-        resolver=tickets.transfer_ticket, extensions=authenticated()
+        resolver=tickets.transfer_ticket,
+        extensions=authenticated(),
+        description="Move a PENDING or IN_PROGRESS ticket (转移): to one user (IN_PROGRESS), or to "
+        "several users, a group or a step (PENDING). Holders of the ticket.transfer "
+        "grant.",
     )
     urge_ticket: UrgeTicketPayload = strawberry.mutation(
-        resolver=tickets.urge_ticket, extensions=authenticated()
+        resolver=tickets.urge_ticket,
+        extensions=authenticated(),
+        description="Press for a PENDING or IN_PROGRESS ticket (催单): its priority goes up one "
+        "level (at most URGENT) and its handler (or group supervisors) are notified. "
+        "Anyone who sees it.",
     )
     add_ticket_note: AddTicketNotePayload = strawberry.mutation(
-        resolver=tickets.add_ticket_note, extensions=authenticated()
+        resolver=tickets.add_ticket_note,
+        extensions=authenticated(),
+        description="Add a note (追加说明), with files, to a ticket that is not VOID; its"
+        " assignee is notified. Those who may edit its content.",
     )
     close_ticket: CloseTicketPayload = strawberry.mutation(
-        resolver=tickets.close_ticket, extensions=authenticated()
+        resolver=tickets.close_ticket,
+        extensions=authenticated(),
+        description="Finish an open ticket (结单): DONE; its creator and followers are notified, a "
+        "survey sent if the template says so. Those in charge of it.",
     )
     reopen_ticket: ReopenTicketPayload = strawberry.mutation(
-        resolver=tickets.reopen_ticket, extensions=authenticated()
+        resolver=tickets.reopen_ticket,
+        extensions=authenticated(),
+        description="Bring a DONE ticket back to the step it finished at, with its last handler "
+        "if they can still take it. Group supervisors, admins, holders of "
+        "ticket.reopen.",
     )
     void_ticket: VoidTicketPayload = strawberry.mutation(
-        resolver=tickets.void_ticket, extensions=authenticated()
+        resolver=tickets.void_ticket,
+        extensions=authenticated(),
+        description="Mark a ticket obsolete: VOID, then seen by admins only. Group supervisors "
+        "and admins.",
     )
     delete_ticket: DeleteTicketPayload = strawberry.mutation(
-        resolver=tickets.delete_ticket, extensions=authenticated()
+        resolver=tickets.delete_ticket,
+        extensions=authenticated(),
+        description="Delete a ticket (soft: it leaves every list and query). Group supervisors "
+        "and admins.",
     )
     change_ticket_owner: ChangeTicketOwnerPayload = strawberry.mutation(
-        resolver=tickets.change_ticket_owner, extensions=authenticated()
+        resolver=tickets.change_ticket_owner,
+        extensions=authenticated(),
+        description="Give an open ticket another assignee. Group supervisors and admins.",
     )
     add_ticket_team_member: AddTicketTeamMemberPayload = strawberry.mutation(
-        resolver=tickets.add_ticket_team_member, extensions=authenticated()
+        resolver=tickets.add_ticket_team_member,
+        extensions=authenticated(),
+        description="Let a user help on the ticket: they see it, and with READ_WRITE may edit its"
+        " content. Those in charge of it.",
     )
     remove_ticket_team_member: RemoveTicketTeamMemberPayload = strawberry.mutation(
-        resolver=tickets.remove_ticket_team_member, extensions=authenticated()
+        resolver=tickets.remove_ticket_team_member,
+        extensions=authenticated(),
+        description="Take a user off the ticket's team. Those in charge of it.",
     )
     follow_ticket: FollowTicketPayload = strawberry.mutation(
-        resolver=tickets.follow_ticket, extensions=authenticated()
+        resolver=tickets.follow_ticket,
+        extensions=authenticated(),
+        description="Follow a ticket you see (关注): you are told when it is done, and see it in "
+        "your lists.",
     )
     unfollow_ticket: UnfollowTicketPayload = strawberry.mutation(
-        resolver=tickets.unfollow_ticket, extensions=authenticated()
+        resolver=tickets.unfollow_ticket,
+        extensions=authenticated(),
+        description="Stop following a ticket.",
     )
     log_interaction: LogInteractionPayload = strawberry.mutation(
-        resolver=tickets.log_interaction, extensions=authenticated()
+        resolver=tickets.log_interaction,
+        extensions=authenticated(),
+        description="Record a call, chat, mail or SMS with the customer on a ticket that is not "
+        "VOID. Those who may edit its content.",
     )
     submit_survey: SubmitSurveyPayload = strawberry.mutation(
         resolver=tickets.submit_survey,
         description="Public: the token from the survey link is the credential.",
     )
     mark_notifications_read: MarkNotificationsReadPayload = strawberry.mutation(
-        resolver=tickets.mark_notifications_read, extensions=authenticated()
+        resolver=tickets.mark_notifications_read,
+        extensions=authenticated(),
+        description="Mark your notifications read: those named, or all of them.",
     )
     set_ticket_editing: SetTicketEditingPayload = strawberry.mutation(
         resolver=presence.set_ticket_editing,

@@ -63,7 +63,13 @@ def position_of(after: str | None, type_name: str) -> Position | None:
 
 
 async def notifications(
-    info: Info, after: strawberry.ID | None = None
+    info: Info,
+    after: Annotated[
+        strawberry.ID | None,
+        strawberry.argument(
+            description="Resume: the id of the last notification you saw; left out: from now on."
+        ),
+    ] = None,
 ) -> AsyncGenerator[NotificationType, None]:
     actor = info.context.require_actor()
     position = None if after is None else Position(decode_id(after, "Notification", ["after"]))
@@ -106,7 +112,13 @@ async def unread_notification_count(info: Info) -> AsyncGenerator[int, None]:
         yield count
 
 
-async def ticket_changed(info: Info, id: strawberry.ID) -> AsyncGenerator[TicketEventType, None]:
+async def ticket_changed(
+    info: Info,
+    id: Annotated[
+        strawberry.ID,
+        strawberry.argument(description="The ticket's global id; NOT_FOUND unless you may see it."),
+    ],
+) -> AsyncGenerator[TicketEventType, None]:
     actor = info.context.require_actor()
     ticket_id = decode_id(id, "Ticket", ["id"])
     live = Live.of(info)
@@ -121,7 +133,12 @@ async def ticket_changed(info: Info, id: strawberry.ID) -> AsyncGenerator[Ticket
 
 
 async def ticket_feed(
-    info: Info, id: strawberry.ID, after: After = None
+    info: Info,
+    id: Annotated[
+        strawberry.ID,
+        strawberry.argument(description="The ticket's global id; NOT_FOUND unless you may see it."),
+    ],
+    after: After = None,
 ) -> AsyncGenerator[TicketFeedItem, None]:
     actor = info.context.require_actor()
     ticket_id = decode_id(id, "Ticket", ["id"])
@@ -145,7 +162,11 @@ def _event_item(event: TicketEvent | None, cursor: str) -> TicketFeedItem:
 
 
 async def queue_changed(
-    info: Info, group_id: strawberry.ID
+    info: Info,
+    group_id: Annotated[
+        strawberry.ID,
+        strawberry.argument(description="The group; you must be a member or a supervisor of it."),
+    ],
 ) -> AsyncGenerator[QueueCountType, None]:
     actor = info.context.require_actor()
     group = decode_id(group_id, "Group", ["groupId"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 
@@ -111,7 +111,10 @@ async def _ticket_mutation(
     )
 
 
-async def ticket_query(info: Info, id: strawberry.ID) -> TicketType | None:
+async def ticket_query(
+    info: Info,
+    id: Annotated[strawberry.ID, strawberry.argument(description="The ticket's global id.")],
+) -> TicketType | None:
     pk = pk_of(id, "Ticket")
     if pk is None:
         return None
@@ -121,7 +124,20 @@ async def ticket_query(info: Info, id: strawberry.ID) -> TicketType | None:
 
 
 async def notifications_query(
-    info: Info, unread: bool | None = None, first: int | None = None, after: str | None = None
+    info: Info,
+    unread: Annotated[
+        bool | None,
+        strawberry.argument(description="True: only unread; false: only read; left out: both."),
+    ] = None,
+    first: Annotated[
+        int | None, strawberry.argument(description="Page size: at most 100; 20 when left out.")
+    ] = None,
+    after: Annotated[
+        str | None,
+        strawberry.argument(
+            description="The `endCursor` of the previous page; left out: the first page."
+        ),
+    ] = None,
 ) -> NotificationConnection:
     actor = info.context.require_actor()
     query = Notification.filter(tenant_id=actor.tenant_id, recipient_id=actor.user_id)
@@ -141,7 +157,15 @@ async def unread_notification_count(info: Info) -> int:
     return await notifications.unread_count(info.context.require_actor())
 
 
-async def create_ticket_mutation(info: Info, input: CreateTicketInput) -> CreateTicketPayload:
+async def create_ticket_mutation(
+    info: Info,
+    input: Annotated[
+        CreateTicketInput,
+        strawberry.argument(
+            description="The new ticket: its template, content and, unless a draft, where it goes."
+        ),
+    ],
+) -> CreateTicketPayload:
 
     async def action(actor: Actor) -> Ticket:
         return await create_ticket(
@@ -169,7 +193,15 @@ async def create_ticket_mutation(info: Info, input: CreateTicketInput) -> Create
     return await _ticket_mutation(info, CreateTicketPayload, action)
 
 
-async def submit_ticket_mutation(info: Info, input: SubmitTicketInput) -> SubmitTicketPayload:
+async def submit_ticket_mutation(
+    info: Info,
+    input: Annotated[
+        SubmitTicketInput,
+        strawberry.argument(
+            description="Your draft and, if the first step lets you choose, its handler."
+        ),
+    ],
+) -> SubmitTicketPayload:
     return await _ticket_mutation(
         info,
         SubmitTicketPayload,
@@ -182,7 +214,12 @@ async def submit_ticket_mutation(info: Info, input: SubmitTicketInput) -> Submit
     )
 
 
-async def save_ticket(info: Info, input: SaveTicketInput) -> SaveTicketPayload:
+async def save_ticket(
+    info: Info,
+    input: Annotated[
+        SaveTicketInput, strawberry.argument(description="The ticket and the content to change.")
+    ],
+) -> SaveTicketPayload:
     return await _ticket_mutation(
         info,
         SaveTicketPayload,
@@ -199,7 +236,12 @@ async def save_ticket(info: Info, input: SaveTicketInput) -> SaveTicketPayload:
     )
 
 
-async def claim_ticket(info: Info, input: ClaimTicketInput) -> ClaimTicketPayload:
+async def claim_ticket(
+    info: Info,
+    input: Annotated[
+        ClaimTicketInput, strawberry.argument(description="The PENDING ticket to take.")
+    ],
+) -> ClaimTicketPayload:
     return await _ticket_mutation(
         info,
         ClaimTicketPayload,
@@ -211,7 +253,12 @@ async def claim_ticket(info: Info, input: ClaimTicketInput) -> ClaimTicketPayloa
     )
 
 
-async def assign_ticket(info: Info, input: AssignTicketInput) -> AssignTicketPayload:
+async def assign_ticket(
+    info: Info,
+    input: Annotated[
+        AssignTicketInput, strawberry.argument(description="The ticket and who is to handle it.")
+    ],
+) -> AssignTicketPayload:
     return await _ticket_mutation(
         info,
         AssignTicketPayload,
@@ -225,7 +272,16 @@ async def assign_ticket(info: Info, input: AssignTicketInput) -> AssignTicketPay
     )
 
 
-async def forward_ticket(info: Info, input: ForwardTicketInput) -> ForwardTicketPayload:
+async def forward_ticket(
+    info: Info,
+    input: Annotated[
+        ForwardTicketInput,
+        strawberry.argument(
+            description="The ticket, the next step and handler when there is a choice, and the "
+            "fields to fill on the way."
+        ),
+    ],
+) -> ForwardTicketPayload:
     return await _ticket_mutation(
         info,
         ForwardTicketPayload,
@@ -243,7 +299,12 @@ async def forward_ticket(info: Info, input: ForwardTicketInput) -> ForwardTicket
     )
 
 
-async def return_ticket(info: Info, input: ReturnTicketInput) -> ReturnTicketPayload:
+async def return_ticket(
+    info: Info,
+    input: Annotated[
+        ReturnTicketInput, strawberry.argument(description="The ticket and why it goes back.")
+    ],
+) -> ReturnTicketPayload:
     return await _ticket_mutation(
         info,
         ReturnTicketPayload,
@@ -257,7 +318,13 @@ async def return_ticket(info: Info, input: ReturnTicketInput) -> ReturnTicketPay
     )
 
 
-async def transfer_ticket(info: Info, input: TransferTicketInput) -> TransferTicketPayload:
+async def transfer_ticket(
+    info: Info,
+    input: Annotated[
+        TransferTicketInput,
+        strawberry.argument(description="The ticket and where it goes: users, a group or a step."),
+    ],
+) -> TransferTicketPayload:
     return await _ticket_mutation(
         info,
         TransferTicketPayload,
@@ -273,7 +340,12 @@ async def transfer_ticket(info: Info, input: TransferTicketInput) -> TransferTic
     )
 
 
-async def urge_ticket(info: Info, input: UrgeTicketInput) -> UrgeTicketPayload:
+async def urge_ticket(
+    info: Info,
+    input: Annotated[
+        UrgeTicketInput, strawberry.argument(description="The ticket and an optional comment.")
+    ],
+) -> UrgeTicketPayload:
     return await _ticket_mutation(
         info,
         UrgeTicketPayload,
@@ -285,7 +357,13 @@ async def urge_ticket(info: Info, input: UrgeTicketInput) -> UrgeTicketPayload:
     )
 
 
-async def add_ticket_note(info: Info, input: AddTicketNoteInput) -> AddTicketNotePayload:
+async def add_ticket_note(
+    info: Info,
+    input: Annotated[
+        AddTicketNoteInput,
+        strawberry.argument(description="The ticket, the note and the files it refers to."),
+    ],
+) -> AddTicketNotePayload:
     return await _ticket_mutation(
         info,
         AddTicketNotePayload,
@@ -298,7 +376,15 @@ async def add_ticket_note(info: Info, input: AddTicketNoteInput) -> AddTicketNot
     )
 
 
-async def close_ticket(info: Info, input: CloseTicketInput) -> CloseTicketPayload:
+async def close_ticket(
+    info: Info,
+    input: Annotated[
+        CloseTicketInput,
+        strawberry.argument(
+            description="The ticket, a closing comment and whether to open a follow-up."
+        ),
+    ],
+) -> CloseTicketPayload:
     return await _ticket_mutation(
         info,
         CloseTicketPayload,
@@ -313,7 +399,13 @@ async def close_ticket(info: Info, input: CloseTicketInput) -> CloseTicketPayloa
     )
 
 
-async def reopen_ticket(info: Info, input: ReopenTicketInput) -> ReopenTicketPayload:
+async def reopen_ticket(
+    info: Info,
+    input: Annotated[
+        ReopenTicketInput,
+        strawberry.argument(description="The DONE ticket and why it is reopened."),
+    ],
+) -> ReopenTicketPayload:
     return await _ticket_mutation(
         info,
         ReopenTicketPayload,
@@ -325,7 +417,12 @@ async def reopen_ticket(info: Info, input: ReopenTicketInput) -> ReopenTicketPay
     )
 
 
-async def void_ticket(info: Info, input: VoidTicketInput) -> VoidTicketPayload:
+async def void_ticket(
+    info: Info,
+    input: Annotated[
+        VoidTicketInput, strawberry.argument(description="The ticket and why it is voided.")
+    ],
+) -> VoidTicketPayload:
     return await _ticket_mutation(
         info,
         VoidTicketPayload,
@@ -337,7 +434,10 @@ async def void_ticket(info: Info, input: VoidTicketInput) -> VoidTicketPayload:
     )
 
 
-async def delete_ticket(info: Info, input: DeleteTicketInput) -> DeleteTicketPayload:
+async def delete_ticket(
+    info: Info,
+    input: Annotated[DeleteTicketInput, strawberry.argument(description="The ticket to delete.")],
+) -> DeleteTicketPayload:
     return await _ticket_mutation(
         info,
         DeleteTicketPayload,
@@ -349,7 +449,10 @@ async def delete_ticket(info: Info, input: DeleteTicketInput) -> DeleteTicketPay
 
 
 async def change_ticket_owner(
-    info: Info, input: ChangeTicketOwnerInput
+    info: Info,
+    input: Annotated[
+        ChangeTicketOwnerInput, strawberry.argument(description="The ticket and its new assignee.")
+    ],
 ) -> ChangeTicketOwnerPayload:
     return await _ticket_mutation(
         info,
@@ -364,7 +467,11 @@ async def change_ticket_owner(
 
 
 async def add_ticket_team_member(
-    info: Info, input: AddTicketTeamMemberInput
+    info: Info,
+    input: Annotated[
+        AddTicketTeamMemberInput,
+        strawberry.argument(description="The ticket, the user and their access."),
+    ],
 ) -> AddTicketTeamMemberPayload:
     return await _ticket_mutation(
         info,
@@ -379,7 +486,11 @@ async def add_ticket_team_member(
 
 
 async def remove_ticket_team_member(
-    info: Info, input: RemoveTicketTeamMemberInput
+    info: Info,
+    input: Annotated[
+        RemoveTicketTeamMemberInput,
+        strawberry.argument(description="The ticket and the team member to take off."),
+    ],
 ) -> RemoveTicketTeamMemberPayload:
     return await _ticket_mutation(
         info,
@@ -392,7 +503,10 @@ async def remove_ticket_team_member(
     )
 
 
-async def follow_ticket(info: Info, input: FollowTicketInput) -> FollowTicketPayload:
+async def follow_ticket(
+    info: Info,
+    input: Annotated[FollowTicketInput, strawberry.argument(description="The ticket to follow.")],
+) -> FollowTicketPayload:
     return await _ticket_mutation(
         info,
         FollowTicketPayload,
@@ -403,7 +517,12 @@ async def follow_ticket(info: Info, input: FollowTicketInput) -> FollowTicketPay
     )
 
 
-async def unfollow_ticket(info: Info, input: UnfollowTicketInput) -> UnfollowTicketPayload:
+async def unfollow_ticket(
+    info: Info,
+    input: Annotated[
+        UnfollowTicketInput, strawberry.argument(description="The ticket to stop following.")
+    ],
+) -> UnfollowTicketPayload:
     return await _ticket_mutation(
         info,
         UnfollowTicketPayload,
@@ -414,7 +533,13 @@ async def unfollow_ticket(info: Info, input: UnfollowTicketInput) -> UnfollowTic
     )
 
 
-async def log_interaction(info: Info, input: LogInteractionInput) -> LogInteractionPayload:
+async def log_interaction(
+    info: Info,
+    input: Annotated[
+        LogInteractionInput,
+        strawberry.argument(description="The ticket and the interaction's details."),
+    ],
+) -> LogInteractionPayload:
     actor = info.context.require_actor()
     return await mutate(
         LogInteractionPayload,
@@ -433,7 +558,13 @@ async def log_interaction(info: Info, input: LogInteractionInput) -> LogInteract
     )
 
 
-async def submit_survey(info: Info, input: SubmitSurveyInput) -> SubmitSurveyPayload:
+async def submit_survey(
+    info: Info,
+    input: Annotated[
+        SubmitSurveyInput,
+        strawberry.argument(description="The token from the survey link, the score and a comment."),
+    ],
+) -> SubmitSurveyPayload:
     """Public: the customer has a link, not a login."""
     return await mutate(
         SubmitSurveyPayload,
@@ -443,7 +574,13 @@ async def submit_survey(info: Info, input: SubmitSurveyInput) -> SubmitSurveyPay
 
 
 async def mark_notifications_read(
-    info: Info, input: MarkNotificationsReadInput
+    info: Info,
+    input: Annotated[
+        MarkNotificationsReadInput,
+        strawberry.argument(
+            description="Which of your notifications to mark read (all when ids are left out)."
+        ),
+    ],
 ) -> MarkNotificationsReadPayload:
     actor = info.context.require_actor()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Annotated
 
 import strawberry
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
@@ -98,13 +99,48 @@ async def spec_of_arguments(
 
 async def tickets_query(
     info: Info,
-    view: View = View.ALL,
-    saved_view_id: strawberry.ID | None = None,
-    filter: TicketFilterInput | None = None,
-    search: str | None = None,
-    order_by: TicketOrderInput | None = None,
-    first: int | None = None,
-    after: str | None = None,
+    view: Annotated[
+        View,
+        strawberry.argument(
+            description="The preset view; ALL when left out. Ignored with `savedViewId` (the "
+            "saved view's base applies)."
+        ),
+    ] = View.ALL,
+    saved_view_id: Annotated[
+        strawberry.ID | None,
+        strawberry.argument(
+            description="A saved view (yours or shared): its base view, filter and sort apply. "
+            "Not together with `filter`."
+        ),
+    ] = None,
+    filter: Annotated[
+        TicketFilterInput | None,
+        strawberry.argument(
+            description="Conditions on the list (not with `savedViewId`); null: none."
+        ),
+    ] = None,
+    search: Annotated[
+        str | None,
+        strawberry.argument(
+            description="Text to find: the ticket number (exact, with or without #), or part of "
+            "the title, description or customer name."
+        ),
+    ] = None,
+    order_by: Annotated[
+        TicketOrderInput | None,
+        strawberry.argument(
+            description="The sort; left out: the saved view's, else UPDATED_AT latest first."
+        ),
+    ] = None,
+    first: Annotated[
+        int | None, strawberry.argument(description="Page size: at most 100; 20 when left out.")
+    ] = None,
+    after: Annotated[
+        str | None,
+        strawberry.argument(
+            description="The `endCursor` of the previous page; left out: the first page."
+        ),
+    ] = None,
 ) -> TicketConnection:
     actor = info.context.require_actor()
     spec = await spec_of_arguments(actor, view, saved_view_id, filter, search, order_by)
@@ -153,7 +189,16 @@ class Menu:
         return found
 
 
-async def view_counts(info: Info, views: list[View] | None = None) -> list[ViewCount]:
+async def view_counts(
+    info: Info,
+    views: Annotated[
+        list[View] | None,
+        strawberry.argument(
+            description="The preset views to count; left out: all. Your saved views are always "
+            "counted."
+        ),
+    ] = None,
+) -> list[ViewCount]:
     """Every preset (or the ones asked for) and every saved view the caller has."""
     actor = info.context.require_actor()
     menu = await Menu.of(actor, views)
@@ -180,7 +225,15 @@ def _settings(
     )
 
 
-async def create_saved_view(info: Info, input: CreateSavedViewInput) -> CreateSavedViewPayload:
+async def create_saved_view(
+    info: Info,
+    input: Annotated[
+        CreateSavedViewInput,
+        strawberry.argument(
+            description="The new view's name, base view, filter, columns and sort."
+        ),
+    ],
+) -> CreateSavedViewPayload:
     async def action() -> SavedView:
         actor = info.context.require_actor()
         return await saved_views.create_view(actor, _settings(input, input.name, input.shared))
@@ -192,7 +245,13 @@ async def create_saved_view(info: Info, input: CreateSavedViewInput) -> CreateSa
     )
 
 
-async def update_saved_view(info: Info, input: UpdateSavedViewInput) -> UpdateSavedViewPayload:
+async def update_saved_view(
+    info: Info,
+    input: Annotated[
+        UpdateSavedViewInput,
+        strawberry.argument(description="The view and its new settings (replacing the old ones)."),
+    ],
+) -> UpdateSavedViewPayload:
     async def action() -> SavedView:
         actor = info.context.require_actor()
         view_id = decode_id(input.id, "SavedView", ["id"])
@@ -211,7 +270,10 @@ async def update_saved_view(info: Info, input: UpdateSavedViewInput) -> UpdateSa
     )
 
 
-async def delete_saved_view(info: Info, input: DeleteSavedViewInput) -> DeleteSavedViewPayload:
+async def delete_saved_view(
+    info: Info,
+    input: Annotated[DeleteSavedViewInput, strawberry.argument(description="The view to delete.")],
+) -> DeleteSavedViewPayload:
     async def action() -> strawberry.ID:
         actor = info.context.require_actor()
         await saved_views.delete_view(actor, decode_id(input.id, "SavedView", ["id"]))

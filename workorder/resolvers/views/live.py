@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from functools import partial
+from typing import Annotated
 
 import strawberry
 
@@ -19,10 +20,33 @@ from workorder.schema.views.types import TicketFilterInput, TicketViewEnum, View
 
 async def ticket_list_changed(
     info: Info,
-    view: TicketViewEnum = View.ALL,  # type: ignore[valid-type]
-    saved_view_id: strawberry.ID | None = None,
-    filter: TicketFilterInput | None = None,
-    search: str | None = None,
+    view: Annotated[
+        TicketViewEnum,  # type: ignore[valid-type]
+        strawberry.argument(
+            description="The preset view; ALL when left out. Ignored with `savedViewId` (the "
+            "saved view's base applies)."
+        ),
+    ] = View.ALL,
+    saved_view_id: Annotated[
+        strawberry.ID | None,
+        strawberry.argument(
+            description="A saved view (yours or shared): its base view, filter and sort apply. "
+            "Not together with `filter`."
+        ),
+    ] = None,
+    filter: Annotated[
+        TicketFilterInput | None,
+        strawberry.argument(
+            description="Conditions on the list (not with `savedViewId`); null: none."
+        ),
+    ] = None,
+    search: Annotated[
+        str | None,
+        strawberry.argument(
+            description="Text to find: the ticket number (exact, with or without #), or part of "
+            "the title, description or customer name."
+        ),
+    ] = None,
 ) -> AsyncGenerator[TicketListChangeType, None]:
     actor = info.context.require_actor()
     spec = await spec_of_arguments(actor, View(view), saved_view_id, filter, search)
@@ -37,7 +61,13 @@ async def ticket_list_changed(
 
 async def view_counts_changed(
     info: Info,
-    views: list[TicketViewEnum] | None = None,  # type: ignore[valid-type]
+    views: Annotated[
+        list[TicketViewEnum] | None,  # type: ignore[valid-type]
+        strawberry.argument(
+            description="The preset views to count; left out: all. Your saved views are always "
+            "counted."
+        ),
+    ] = None,
 ) -> AsyncGenerator[list[ViewCount], None]:
     actor = info.context.require_actor()
     menu = await Menu.of(actor, None if views is None else [View(v) for v in views])

@@ -70,13 +70,20 @@ class TicketViewSubscription:
 @strawberry.type
 class TicketViewMutation:
     create_saved_view: CreateSavedViewPayload = strawberry.mutation(
-        resolver=lists.create_saved_view, extensions=authenticated()
+        resolver=lists.create_saved_view,
+        extensions=authenticated(),
+        description="Save a custom menu entry: yours, or (admins, `shared: true`) the whole "
+        "tenant's.",
     )
     update_saved_view: UpdateSavedViewPayload = strawberry.mutation(
-        resolver=lists.update_saved_view, extensions=authenticated()
+        resolver=lists.update_saved_view,
+        extensions=authenticated(),
+        description="Replace a saved view's settings. Your own views; shared ones are for admins.",
     )
     delete_saved_view: DeleteSavedViewPayload = strawberry.mutation(
-        resolver=lists.delete_saved_view, extensions=authenticated()
+        resolver=lists.delete_saved_view,
+        extensions=authenticated(),
+        description="Delete a saved view. Your own views; shared ones are for admins.",
     )
 
 
@@ -92,11 +99,19 @@ class SharingQuery:
 @strawberry.type
 class SharingMutation:
     create_sharing_rule: CreateSharingRulePayload = strawberry.mutation(
-        resolver=sharing.create_sharing_rule, extensions=authenticated()
+        resolver=sharing.create_sharing_rule,
+        extensions=authenticated(),
+        description="Share the tickets in a user's or department's charge with a user, department"
+        " or group. Administrators only.",
     )
     update_sharing_rule: UpdateSharingRulePayload = strawberry.mutation(
-        resolver=sharing.update_sharing_rule, extensions=authenticated()
+        resolver=sharing.update_sharing_rule,
+        extensions=authenticated(),
+        description="Change a sharing rule's access. Administrators only.",
     )
     delete_sharing_rule: DeleteSharingRulePayload = strawberry.mutation(
-        resolver=sharing.delete_sharing_rule, extensions=authenticated()
+        resolver=sharing.delete_sharing_rule,
+        extensions=authenticated(),
+        description="Delete a sharing rule: its target no longer sees those tickets through it. "
+        "Administrators only.",
     )

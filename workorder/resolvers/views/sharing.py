@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import strawberry
+
 from workorder.flows.views import sharing
 from workorder.models import SharingRule, TeamAccess
 from workorder.resolvers.arguments import decode_id, decode_optional_id
@@ -26,7 +30,11 @@ async def sharing_rules_query(info: Info) -> list[SharingRuleType]:
 
 
 async def create_sharing_rule(
-    info: Info, input: CreateSharingRuleInput
+    info: Info,
+    input: Annotated[
+        CreateSharingRuleInput,
+        strawberry.argument(description="Whose tickets, with whom, and the access."),
+    ],
 ) -> CreateSharingRulePayload:
     actor = info.context.require_actor()
 
@@ -54,7 +62,10 @@ async def create_sharing_rule(
 
 
 async def update_sharing_rule(
-    info: Info, input: UpdateSharingRuleInput
+    info: Info,
+    input: Annotated[
+        UpdateSharingRuleInput, strawberry.argument(description="The rule and its new access.")
+    ],
 ) -> UpdateSharingRulePayload:
     actor = info.context.require_actor()
 
@@ -71,7 +82,10 @@ async def update_sharing_rule(
 
 
 async def delete_sharing_rule(
-    info: Info, input: DeleteSharingRuleInput
+    info: Info,
+    input: Annotated[
+        DeleteSharingRuleInput, strawberry.argument(description="The rule to delete.")
+    ],
 ) -> DeleteSharingRulePayload:
     actor = info.context.require_actor()
 

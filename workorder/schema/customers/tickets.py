@@ -9,6 +9,8 @@ from workorder.schema.pagination import Connection
 from workorder.schema.tickets.types import TicketType
 
 
-@strawberry.type(name="CustomerTicketConnection")
+@strawberry.type(
+    name="CustomerTicketConnection", description="A page of a customer's tickets, newest first."
+)
 class CustomerTicketConnection(Connection[TicketType]):
     pass

@@ -11,6 +11,7 @@ from workorder.dataloaders.customers.loaders import CustomerLoaders
 from workorder.flows.customers.accounts import customer_tickets
 from workorder.models import Contact, Customer, CustomerKind, CustomerLookupMode
 from workorder.schema.context import Context, Info
+from workorder.schema.describe import described_enum
 from workorder.schema.errors import UserError
 from workorder.schema.node import Node, to_global_id
 from workorder.schema.pagination import Connection, paginate
@@ -18,7 +19,16 @@ from workorder.schema.pagination import Connection, paginate
 if TYPE_CHECKING:
     from workorder.schema.customers.tickets import CustomerTicketConnection
 
-CustomerKindEnum = strawberry.enum(CustomerKind, name="CustomerKind")
+CustomerKindEnum = strawberry.enum(
+    CustomerKind, name="CustomerKind", description="Whether a customer is a company or a person."
+)
+described_enum(
+    CustomerKindEnum,
+    {
+        CustomerKind.ORGANIZATION: "A company or other organisation, with contact persons.",
+        CustomerKind.INDIVIDUAL: "A private person (the default).",
+    },
+)
 CustomerLookupModeEnum = strawberry.enum(
     CustomerLookupMode,
     name="CustomerLookupMode",
@@ -27,6 +37,15 @@ CustomerLookupModeEnum = strawberry.enum(
         " number or the external reference. FUZZY: part of the name, phone or e-mail; at least"
         " 2 characters, at most 10 customers a page."
     ),
+)
+described_enum(
+    CustomerLookupModeEnum,
+    {
+        CustomerLookupMode.EXACT: "For a number or address a phone system or mail gateway "
+        "hands over: the whole name or e-mail (any case), the phone, or the external reference.",
+        CustomerLookupMode.FUZZY: "For an agent typing: part of the name, phone or e-mail; at "
+        "least 2 characters, a short pick list (at most 10 a page).",
+    },
 )
 
 
@@ -38,15 +57,17 @@ def customer_loaders(context: Context) -> CustomerLoaders:
 @strawberry.type(name="Customer", description="An account: an organisation or a person.")
 class CustomerType(Node):
     model: strawberry.Private[Customer]
-    kind: CustomerKindEnum  # type: ignore[valid-type]
-    name: str
-    phone: str | None
-    email: str | None
+    kind: CustomerKindEnum = strawberry.field(  # type: ignore[valid-type]
+        description="An organisation or a person."
+    )
+    name: str = strawberry.field(description="The customer's name.")
+    phone: str | None = strawberry.field(description="The phone number, as typed; null: none.")
+    email: str | None = strawberry.field(description="The e-mail address; null: none.")
     external_ref: str | None = strawberry.field(
         description="The customer's id in another system (CRM, billing)."
     )
-    notes: str
-    created_at: datetime
+    notes: str = strawberry.field(description="Free notes about the customer; may be empty.")
+    created_at: datetime = strawberry.field(description="When the customer was added.")
 
     @classmethod
     def of(cls, customer: Customer) -> CustomerType:
@@ -69,7 +90,18 @@ class CustomerType(Node):
 
     @strawberry.field(description="The customer's history: the tickets you may see, newest first.")
     async def tickets(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: Annotated[
+            int | None,
+            strawberry.argument(description="Page size: at most 100; 20 when left out."),
+        ] = None,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The `endCursor` of the previous page; left out: the first page."
+            ),
+        ] = None,
     ) -> Annotated[CustomerTicketConnection, strawberry.lazy("workorder.schema.customers.tickets")]:
         # Imported here: the ticket types import this module for Ticket.customer.
         from workorder.schema.customers.tickets import CustomerTicketConnection
@@ -92,9 +124,9 @@ class CustomerType(Node):
 @strawberry.type(name="Contact", description="A person who calls, chats or writes.")
 class ContactType(Node):
     model: strawberry.Private[Contact]
-    name: str
-    phone: str | None
-    email: str | None
+    name: str = strawberry.field(description="The person's name.")
+    phone: str | None = strawberry.field(description="The phone number, as typed; null: none.")
+    email: str | None = strawberry.field(description="The e-mail address; null: none.")
 
     @classmethod
     def of(cls, contact: Contact) -> ContactType:
@@ -114,83 +146,129 @@ class ContactType(Node):
         return CustomerType.of(customer) if customer else None
 
 
-@strawberry.type(name="CustomerConnection")
+@strawberry.type(name="CustomerConnection", description="A page of customers.")
 class CustomerConnection(Connection[CustomerType]):
     pass
 
 
-@strawberry.type(name="ContactConnection")
+@strawberry.type(name="ContactConnection", description="A page of contacts.")
 class ContactConnection(Connection[ContactType]):
     pass
 
 
-@strawberry.input
+@strawberry.input(description="A new customer.")
 class CreateCustomerInput:
-    name: str
-    kind: CustomerKindEnum = CustomerKind.INDIVIDUAL  # type: ignore[valid-type]
-    phone: str | None = None
-    email: str | None = None
-    external_ref: str | None = None
-    notes: str = ""
+    name: str = strawberry.field(description="1 to 200 characters (trimmed).")
+    kind: CustomerKindEnum = strawberry.field(  # type: ignore[valid-type]
+        default=CustomerKind.INDIVIDUAL, description="INDIVIDUAL by default."
+    )
+    phone: str | None = strawberry.field(
+        default=None,
+        description="3 to 50 digits, spaces and + - ( ), kept as typed; blank or null: none.",
+    )
+    email: str | None = strawberry.field(
+        default=None, description="An e-mail address; blank or null: none."
+    )
+    external_ref: str | None = strawberry.field(
+        default=None,
+        description="The customer's id in another system (at most 100 characters); null: none.",
+    )
+    notes: str = strawberry.field(default="", description="Free notes; at most 10000 characters.")
 
 
 @strawberry.input(description="Fields left out keep their stored value; null clears.")
 class UpdateCustomerInput:
-    id: strawberry.ID
-    kind: CustomerKindEnum | None = strawberry.UNSET  # type: ignore[valid-type]
-    name: str | None = strawberry.UNSET
-    phone: str | None = strawberry.UNSET
-    email: str | None = strawberry.UNSET
-    external_ref: str | None = strawberry.UNSET
-    notes: str | None = strawberry.UNSET
+    id: strawberry.ID = strawberry.field(description="The customer.")
+    kind: CustomerKindEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET, description="The new kind; null is refused."
+    )
+    name: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The new name, 1 to 200 characters; null is refused."
+    )
+    phone: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="3 to 50 digits, spaces and + - ( ), kept as typed; blank or null: none.",
+    )
+    email: str | None = strawberry.field(
+        default=strawberry.UNSET, description="An e-mail address; blank or null: none."
+    )
+    external_ref: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The customer's id in another system (at most 100 characters); null: none.",
+    )
+    notes: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Free notes; at most 10000 characters."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A new contact person.")
 class CreateContactInput:
-    name: str
-    customer_id: strawberry.ID | None = None
-    phone: str | None = None
-    email: str | None = None
+    name: str = strawberry.field(description="1 to 200 characters (trimmed).")
+    customer_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The customer they belong to; null: none."
+    )
+    phone: str | None = strawberry.field(
+        default=None,
+        description="3 to 50 digits, spaces and + - ( ), kept as typed; blank or null: none.",
+    )
+    email: str | None = strawberry.field(
+        default=None, description="An e-mail address; blank or null: none."
+    )
 
 
 @strawberry.input(description="Fields left out keep their stored value; null clears.")
 class UpdateContactInput:
-    id: strawberry.ID
-    name: str | None = strawberry.UNSET
+    id: strawberry.ID = strawberry.field(description="The contact.")
+    name: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The new name, 1 to 200 characters; null is refused."
+    )
     customer_id: strawberry.ID | None = strawberry.field(
         default=strawberry.UNSET, description="Null detaches the contact from its customer."
     )
-    phone: str | None = strawberry.UNSET
-    email: str | None = strawberry.UNSET
+    phone: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="3 to 50 digits, spaces and + - ( ), kept as typed; blank or null: none.",
+    )
+    email: str | None = strawberry.field(
+        default=strawberry.UNSET, description="An e-mail address; blank or null: none."
+    )
 
 
 @strawberry.type
 class CustomerPayload:
-    customer: CustomerType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    customer: CustomerType | None = strawberry.field(
+        default=None, description="The customer as stored; null when errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of createCustomer.")
 class CreateCustomerPayload(CustomerPayload):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="The result of updateCustomer.")
 class UpdateCustomerPayload(CustomerPayload):
     pass
 
 
 @strawberry.type
 class ContactPayload:
-    contact: ContactType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    contact: ContactType | None = strawberry.field(
+        default=None, description="The contact as stored; null when errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of createContact.")
 class CreateContactPayload(ContactPayload):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="The result of updateContact.")
 class UpdateContactPayload(ContactPayload):
     pass

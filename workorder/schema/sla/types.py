@@ -20,14 +20,16 @@ from workorder.schema.tickets.enums import PriorityEnum
 )
 class SlaPolicyType:
     model: strawberry.Private[SlaPolicy]
-    priority: PriorityEnum  # type: ignore[valid-type]
+    priority: PriorityEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The ticket priority these targets are for."
+    )
     response_minutes: int | None = strawberry.field(
         description="Until the first response (someone takes it in hand); null: not tracked."
     )
     resolution_minutes: int | None = strawberry.field(
         description="Until the ticket is done; null: not tracked."
     )
-    updated_at: datetime
+    updated_at: datetime = strawberry.field(description="When the targets were last set.")
 
     @classmethod
     def of(cls, policy: SlaPolicy) -> SlaPolicyType:
@@ -39,7 +41,7 @@ class SlaPolicyType:
             updated_at=policy.updated_at,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The template; null if deleted meanwhile.")
     async def template(self, info: Info) -> TemplateType | None:
         return await TemplateType.load(info, self.model.template_id)
 
@@ -49,29 +51,44 @@ class SlaPolicyType:
     "New and re-prioritised tickets get them; existing due dates stay."
 )
 class SetSlaPolicyInput:
-    template_id: strawberry.ID
-    priority: PriorityEnum  # type: ignore[valid-type]
-    response_minutes: int | None = None
+    template_id: strawberry.ID = strawberry.field(description="The template.")
+    priority: PriorityEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The priority the targets are for."
+    )
+    response_minutes: int | None = strawberry.field(
+        default=None,
+        description="Minutes to the first response, 1 to 527040 (a year); null: not tracked.",
+    )
     resolution_minutes: int | None = strawberry.field(
         default=None, description="Not less than responseMinutes when both are given."
     )
 
 
-@strawberry.input
+@strawberry.input(
+    description="Removes a template's targets at a priority; existing due dates stay."
+)
 class RemoveSlaPolicyInput:
-    template_id: strawberry.ID
-    priority: PriorityEnum  # type: ignore[valid-type]
+    template_id: strawberry.ID = strawberry.field(description="The template.")
+    priority: PriorityEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The priority whose targets go."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of setSlaPolicy.")
 class SetSlaPolicyPayload:
-    sla_policy: SlaPolicyType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    sla_policy: SlaPolicyType | None = strawberry.field(
+        default=None, description="The policy as stored; null when errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of removeSlaPolicy.")
 class RemoveSlaPolicyPayload:
     sla_policy: SlaPolicyType | None = strawberry.field(
         default=None, description="The policy that is gone, as it was."
     )
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed; empty on success."
+    )

@@ -23,11 +23,13 @@ from workorder.schema.org.types import UserType
 )
 class AttachmentType(Node):
     model: strawberry.Private[Attachment]
-    filename: str
-    content_type: str
+    filename: str = strawberry.field(description="The file's name as uploaded.")
+    content_type: str = strawberry.field(
+        description="Its media type as uploaded (e.g. image/png); the download sends it."
+    )
     size: int = strawberry.field(description="In bytes.")
     sha256: str = strawberry.field(description="Hex SHA-256 of the content.")
-    created_at: datetime
+    created_at: datetime = strawberry.field(description="When it was uploaded.")
 
     @classmethod
     def of(cls, attachment: Attachment) -> AttachmentType:
@@ -53,7 +55,7 @@ class AttachmentType(Node):
         return f"/files/{self.id}"
 
 
-@strawberry.input
+@strawberry.input(description="One file to upload.")
 class UploadAttachmentInput:
     file: Upload = strawberry.field(
         description="The file part of a GraphQL multipart request "
@@ -61,10 +63,14 @@ class UploadAttachmentInput:
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of uploadAttachment.")
 class UploadAttachmentPayload:
-    attachment: AttachmentType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    attachment: AttachmentType | None = strawberry.field(
+        default=None, description="The stored file, to refer to by its id; null when errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed; empty on success."
+    )
 
 
 async def attachment_node(context: Context, pk: int) -> Node | None:

@@ -23,11 +23,16 @@ Children: TypeAlias = DataLoader[tuple[int, int | None], list[DictionaryItem]]
 class FieldValue:
     definition: strawberry.Private[FieldDefinition]
     raw: strawberry.Private[Any]
-    key: str
-    type: FieldTypeEnum  # type: ignore[valid-type]
+    key: str = strawberry.field(description="The field's key in its template.")
+    type: FieldTypeEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The field's type: how `value` is shaped."
+    )
     # Plain values, not resolvers: a list page shows a few hundred of them, and a resolver
     # costs strawberry several times what reading an attribute does.
-    label: str
+    label: str = strawberry.field(
+        description="The field's label in your language (your locale, else its base language, "
+        "else the template's default)."
+    )
     value: JSON | None = strawberry.field(description="The stored JSON value.")
 
     display: str = strawberry.field(

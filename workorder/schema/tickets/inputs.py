@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -16,24 +17,58 @@ from workorder.schema.tickets.enums import (
 )
 
 VERSION = "The ticket version you saw; STALE when it moved on."
+TICKET = "The ticket's global id; NOT_FOUND unless you may see it."
+COMMENT = "Why, or anything the next person should know; kept in the timeline. Optional."
 
 
-@strawberry.input
+def _ticket() -> Any:
+    return strawberry.field(description=TICKET)
+
+
+def _comment() -> Any:
+    return strawberry.field(default="", description=COMMENT)
+
+
+@strawberry.input(
+    description="A new ticket (工单). Custom field values are checked against the "
+    "template; all field errors come back at once."
+)
 class CreateTicketInput:
-    template_id: strawberry.ID
-    title: str
-    description: str = ""
-    priority: PriorityEnum = PriorityEnum.NORMAL  # type: ignore[valid-type]
-    source: SourceEnum = SourceEnum.PHONE  # type: ignore[valid-type]
-    customer_id: strawberry.ID | None = None
-    contact_id: strawberry.ID | None = None
+    template_id: strawberry.ID = strawberry.field(
+        description="The template (工单类型) it follows; not an archived one."
+    )
+    title: str = strawberry.field(description="A short summary; not blank, at most 300 characters.")
+    description: str = strawberry.field(default="", description="The request in full; optional.")
+    priority: PriorityEnum = strawberry.field(  # type: ignore[valid-type]
+        default=PriorityEnum.NORMAL, description="How urgent; NORMAL by default."
+    )
+    source: SourceEnum = strawberry.field(  # type: ignore[valid-type]
+        default=SourceEnum.PHONE,
+        description="How the request came in; PHONE by default. MISSED_CALL: supervisors and "
+        "admins only.",
+    )
+    customer_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The customer it is for; null: none."
+    )
+    contact_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The contact person; must belong to `customerId` when given."
+    )
     fields: JSON | None = strawberry.field(default=None, description="{fieldKey: value}")
-    cc: list[str] | None = None
-    follower_ids: list[strawberry.ID] | None = None
+    cc: list[str] | None = strawberry.field(
+        default=None,
+        description="E-mail addresses copied on its status mails (抄送), besides the "
+        "template's default cc; null: none.",
+    )
+    follower_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Active users who follow it from the start; null: nobody."
+    )
     group_id: strawberry.ID | None = strawberry.field(
         default=None, description="Without a workflow: the group, from the template's range."
     )
-    creator_group_id: strawberry.ID | None = None
+    creator_group_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The group you create it for, kept for reports and exports; null: none.",
+    )
     assignee_id: strawberry.ID | None = strawberry.field(
         default=None, description="Next handler: a member of the first step's group."
     )
@@ -42,168 +77,233 @@ class CreateTicketInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="Submits your draft.")
 class SubmitTicketInput:
-    id: strawberry.ID
-    assignee_id: strawberry.ID | None = None
+    id: strawberry.ID = _ticket()
+    assignee_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Next handler: a member of the first step's group; null: the step's rule "
+        "decides.",
+    )
     expected_version: int | None = strawberry.field(default=None, description=VERSION)
 
 
 @strawberry.input(description="Fields left out keep their value.")
 class SaveTicketInput:
-    id: strawberry.ID
+    id: strawberry.ID = _ticket()
     expected_version: int | None = strawberry.field(default=None, description=VERSION)
-    title: str | None = None
-    description: str | None = None
-    priority: PriorityEnum | None = None  # type: ignore[valid-type]
+    title: str | None = strawberry.field(
+        default=None, description="The new title (not blank, at most 300 characters)."
+    )
+    description: str | None = strawberry.field(default=None, description="The new description.")
+    priority: PriorityEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="The new priority."
+    )
     fields: JSON | None = strawberry.field(default=None, description="Keys to change; null clears.")
-    cc: list[str] | None = None
+    cc: list[str] | None = strawberry.field(
+        default=None, description="The new cc list (replaces the old one); [] clears it."
+    )
 
 
 @strawberry.input
 class TicketRefInput:
-    id: strawberry.ID
+    id: strawberry.ID = _ticket()
     expected_version: int | None = strawberry.field(default=None, description=VERSION)
 
 
-@strawberry.input
+@strawberry.input(description="Claims a ticket.")
 class ClaimTicketInput(TicketRefInput):
     pass
 
 
-@strawberry.input
+@strawberry.input(description="Deletes a ticket.")
 class DeleteTicketInput(TicketRefInput):
     pass
 
 
-@strawberry.input
+@strawberry.input(description="Follows a ticket.")
 class FollowTicketInput(TicketRefInput):
     pass
 
 
-@strawberry.input
+@strawberry.input(description="Stops following a ticket.")
 class UnfollowTicketInput(TicketRefInput):
     pass
 
 
-@strawberry.input
+@strawberry.input(description="Gives a ticket to someone.")
 class AssignTicketInput:
-    id: strawberry.ID
-    user_id: strawberry.ID
-    comment: str = ""
+    id: strawberry.ID = _ticket()
+    user_id: strawberry.ID = strawberry.field(
+        description="The new handler: an active member of the ticket's current group."
+    )
+    comment: str = _comment()
     expected_version: int | None = strawberry.field(default=None, description=VERSION)
 
 
-@strawberry.input
+@strawberry.input(description="Hands a ticket on to the next step, or finishes it.")
 class ForwardTicketInput:
-    id: strawberry.ID
+    id: strawberry.ID = _ticket()
     next_step: str | None = strawberry.field(
         default=None, description="Key of the next step; needed when there is a choice."
     )
-    next_assignee_id: strawberry.ID | None = None
-    fields: JSON | None = None
-    comment: str = ""
+    next_assignee_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The next step's handler, when its rule lets you choose; null: the rule "
+        "decides.",
+    )
+    fields: JSON | None = strawberry.field(
+        default=None,
+        description="{fieldKey: value}: fields to fill or change on the way (the step's "
+        "required ones must be set); null: none.",
+    )
+    comment: str = _comment()
     create_follow_up: bool | None = strawberry.field(
         default=None, description="End action AGENT_DECIDES: open a follow-up ticket."
     )
     expected_version: int | None = strawberry.field(default=None, description=VERSION)
 
 
-@strawberry.input
+@strawberry.input(description="Sends a ticket back.")
 class ReturnTicketInput:
-    id: strawberry.ID
-    reason: str
-    to_supervisor: bool = False
+    id: strawberry.ID = _ticket()
+    reason: str = strawberry.field(
+        description="Why it goes back; required (the one receiving it must know)."
+    )
+    to_supervisor: bool = strawberry.field(
+        default=False,
+        description="True: to the current group's supervisor instead of the previous step "
+        "(also where it goes when there is no previous step).",
+    )
     expected_version: int | None = strawberry.field(default=None, description=VERSION)
 
 
-@strawberry.input
+@strawberry.input(
+    description="Moves a ticket. Give users, a group or a step (at least one): one user "
+    "takes it at once; several users (as candidates) or a group must claim it."
+)
 class TransferTicketInput:
-    id: strawberry.ID
-    user_ids: list[strawberry.ID] | None = None
-    group_id: strawberry.ID | None = None
-    step_key: str | None = None
-    comment: str = ""
+    id: strawberry.ID = _ticket()
+    user_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="Active users: one becomes the handler, several become its candidates.",
+    )
+    group_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The group it moves to; null: the step's group, else the current group.",
+    )
+    step_key: str | None = strawberry.field(
+        default=None, description="The key of the step it moves to; null: it stays at its step."
+    )
+    comment: str = _comment()
     expected_version: int | None = strawberry.field(default=None, description=VERSION)
 
 
-@strawberry.input
+@strawberry.input(description="Urges a ticket (催单).")
 class UrgeTicketInput:
-    id: strawberry.ID
-    comment: str = ""
+    id: strawberry.ID = _ticket()
+    comment: str = _comment()
 
 
-@strawberry.input
+@strawberry.input(description="Adds a note (追加说明).")
 class AddTicketNoteInput:
-    id: strawberry.ID
-    text: str
-    attachment_ids: list[strawberry.ID] | None = None
+    id: strawberry.ID = _ticket()
+    text: str = strawberry.field(description="The note; kept in the timeline.")
+    attachment_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="Files from uploadAttachment to attach (yours, or ones you may link); "
+        "null: none.",
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Closes a ticket (结单).")
 class CloseTicketInput:
-    id: strawberry.ID
-    comment: str = ""
-    create_follow_up: bool | None = None
+    id: strawberry.ID = _ticket()
+    comment: str = _comment()
+    create_follow_up: bool | None = strawberry.field(
+        default=None,
+        description="End action AGENT_DECIDES: true opens a follow-up ticket. Other end "
+        "actions ignore it.",
+    )
     expected_version: int | None = strawberry.field(default=None, description=VERSION)
 
 
 @strawberry.input
 class TicketCommentInput:
-    id: strawberry.ID
-    comment: str = ""
+    id: strawberry.ID = _ticket()
+    comment: str = _comment()
 
 
-@strawberry.input
+@strawberry.input(description="Reopens a DONE ticket.")
 class ReopenTicketInput(TicketCommentInput):
     pass
 
 
-@strawberry.input
+@strawberry.input(description="Voids a ticket.")
 class VoidTicketInput(TicketCommentInput):
     pass
 
 
-@strawberry.input
+@strawberry.input(description="Gives an open ticket another assignee.")
 class ChangeTicketOwnerInput:
-    id: strawberry.ID
-    user_id: strawberry.ID
-    comment: str = ""
+    id: strawberry.ID = _ticket()
+    user_id: strawberry.ID = strawberry.field(description="The new assignee: an active user.")
+    comment: str = _comment()
 
 
-@strawberry.input
+@strawberry.input(description="Adds a user to a ticket's team.")
 class AddTicketTeamMemberInput:
-    id: strawberry.ID
-    user_id: strawberry.ID
-    access: TeamAccessEnum = TeamAccessEnum.READ  # type: ignore[valid-type]
+    id: strawberry.ID = _ticket()
+    user_id: strawberry.ID = strawberry.field(description="The user to add: an active user.")
+    access: TeamAccessEnum = strawberry.field(  # type: ignore[valid-type]
+        default=TeamAccessEnum.READ,
+        description="READ (the default): sees it; READ_WRITE: may also edit its content.",
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Takes a user off a ticket's team.")
 class RemoveTicketTeamMemberInput:
-    id: strawberry.ID
-    user_id: strawberry.ID
+    id: strawberry.ID = _ticket()
+    user_id: strawberry.ID = strawberry.field(description="The team member to remove.")
 
 
-@strawberry.input
+@strawberry.input(description="A customer interaction to record on a ticket.")
 class LogInteractionInput:
-    ticket_id: strawberry.ID
-    channel: ChannelEnum  # type: ignore[valid-type]
-    direction: DirectionEnum  # type: ignore[valid-type]
-    started_at: datetime
-    number: str = ""
-    duration_seconds: int = 0
-    recording_url: str | None = None
-    external_id: str | None = None
+    ticket_id: strawberry.ID = strawberry.field(description=TICKET)
+    channel: ChannelEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Phone, chat, e-mail or SMS."
+    )
+    direction: DirectionEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Inbound, outbound, or a missed call."
+    )
+    started_at: datetime = strawberry.field(description="When it started (with a UTC offset).")
+    number: str = strawberry.field(
+        default="", description="The customer's phone number or address on that channel."
+    )
+    duration_seconds: int = strawberry.field(
+        default=0, description="How long it lasted, in seconds; 0 for a missed call."
+    )
+    recording_url: str | None = strawberry.field(
+        default=None, description="Where the call recording is kept (http(s)); null: none."
+    )
+    external_id: str | None = strawberry.field(
+        default=None,
+        description="Its id in the phone or chat system, to find it there; null: none.",
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A customer's answer to a satisfaction survey (满意度).")
 class SubmitSurveyInput:
-    token: str
-    score: int
-    comment: str = ""
+    token: str = strawberry.field(
+        description="The token from the survey link mailed to the customer; one answer each."
+    )
+    score: int = strawberry.field(description="From 1 (poor) to 5 (excellent).")
+    comment: str = strawberry.field(
+        default="", description="Anything the customer adds; at most 5000 characters."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Which of your notifications to mark read.")
 class MarkNotificationsReadInput:
     ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Null marks all of yours read."

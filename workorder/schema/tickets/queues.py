@@ -14,8 +14,8 @@ from workorder.schema.tickets.types import NotificationType, TicketEventType, Ti
 
 @strawberry.type(name="QueueCount", description="A group's waiting tickets.")
 class QueueCountType:
-    group_id: strawberry.ID
-    pending: int
+    group_id: strawberry.ID = strawberry.field(description="The group's global id.")
+    pending: int = strawberry.field(description="Its PENDING tickets, assigned or not.")
     unassigned: int = strawberry.field(description="Waiting with nobody assigned.")
     group_pk: strawberry.Private[int]
     ticket_pk: strawberry.Private[int | None] = None
@@ -30,7 +30,7 @@ class QueueCountType:
             ticket_pk=count.ticket_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The group; null if it was deleted meanwhile.")
     async def group(self, info: Info) -> GroupType | None:
         group = await info.context.org.group.load(self.group_pk)
         return GroupType.of(group) if group else None

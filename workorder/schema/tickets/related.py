@@ -32,12 +32,18 @@ async def user_type(info: Info, user_id: int | None, joined: object = None) -> U
     return UserType.of(user) if user else None
 
 
-@strawberry.type(name="TeamMember")
+@strawberry.type(
+    name="TeamMember",
+    description="A user added to help on a ticket (besides its assignee): they see it, and with "
+    "READ_WRITE may edit its content.",
+)
 class TeamMemberType:
     model: strawberry.Private[TicketTeamMember]
-    access: TeamAccessEnum  # type: ignore[valid-type]
+    access: TeamAccessEnum = strawberry.field(  # type: ignore[valid-type]
+        description="What they may do with the ticket."
+    )
 
-    @strawberry.field
+    @strawberry.field(description="The member; null if the user was deleted meanwhile.")
     async def user(self, info: Info) -> UserType | None:
         return await user_type(info, self.model.user_id, joined=self.model.user)
 
@@ -45,13 +51,23 @@ class TeamMemberType:
 @strawberry.type(name="Interaction", description="A call or chat linked to a ticket.")
 class InteractionType(Node):
     model: strawberry.Private[Interaction]
-    channel: ChannelEnum  # type: ignore[valid-type]
-    direction: DirectionEnum  # type: ignore[valid-type]
-    number: str
-    started_at: datetime
-    duration_seconds: int
-    recording_url: str | None
-    external_id: str | None
+    channel: ChannelEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Phone, chat, e-mail or SMS."
+    )
+    direction: DirectionEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Inbound, outbound, or a missed call."
+    )
+    number: str = strawberry.field(
+        description="The customer's number or address on that channel; empty if not given."
+    )
+    started_at: datetime = strawberry.field(description="When it started.")
+    duration_seconds: int = strawberry.field(description="How long it lasted, in seconds.")
+    recording_url: str | None = strawberry.field(
+        description="Where the call recording is kept; null: none."
+    )
+    external_id: str | None = strawberry.field(
+        description="Its id in the phone or chat system; null: none."
+    )
 
     @classmethod
     def of(cls, row: Interaction) -> InteractionType:
@@ -67,20 +83,26 @@ class InteractionType(Node):
             external_id=row.external_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The user who logged it; null if deleted meanwhile.")
     async def agent(self, info: Info) -> UserType | None:
         return await user_type(info, self.model.agent_id)
 
 
-@strawberry.type
+@strawberry.type(description="Where a RETURN would send the ticket.")
 class ReturnTarget:
-    step: StepType | None
-    assignee: UserType | None
+    step: StepType | None = strawberry.field(
+        description="The previous step; null when the ticket has no workflow steps."
+    )
+    assignee: UserType | None = strawberry.field(
+        description="Who handled it there and gets it back; null if unknown."
+    )
 
 
 @strawberry.type(description="An action the caller may take now, with its choices.")
 class AvailableAction:
-    action: TicketActionEnum  # type: ignore[valid-type]
+    action: TicketActionEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The action; take it with the mutation of the same name."
+    )
     next_steps: list[StepType] = strawberry.field(
         description="FORWARD: the steps to choose from (empty when it finishes the ticket)."
     )

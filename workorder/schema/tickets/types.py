@@ -4,7 +4,7 @@ the caller may do to it now."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import cast
+from typing import Annotated, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -50,13 +50,25 @@ from workorder.schema.tickets.related import (
 @strawberry.type(name="TicketEvent", description="One step of the trace.")
 class TicketEventType(Node):
     model: strawberry.Private[TicketEvent]
-    kind: EventKindEnum  # type: ignore[valid-type]
-    comment: str
-    created_at: datetime
-    from_status: TicketStatusEnum | None  # type: ignore[valid-type]
-    to_status: TicketStatusEnum | None  # type: ignore[valid-type]
-    from_step: str | None
-    to_step: str | None
+    kind: EventKindEnum = strawberry.field(  # type: ignore[valid-type]
+        description="What happened."
+    )
+    comment: str = strawberry.field(
+        description="What the actor wrote with it (a note's text, a reason); empty if nothing."
+    )
+    created_at: datetime = strawberry.field(description="When it happened.")
+    from_status: TicketStatusEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="The status before; null for the creation."
+    )
+    to_status: TicketStatusEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="The status after."
+    )
+    from_step: str | None = strawberry.field(
+        description="The key of the step before; null: none (no workflow, or not yet routed)."
+    )
+    to_step: str | None = strawberry.field(
+        description="The key of the step after; null: none (no workflow, or finished)."
+    )
 
     @classmethod
     def of(cls, event: TicketEvent) -> TicketEventType:
@@ -80,7 +92,9 @@ class TicketEventType(Node):
         screen = await info.context.event_screen(self.model.ticket_id)
         return cast(JSON, screen.data(self.model.data))
 
-    @strawberry.field
+    @strawberry.field(
+        description="Global ids of the files the action came with; see `attachments`."
+    )
     def attachment_ids(self) -> list[strawberry.ID]:
         return [to_global_id("Attachment", a) for a in self.model.attachments]
 
@@ -89,15 +103,17 @@ class TicketEventType(Node):
         found = await info.context.tickets.attachment.load_many(self.model.attachments)
         return [AttachmentType.of(a) for a in found if isinstance(a, Attachment)]
 
-    @strawberry.field
+    @strawberry.field(
+        description="Who did it; null for a customer's survey answer, or a deleted user."
+    )
     async def actor(self, info: Info) -> UserType | None:
         return await user_type(info, self.model.actor_id, joined=self.model.actor)
 
-    @strawberry.field
+    @strawberry.field(description="The assignee before; null: nobody.")
     async def from_assignee(self, info: Info) -> UserType | None:
         return await user_type(info, self.model.from_assignee_id)
 
-    @strawberry.field
+    @strawberry.field(description="The assignee after; null: nobody.")
     async def to_assignee(self, info: Info) -> UserType | None:
         return await user_type(info, self.model.to_assignee_id)
 
@@ -111,29 +127,51 @@ class TicketEventType(Node):
         return TicketType.of(found, info.context) if found else None
 
 
-@strawberry.type(name="TicketEventConnection")
+@strawberry.type(name="TicketEventConnection", description="A page of a ticket's events.")
 class TicketEventConnection(Connection[TicketEventType]):
     pass
 
 
-@strawberry.type(name="Ticket", description="A work order.")
+@strawberry.type(
+    name="Ticket",
+    description="A work order (工单): a customer's request, handled step by step along its "
+    "template's workflow. You see it as the visibility rule allows; otherwise it is NOT_FOUND.",
+)
 class TicketType(Node):
     model: strawberry.Private[Ticket]
-    number: int
-    title: str
-    description: str
-    status: TicketStatusEnum  # type: ignore[valid-type]
-    priority: PriorityEnum  # type: ignore[valid-type]
-    source: SourceEnum  # type: ignore[valid-type]
-    cc: list[str]
-    urge_count: int
-    due_at: datetime | None
-    first_response_at: datetime | None
-    done_at: datetime | None
-    survey_score: int | None
+    number: int = strawberry.field(
+        description="Its number, unique in the tenant, shown to people (searchable as #123)."
+    )
+    title: str = strawberry.field(description="A short summary.")
+    description: str = strawberry.field(description="The request in full; may be empty.")
+    status: TicketStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Where it stands."
+    )
+    priority: PriorityEnum = strawberry.field(  # type: ignore[valid-type]
+        description="How urgent it is; urges raise it."
+    )
+    source: SourceEnum = strawberry.field(  # type: ignore[valid-type]
+        description="How the request came in."
+    )
+    cc: list[str] = strawberry.field(
+        description="E-mail addresses copied on its status mails (besides the template's)."
+    )
+    urge_count: int = strawberry.field(description="How many times it was urged.")
+    due_at: datetime | None = strawberry.field(
+        description="The SLA resolution target; null when no SLA policy applies."
+    )
+    first_response_at: datetime | None = strawberry.field(
+        description="When someone first took it in hand; null until then."
+    )
+    done_at: datetime | None = strawberry.field(
+        description="When it was finished; null unless DONE."
+    )
+    survey_score: int | None = strawberry.field(
+        description="The customer's satisfaction score, 1 to 5; null until they answer."
+    )
     version: int = strawberry.field(description="Send it back as expectedVersion.")
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it last changed.")
 
     @classmethod
     def of(cls, ticket: Ticket, context: Context, loaded: Loaded = NOTHING_LOADED) -> TicketType:
@@ -172,30 +210,36 @@ class TicketType(Node):
     # The hot fields (hot.py) are values, set by `of`. Typed through `graphql_type` rather
     # than annotated: strawberry puts annotated fields before those with a resolver, and
     # the schema keeps its order.
-    template = strawberry.field(graphql_type=TemplateType | None)
+    template = strawberry.field(
+        description="The template it follows; null if deleted meanwhile.",
+        graphql_type=TemplateType | None,
+    )
 
     @strawberry.field(description="The version the ticket was created with: its form.")
     async def template_version(self, info: Info) -> TemplateVersionType | None:
         version = await info.context.templates.version.load(self.model.template_version_id)
         return TemplateVersionType.of(version) if version else None
 
-    @strawberry.field
+    @strawberry.field(description="The customer it is for; null: none.")
     async def customer(self, info: Info) -> CustomerType | None:
         if self.model.customer_id is None:
             return None
         found = await info.context.customers.customer.load(self.model.customer_id)
         return CustomerType.of(found) if found else None
 
-    @strawberry.field
+    @strawberry.field(description="The customer's contact person; null: none.")
     async def contact(self, info: Info) -> ContactType | None:
         if self.model.contact_id is None:
             return None
         found = await info.context.customers.contact.load(self.model.contact_id)
         return ContactType.of(found) if found else None
 
-    current_step = strawberry.field(graphql_type=StepType | None)
+    current_step = strawberry.field(
+        description="The workflow step it is at (or finished at); null without a workflow.",
+        graphql_type=StepType | None,
+    )
 
-    @strawberry.field
+    @strawberry.field(description="The group that handles it now; null: none.")
     async def current_group(self, info: Info) -> GroupType | None:
         if self.model.current_group_id is None:
             return None
@@ -204,11 +248,11 @@ class TicketType(Node):
 
     assignee = strawberry.field(description="The person in charge.", graphql_type=UserType | None)
 
-    @strawberry.field
+    @strawberry.field(description="Who created it; null if the user was deleted.")
     async def creator(self, info: Info) -> UserType | None:
         return await user_type(info, self.model.creator_id)
 
-    @strawberry.field
+    @strawberry.field(description="The group it was created for; null: none given.")
     async def creator_group(self, info: Info) -> GroupType | None:
         if self.model.creator_group_id is None:
             return None
@@ -240,12 +284,12 @@ class TicketType(Node):
         users = await info.context.tickets.participant_users.load(self.model.id)
         return [UserType.of(u) for u in users]
 
-    @strawberry.field
+    @strawberry.field(description="Users added to help on it, with their access.")
     async def team_members(self, info: Info) -> list[TeamMemberType]:
         rows = await info.context.tickets.team.load(self.model.id)
         return [TeamMemberType(model=r, access=r.access) for r in rows]
 
-    @strawberry.field
+    @strawberry.field(description="Users who follow it (关注人).")
     async def followers(self, info: Info) -> list[UserType]:
         users = await info.context.tickets.follower_users.load(self.model.id)
         return [UserType.of(u) for u in users]
@@ -266,7 +310,13 @@ class TicketType(Node):
         description=f"The newest events, newest first: a list's preview of the trace "
         f"(at most {MAX_LAST_EVENTS})."
     )
-    async def last_events(self, info: Info, count: int = 3) -> list[TicketEventType]:
+    async def last_events(
+        self,
+        info: Info,
+        count: Annotated[
+            int, strawberry.argument(description="How many (0 to the maximum); 3 by default.")
+        ] = 3,
+    ) -> list[TicketEventType]:
         if not 0 <= count <= MAX_LAST_EVENTS:
             raise invalid(f"count must be between 0 and {MAX_LAST_EVENTS}", ["count"])
         info.context.tickets.ticket.prime(self.model.id, self.model)
@@ -278,7 +328,18 @@ class TicketType(Node):
         "history, where `events` would send it all at once."
     )
     async def timeline(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: Annotated[
+            int | None,
+            strawberry.argument(description="Page size: at most 100; 20 when left out."),
+        ] = None,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The `endCursor` of the previous page; left out: the first page."
+            ),
+        ] = None,
     ) -> TicketEventConnection:
         info.context.tickets.ticket.prime(self.model.id, self.model)
         query = TicketEvent.filter(
@@ -307,7 +368,7 @@ class TicketType(Node):
         rows = await info.context.tickets.attachments.load(self.model.id)
         return [AttachmentType.of(a) for a in rows if screen.shows_file(a.id)]
 
-    @strawberry.field
+    @strawberry.field(description="Calls, chats, mails and SMS logged on it.")
     async def interactions(self, info: Info) -> list[InteractionType]:
         rows = await info.context.tickets.interactions.load(self.model.id)
         return [InteractionType.of(r) for r in rows]
@@ -327,13 +388,20 @@ class TicketType(Node):
         return TicketType.of(found, info.context) if found else None
 
 
-@strawberry.type(name="Notification")
+@strawberry.type(
+    name="Notification",
+    description="A message for you about a ticket; yours alone, kept until you read it and after.",
+)
 class NotificationType(Node):
     model: strawberry.Private[Notification]
-    kind: NotificationKindEnum  # type: ignore[valid-type]
-    message: str
-    read_at: datetime | None
-    created_at: datetime
+    kind: NotificationKindEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Why you were notified."
+    )
+    message: str = strawberry.field(description="A one-line text to show, naming the ticket.")
+    read_at: datetime | None = strawberry.field(
+        description="When you marked it read; null: unread."
+    )
+    created_at: datetime = strawberry.field(description="When it was sent.")
 
     @classmethod
     def of(cls, row: Notification) -> NotificationType:
@@ -354,6 +422,6 @@ class NotificationType(Node):
         return TicketType.of(found, info.context) if found else None
 
 
-@strawberry.type(name="NotificationConnection")
+@strawberry.type(name="NotificationConnection", description="A page of your notifications.")
 class NotificationConnection(Connection[NotificationType]):
     pass

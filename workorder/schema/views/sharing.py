@@ -55,8 +55,10 @@ async def _party(
 )
 class SharingRuleType(Node):
     model: strawberry.Private[SharingRule]
-    access: TeamAccessEnum  # type: ignore[valid-type]
-    created_at: datetime
+    access: TeamAccessEnum = strawberry.field(  # type: ignore[valid-type]
+        description="READ: the target sees the tickets; READ_WRITE: may also edit their content."
+    )
+    created_at: datetime = strawberry.field(description="When the rule was made.")
 
     @classmethod
     def of(cls, rule: SharingRule) -> SharingRuleType:
@@ -67,7 +69,10 @@ class SharingRuleType(Node):
             created_at=rule.created_at,
         )
 
-    @strawberry.field
+    @strawberry.field(
+        description="Whose tickets are shared: those assigned to this user, or to anyone in "
+        "this department or one below it."
+    )
     async def owner(self, info: Info) -> SharingOwner:
         rule = self.model
         found = await _party(info, rule.owner_user_id, rule.owner_department_id, None)
@@ -75,7 +80,10 @@ class SharingRuleType(Node):
             raise not_found("Owner")  # deleted meanwhile: its rules go with it
         return found
 
-    @strawberry.field
+    @strawberry.field(
+        description="Who sees them: this user, everyone in this department or one below it, "
+        "or every member of this group."
+    )
     async def target(self, info: Info) -> SharingTarget:
         rule = self.model
         found = await _party(
@@ -95,7 +103,9 @@ class SharingRuleType(Node):
 
 @strawberry.input(description="Exactly one of the two.")
 class SharingOwnerInput:
-    user_id: strawberry.ID | None = None
+    user_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The user whose assigned tickets are shared."
+    )
     department_id: strawberry.ID | None = strawberry.field(
         default=None, description="The department's tickets and those of the ones below it."
     )
@@ -103,50 +113,65 @@ class SharingOwnerInput:
 
 @strawberry.input(description="Exactly one of the three.")
 class SharingTargetInput:
-    user_id: strawberry.ID | None = None
+    user_id: strawberry.ID | None = strawberry.field(
+        default=None, description="One user: they see the shared tickets."
+    )
     department_id: strawberry.ID | None = strawberry.field(
         default=None, description="The department's people and those of the ones below it."
     )
-    group_id: strawberry.ID | None = None
+    group_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Every member of the group."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A new sharing rule. Administrators only.")
 class CreateSharingRuleInput:
-    owner: SharingOwnerInput
-    target: SharingTargetInput
-    access: TeamAccessEnum = TeamAccessEnum.READ  # type: ignore[valid-type]
+    owner: SharingOwnerInput = strawberry.field(description="Whose tickets to share.")
+    target: SharingTargetInput = strawberry.field(description="Who is to see them.")
+    access: TeamAccessEnum = strawberry.field(  # type: ignore[valid-type]
+        default=TeamAccessEnum.READ,
+        description="READ (the default): see them; READ_WRITE: also edit their content.",
+    )
 
 
 @strawberry.input(description="Only the access changes; owner and target stay.")
 class UpdateSharingRuleInput:
-    id: strawberry.ID
-    access: TeamAccessEnum  # type: ignore[valid-type]
+    id: strawberry.ID = strawberry.field(description="The sharing rule.")
+    access: TeamAccessEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The new access: READ or READ_WRITE."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Which sharing rule to delete. Administrators only.")
 class DeleteSharingRuleInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The sharing rule.")
 
 
 @strawberry.type
 class SharingRulePayload:
-    sharing_rule: SharingRuleType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    sharing_rule: SharingRuleType | None = strawberry.field(
+        default=None, description="The rule as stored; null when errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of createSharingRule.")
 class CreateSharingRulePayload(SharingRulePayload):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="The result of updateSharingRule.")
 class UpdateSharingRulePayload(SharingRulePayload):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="The result of deleteSharingRule.")
 class DeleteSharingRulePayload:
     deleted_id: strawberry.ID | None = strawberry.field(
         default=None, description="The global id of the rule that is gone."
     )
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed; empty on success."
+    )
