@@ -7,8 +7,15 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
-from workorder.resolvers.tickets import attachments, presence, subscriptions, tickets
+from workorder.resolvers.tickets import (
+    attachments,
+    customer_contact,
+    presence,
+    subscriptions,
+    tickets,
+)
 from workorder.resolvers.tickets import mail as mail_resolvers
+from workorder.resolvers.tickets import notifications as notification_resolvers
 from workorder.schema.permissions import authenticated
 from workorder.schema.tickets.attachments import UploadAttachmentPayload
 from workorder.schema.tickets.mail import MailConnection
@@ -54,12 +61,12 @@ class TicketQuery:
         description="A ticket you may see; null otherwise (never a permission error).",
     )
     notifications: NotificationConnection = strawberry.field(
-        resolver=tickets.notifications_query,
+        resolver=notification_resolvers.notifications_query,
         extensions=authenticated(),
         description="Yours, newest first.",
     )
     unread_notification_count: int = strawberry.field(
-        resolver=tickets.unread_notification_count,
+        resolver=notification_resolvers.unread_notification_count,
         extensions=authenticated(),
         description="How many of your notifications are unread (the badge).",
     )
@@ -183,17 +190,17 @@ class TicketMutation:
         description="Stop following a ticket.",
     )
     log_interaction: LogInteractionPayload = strawberry.mutation(
-        resolver=tickets.log_interaction,
+        resolver=customer_contact.log_interaction,
         extensions=authenticated(),
         description="Record a call, chat, mail or SMS with the customer on a ticket that is not "
         "VOID. Those who may edit its content.",
     )
     submit_survey: SubmitSurveyPayload = strawberry.mutation(
-        resolver=tickets.submit_survey,
+        resolver=customer_contact.submit_survey,
         description="Public: the token from the survey link is the credential.",
     )
     mark_notifications_read: MarkNotificationsReadPayload = strawberry.mutation(
-        resolver=tickets.mark_notifications_read,
+        resolver=notification_resolvers.mark_notifications_read,
         extensions=authenticated(),
         description="Mark your notifications read: those named, or all of them.",
     )

@@ -1,4 +1,4 @@
-"""Tickets: the ticket query, notifications, and every flow action as a mutation."""
+"""Tickets: the ticket query and every flow action on a ticket as a mutation."""
 
 from __future__ import annotations
 
@@ -13,21 +13,17 @@ from workorder.errors import invalid
 from workorder.flows.tickets import (
     closing,
     handling,
-    interactions,
     moves,
     notes,
-    notifications,
-    surveys,
     team,
     urging,
 )
 from workorder.flows.tickets.create import NewTicket, create_ticket, submit_ticket
 from workorder.ids import pk_of
-from workorder.models import Notification, Priority, Source, TeamAccess, Ticket
+from workorder.models import Priority, Source, TeamAccess, Ticket
 from workorder.resolvers.arguments import decode_id, decode_ids, decode_optional_id
 from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Info
-from workorder.schema.pagination import paginate
 from workorder.schema.tickets.inputs import (
     AddTicketNoteInput,
     AddTicketTeamMemberInput,
@@ -39,13 +35,10 @@ from workorder.schema.tickets.inputs import (
     DeleteTicketInput,
     FollowTicketInput,
     ForwardTicketInput,
-    LogInteractionInput,
-    MarkNotificationsReadInput,
     RemoveTicketTeamMemberInput,
     ReopenTicketInput,
     ReturnTicketInput,
     SaveTicketInput,
-    SubmitSurveyInput,
     SubmitTicketInput,
     TransferTicketInput,
     UnfollowTicketInput,
@@ -63,13 +56,10 @@ from workorder.schema.tickets.payloads import (
     DeleteTicketPayload,
     FollowTicketPayload,
     ForwardTicketPayload,
-    LogInteractionPayload,
-    MarkNotificationsReadPayload,
     RemoveTicketTeamMemberPayload,
     ReopenTicketPayload,
     ReturnTicketPayload,
     SaveTicketPayload,
-    SubmitSurveyPayload,
     SubmitTicketPayload,
     TicketPayload,
     TransferTicketPayload,
@@ -77,10 +67,7 @@ from workorder.schema.tickets.payloads import (
     UrgeTicketPayload,
     VoidTicketPayload,
 )
-from workorder.schema.tickets.related import InteractionType
 from workorder.schema.tickets.types import (
-    NotificationConnection,
-    NotificationType,
     TicketType,
 )
 
@@ -121,40 +108,6 @@ async def ticket_query(
     actor = info.context.require_actor()
     found = await (await visible_tickets(actor, await info.context.reach())).filter(id=pk).first()
     return TicketType.of(found, info.context) if found else None
-
-
-async def notifications_query(
-    info: Info,
-    unread: Annotated[
-        bool | None,
-        strawberry.argument(description="True: only unread; false: only read; left out: both."),
-    ] = None,
-    first: Annotated[
-        int | None, strawberry.argument(description="Page size: at most 100; 20 when left out.")
-    ] = None,
-    after: Annotated[
-        str | None,
-        strawberry.argument(
-            description="The `endCursor` of the previous page; left out: the first page."
-        ),
-    ] = None,
-) -> NotificationConnection:
-    actor = info.context.require_actor()
-    query = Notification.filter(tenant_id=actor.tenant_id, recipient_id=actor.user_id)
-    if unread is not None:
-        query = query.filter(read_at=None) if unread else query.filter(read_at__not_isnull=True)
-    return await paginate(
-        query,
-        NotificationType.of,
-        NotificationConnection,
-        first=first,
-        after=after,
-        descending=True,
-    )
-
-
-async def unread_notification_count(info: Info) -> int:
-    return await notifications.unread_count(info.context.require_actor())
 
 
 async def create_ticket_mutation(
@@ -530,67 +483,4 @@ async def unfollow_ticket(
             actor,
             _ticket_id(input.id),
         ),
-    )
-
-
-async def log_interaction(
-    info: Info,
-    input: Annotated[
-        LogInteractionInput,
-        strawberry.argument(description="The ticket and the interaction's details."),
-    ],
-) -> LogInteractionPayload:
-    actor = info.context.require_actor()
-    return await mutate(
-        LogInteractionPayload,
-        lambda: interactions.log_interaction(
-            actor,
-            decode_id(input.ticket_id, "Ticket", ["ticketId"]),
-            channel=input.channel,
-            direction=input.direction,
-            started_at=input.started_at,
-            number=input.number,
-            duration_seconds=input.duration_seconds,
-            recording_url=input.recording_url,
-            external_id=input.external_id,
-        ),
-        lambda row: LogInteractionPayload(interaction=InteractionType.of(row)),
-    )
-
-
-async def submit_survey(
-    info: Info,
-    input: Annotated[
-        SubmitSurveyInput,
-        strawberry.argument(description="The token from the survey link, the score and a comment."),
-    ],
-) -> SubmitSurveyPayload:
-    """Public: the customer has a link, not a login."""
-    return await mutate(
-        SubmitSurveyPayload,
-        lambda: surveys.submit_survey(input.token, input.score, input.comment),
-        lambda _: SubmitSurveyPayload(ok=True),
-    )
-
-
-async def mark_notifications_read(
-    info: Info,
-    input: Annotated[
-        MarkNotificationsReadInput,
-        strawberry.argument(
-            description="Which of your notifications to mark read (all when ids are left out)."
-        ),
-    ],
-) -> MarkNotificationsReadPayload:
-    actor = info.context.require_actor()
-
-    async def action() -> tuple[int, int]:
-        ids = None if input.ids is None else decode_ids(input.ids, "Notification", ["ids"])
-        count = await notifications.mark_read(actor, ids)
-        return count, await notifications.unread_count(actor)
-
-    return await mutate(
-        MarkNotificationsReadPayload,
-        action,
-        lambda counts: MarkNotificationsReadPayload(count=counts[0], unread=counts[1]),
     )
