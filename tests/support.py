@@ -146,6 +146,19 @@ async def app_with(app: Starlette, settings: Settings) -> AsyncIterator[httpx.As
         yield http
 
 
+async def answering(http: httpx.AsyncClient, process: asyncio.subprocess.Process) -> None:
+    """Wait (up to 30 s) until a `workorder serve` process answers /healthz on `http`."""
+    for _ in range(300):
+        try:
+            if (await http.get("/healthz")).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert process.returncode is None, "the server process died at start-up"
+        await asyncio.sleep(0.1)
+    raise AssertionError("the server process never answered /healthz")
+
+
 @asynccontextmanager
 async def server_process(settings: Settings, **env_given: str) -> AsyncIterator[str]:
     """`workorder serve` in a process of its own (as in production) on the session's
@@ -176,16 +189,7 @@ async def server_process(settings: Settings, **env_given: str) -> AsyncIterator[
     base = f"http://127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient(base_url=base) as http:
-            for _ in range(300):
-                try:
-                    if (await http.get("/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert process.returncode is None, "the server process died at start-up"
-                await asyncio.sleep(0.1)
-            else:
-                raise AssertionError("the server process never answered /healthz")
+            await answering(http, process)
         yield base
     finally:
         await services.stop_child(process)

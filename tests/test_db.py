@@ -22,6 +22,7 @@ import pytest
 from tortoise.connection import get_connection
 
 from tests import services
+from tests.support import answering
 from tests.test_db_outage import CLI, LOGIN, ME, _env, _prepare
 from workorder.settings import Settings
 
@@ -55,13 +56,7 @@ async def counted_server(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClien
                 *CLI, "serve", "--port", str(port), env=env, stdout=log_file, stderr=log_file
             )
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
-            for _ in range(300):
-                try:
-                    if (await http.get("/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.1)
+            await answering(http, server)
             yield http, observer
     finally:
         if server is not None:

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from tests import services
-from tests.support import PASSWORD
+from tests.support import PASSWORD, answering
 
 pytestmark = pytest.mark.full_only
 
@@ -79,13 +79,7 @@ async def test_requests_during_an_outage_get_typed_503s_and_the_server_recovers(
         )
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
-            for _ in range(300):
-                try:
-                    if (await http.get("/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.1)
+            await answering(http, server)
             token = (await http.post("/graphql", json=LOGIN)).json()["data"]["login"]["accessToken"]
             auth = {"authorization": f"Bearer {token}"}
             assert (await http.post("/graphql", json=ME, headers=auth)).json()["data"] == {

@@ -167,8 +167,8 @@ class AddressLimitMiddleware:
             return
         limits: RateLimits = scope["app"].state.rate_limits
         client = scope.get("client")
-        spent = await limits.request(client[0] if client else "unknown")
-        if spent.allowed:
+        spent = await limits.refused_request(client[0] if client else "unknown")
+        if spent is None:
             await self.app(scope, receive, send)
         elif scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 1008, "reason": "Too many requests"})

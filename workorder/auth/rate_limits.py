@@ -120,15 +120,23 @@ class RateLimits:
         """Spend `cost` points of the caller's budget, or nothing if it is not all there."""
         return await self._hit(self._points, caller, cost)
 
-    async def request(self, address: str) -> Spent:
-        """Count one request (or connection) from a client address."""
-        return await self._hit(self._requests, address, 1)
+    async def refused_request(self, address: str) -> Spent | None:
+        """Count one request (or connection, or socket message) from a client address: None
+        when it may go on, else what the refusal tells (Retry-After, the headers). The
+        window's figures are read only for a refusal: this runs on every request and every
+        socket message, and with Redis each read is a round trip."""
+        spent = await self._hit(self._requests, address, 1, report=False)
+        return None if spent.allowed else spent
 
-    async def _hit(self, item: RateLimitItem | None, key: str, cost: int) -> Spent:
+    async def _hit(
+        self, item: RateLimitItem | None, key: str, cost: int, *, report: bool = True
+    ) -> Spent:
         if item is None:
             return UNLIMITED
         try:
             allowed = cost <= 0 or await self._limiter.hit(item, key, cost=cost)
+            if allowed and not report:
+                return Spent(True, cost, item.amount, remaining=0, reset_seconds=0)
             stats = await self._limiter.get_window_stats(item, key)
         except StorageError as exc:
             log.warning("rate limits unavailable, not counted: %s", exc)

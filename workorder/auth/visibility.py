@@ -9,7 +9,7 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass, field
 from functools import reduce
-from typing import Any
+from typing import Any, TypeVar
 
 from pypika_tortoise.queries import Query, QueryBuilder, Table
 from pypika_tortoise.terms import Case, Field, LiteralValue, Parameter, Parameterizer
@@ -22,16 +22,21 @@ from workorder.errors import not_found
 from workorder.models import (
     Department,
     Group,
+    Interaction,
     SharingRule,
     Status,
     TeamAccess,
     Ticket,
     TicketCandidate,
+    TicketEvent,
     TicketFollower,
     TicketParticipant,
     TicketTeamMember,
     User,
 )
+
+# A row that belongs to one ticket and carries its tenant (an event, an interaction).
+TicketPart = TypeVar("TicketPart", TicketEvent, Interaction)
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,3 +370,15 @@ async def visible_ticket(actor: Actor, ticket_id: int, reach: Reach | None = Non
     if ticket is None:
         raise not_found("Ticket", ["id"])
     return ticket
+
+
+async def visible_part_of_ticket(
+    actor: Actor, reach: Reach, model: type[TicketPart], pk: int
+) -> TicketPart | None:
+    """A row that belongs to one ticket (a trace event, an interaction): seen exactly when
+    its ticket is; None otherwise, or in another tenant."""
+    row = await model.filter(tenant_id=actor.tenant_id, id=pk).first()
+    if row is None:
+        return None
+    seen = await (await visible_tickets(actor, reach)).filter(id=row.ticket_id).exists()
+    return row if seen else None

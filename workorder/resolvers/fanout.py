@@ -71,8 +71,8 @@ class LiveTransportHandler(BaseGraphQLTransportWSHandler[Context, None]):
         limits = self.context.rate_limits
         if limits is not None:
             client = self.context.request.client
-            spent = await limits.request(client.host if client else "unknown")
-            if not spent.allowed:
+            spent = await limits.refused_request(client.host if client else "unknown")
+            if spent is not None:
                 raw: dict[str, Any] = dict(message)
                 if raw.get("type") == "subscribe" and isinstance(raw.get("id"), str):
                     await self.send_message(_too_many(raw["id"], spent.retry_after))
@@ -169,3 +169,20 @@ class Live:
             schema.process_errors(result.errors)
             payload["errors"] = [expose(error).formatted for error in result.errors]
         return json.dumps(payload)
+
+
+async def written(
+    live: Live | None,
+    info: Info,
+    push: Hashable | None,
+    root: Callable[[], object],
+    cursor: str = "",
+) -> bool:
+    """Whether this item went out as the shared frame of a push (`Live.send`). If not (no
+    push behind it: a catch-up row, a ready signal; or not graphql-transport-ws) the caller
+    yields it to strawberry, and the context is made fresh for that first."""
+    if live is not None and push is not None:
+        await live.send(push, root, cursor)
+        return True
+    info.context.fresh()
+    return False

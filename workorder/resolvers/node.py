@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from workorder.auth.visibility import visible_tickets
+from workorder.auth.visibility import visible_part_of_ticket, visible_tickets
 from workorder.errors import FlowError
 from workorder.flows.batch.jobs import visible_job
 from workorder.flows.views.saved_views import visible_views
@@ -128,25 +128,17 @@ async def _job(context: Context, pk: int) -> Node | None:
         return None
 
 
-async def _on_visible_ticket(context: Context, ticket_id: int) -> bool:
-    return await context.visible_tickets.load(ticket_id) is not None
-
-
 async def _ticket_event(context: Context, pk: int) -> Node | None:
     """An event of a ticket the caller sees (its data through their screen, as anywhere)."""
-    actor = context.require_actor()
-    event = await TicketEvent.filter(tenant_id=actor.tenant_id, id=pk).first()
-    if event is None or not await _on_visible_ticket(context, event.ticket_id):
-        return None
-    return TicketEventType.of(event)
+    actor, reach = context.require_actor(), await context.reach()
+    event = await visible_part_of_ticket(actor, reach, TicketEvent, pk)
+    return TicketEventType.of(event) if event else None
 
 
 async def _interaction(context: Context, pk: int) -> Node | None:
-    actor = context.require_actor()
-    found = await Interaction.filter(tenant_id=actor.tenant_id, id=pk).first()
-    if found is None or not await _on_visible_ticket(context, found.ticket_id):
-        return None
-    return InteractionType.of(found)
+    actor, reach = context.require_actor(), await context.reach()
+    found = await visible_part_of_ticket(actor, reach, Interaction, pk)
+    return InteractionType.of(found) if found else None
 
 
 NODE_LOADERS: dict[str, Callable[[Context, int], Awaitable[Node | None]]] = {

@@ -28,7 +28,7 @@ from workorder.schema.customers.types import (
     UpdateCustomerInput,
     UpdateCustomerPayload,
 )
-from workorder.schema.pagination import paginate
+from workorder.schema.pagination import AfterArg, FirstArg, paginate
 
 
 def _matching(search: str | None) -> Q:
@@ -57,12 +57,7 @@ async def customers_query(
             description="Page size: at most 100; 20 when left out. FUZZY: at most 10."
         ),
     ] = None,
-    after: Annotated[
-        str | None,
-        strawberry.argument(
-            description="The `endCursor` of the previous page; left out: the first page."
-        ),
-    ] = None,
+    after: AfterArg = None,
 ) -> CustomerConnection:
     """A bad query (one letter, fuzzy) is a top-level INVALID error, like a bad cursor."""
     found = await customers.find_customers(info.context.require_actor(), query, mode)
@@ -88,15 +83,8 @@ async def contacts_query(
             description="Part of the name, phone or e-mail (any case); left out: no condition."
         ),
     ] = None,
-    first: Annotated[
-        int | None, strawberry.argument(description="Page size: at most 100; 20 when left out.")
-    ] = None,
-    after: Annotated[
-        str | None,
-        strawberry.argument(
-            description="The `endCursor` of the previous page; left out: the first page."
-        ),
-    ] = None,
+    first: FirstArg = None,
+    after: AfterArg = None,
 ) -> ContactConnection:
     """An id that is not a customer of the caller's tenant simply matches no contact."""
     actor = info.context.require_actor()

@@ -9,7 +9,7 @@ import strawberry
 from workorder.flows.org.outbox import outbox_of
 from workorder.models import MailStatus
 from workorder.schema.context import Info
-from workorder.schema.pagination import paginate
+from workorder.schema.pagination import AfterArg, FirstArg, paginate
 from workorder.schema.tickets.mail import MailConnection, MailStatusEnum, MailType
 
 
@@ -19,15 +19,8 @@ async def mail_outbox_query(
         MailStatusEnum | None,  # type: ignore[valid-type]
         strawberry.argument(description="Only mails in this state; left out: all."),
     ] = None,
-    first: Annotated[
-        int | None, strawberry.argument(description="Page size: at most 100; 20 when left out.")
-    ] = None,
-    after: Annotated[
-        str | None,
-        strawberry.argument(
-            description="The `endCursor` of the previous page; left out: the first page."
-        ),
-    ] = None,
+    first: FirstArg = None,
+    after: AfterArg = None,
 ) -> MailConnection:
     """Oldest first (keyset on id); a non-admin gets a top-level FORBIDDEN error."""
     actor = info.context.require_actor()

@@ -11,7 +11,7 @@ from workorder.models import Notification
 from workorder.resolvers.arguments import decode_ids
 from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Info
-from workorder.schema.pagination import paginate
+from workorder.schema.pagination import AfterArg, FirstArg, paginate
 from workorder.schema.tickets.inputs import MarkNotificationsReadInput
 from workorder.schema.tickets.payloads import MarkNotificationsReadPayload
 from workorder.schema.tickets.types import NotificationConnection, NotificationType
@@ -23,15 +23,8 @@ async def notifications_query(
         bool | None,
         strawberry.argument(description="True: only unread; false: only read; left out: both."),
     ] = None,
-    first: Annotated[
-        int | None, strawberry.argument(description="Page size: at most 100; 20 when left out.")
-    ] = None,
-    after: Annotated[
-        str | None,
-        strawberry.argument(
-            description="The `endCursor` of the previous page; left out: the first page."
-        ),
-    ] = None,
+    first: FirstArg = None,
+    after: AfterArg = None,
 ) -> NotificationConnection:
     actor = info.context.require_actor()
     query = Notification.filter(tenant_id=actor.tenant_id, recipient_id=actor.user_id)

@@ -23,7 +23,7 @@ from workorder.flows.live.tickets import ticket_event_stream
 from workorder.ids import MAX_PK, pk_of
 from workorder.models import Notification, TicketEvent
 from workorder.resolvers.arguments import decode_id
-from workorder.resolvers.fanout import CURSOR, Live
+from workorder.resolvers.fanout import CURSOR, Live, written
 from workorder.schema.context import Info
 from workorder.schema.tickets.queues import NotificationFeedItem, QueueCountType, TicketFeedItem
 from workorder.schema.tickets.types import NotificationType, TicketEventType
@@ -77,11 +77,8 @@ async def notifications(
     async for row, _, push in notification_stream(actor, info.context.broker, position):
         if row is None:
             continue
-        if live is not None and push is not None:
-            await live.send(push, partial(NotificationType.of, row))
-            continue
-        info.context.fresh()
-        yield NotificationType.of(row)
+        if not await written(live, info, push, partial(NotificationType.of, row)):
+            yield NotificationType.of(row)
 
 
 async def notification_feed(
@@ -91,11 +88,10 @@ async def notification_feed(
     position = position_of(after, "Notification")
     live = Live.of(info)
     async for row, now, push in notification_stream(actor, info.context.broker, position):
-        if live is not None and push is not None and row is not None:
-            await live.send(push, partial(_notification_item, row, CURSOR), cursor_of(now))
-            continue
-        info.context.fresh()
-        yield _notification_item(row, cursor_of(now))
+        pushed = None if row is None else push
+        shared = partial(_notification_item, row, CURSOR)
+        if not await written(live, info, pushed, shared, cursor_of(now)):
+            yield _notification_item(row, cursor_of(now))
 
 
 def _notification_item(row: Notification | None, cursor: str) -> NotificationFeedItem:
@@ -125,11 +121,8 @@ async def ticket_changed(
     async for event, _, push in ticket_event_stream(actor, info.context.broker, ticket_id):
         if event is None:
             continue
-        if live is not None and push is not None:
-            await live.send(push, partial(TicketEventType.of, event))
-            continue
-        info.context.fresh()
-        yield TicketEventType.of(event)
+        if not await written(live, info, push, partial(TicketEventType.of, event)):
+            yield TicketEventType.of(event)
 
 
 async def ticket_feed(
@@ -146,11 +139,10 @@ async def ticket_feed(
     live = Live.of(info)
     stream = ticket_event_stream(actor, info.context.broker, ticket_id, position)
     async for event, now, push in stream:
-        if live is not None and push is not None and event is not None:
-            await live.send(push, partial(_event_item, event, CURSOR), cursor_of(now))
-            continue
-        info.context.fresh()
-        yield _event_item(event, cursor_of(now))
+        pushed = None if event is None else push
+        shared = partial(_event_item, event, CURSOR)
+        if not await written(live, info, pushed, shared, cursor_of(now)):
+            yield _event_item(event, cursor_of(now))
 
 
 def _event_item(event: TicketEvent | None, cursor: str) -> TicketFeedItem:

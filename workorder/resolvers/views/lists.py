@@ -26,7 +26,7 @@ from workorder.models import SavedView
 from workorder.resolvers.arguments import decode_id, decode_optional_id
 from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Info
-from workorder.schema.pagination import Edge, PageInfo
+from workorder.schema.pagination import AfterArg, Edge, FirstArg, PageInfo
 from workorder.schema.tickets.hot import prefetch
 from workorder.schema.tickets.types import TicketType
 from workorder.schema.views.filters import to_filter
@@ -35,10 +35,14 @@ from workorder.schema.views.types import (
     CreateSavedViewPayload,
     DeleteSavedViewInput,
     DeleteSavedViewPayload,
+    SavedViewIdArg,
     SavedViewType,
     TicketConnection,
+    TicketFilterArg,
     TicketFilterInput,
     TicketOrderInput,
+    TicketSearchArg,
+    TicketViewArg,
     UpdateSavedViewInput,
     UpdateSavedViewPayload,
     ViewCount,
@@ -99,48 +103,18 @@ async def spec_of_arguments(
 
 async def tickets_query(
     info: Info,
-    view: Annotated[
-        View,
-        strawberry.argument(
-            description="The preset view; ALL when left out. Ignored with `savedViewId` (the "
-            "saved view's base applies)."
-        ),
-    ] = View.ALL,
-    saved_view_id: Annotated[
-        strawberry.ID | None,
-        strawberry.argument(
-            description="A saved view (yours or shared): its base view, filter and sort apply. "
-            "Not together with `filter`."
-        ),
-    ] = None,
-    filter: Annotated[
-        TicketFilterInput | None,
-        strawberry.argument(
-            description="Conditions on the list (not with `savedViewId`); null: none."
-        ),
-    ] = None,
-    search: Annotated[
-        str | None,
-        strawberry.argument(
-            description="Text to find: the ticket number (exact, with or without #), or part of "
-            "the title, description or customer name."
-        ),
-    ] = None,
+    view: TicketViewArg = View.ALL,
+    saved_view_id: SavedViewIdArg = None,
+    filter: TicketFilterArg = None,
+    search: TicketSearchArg = None,
     order_by: Annotated[
         TicketOrderInput | None,
         strawberry.argument(
             description="The sort; left out: the saved view's, else UPDATED_AT latest first."
         ),
     ] = None,
-    first: Annotated[
-        int | None, strawberry.argument(description="Page size: at most 100; 20 when left out.")
-    ] = None,
-    after: Annotated[
-        str | None,
-        strawberry.argument(
-            description="The `endCursor` of the previous page; left out: the first page."
-        ),
-    ] = None,
+    first: FirstArg = None,
+    after: AfterArg = None,
 ) -> TicketConnection:
     actor = info.context.require_actor()
     spec = await spec_of_arguments(actor, view, saved_view_id, filter, search, order_by)

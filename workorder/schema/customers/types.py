@@ -14,7 +14,7 @@ from workorder.schema.context import Context, Info
 from workorder.schema.describe import described_enum
 from workorder.schema.errors import UserError
 from workorder.schema.node import Node, to_global_id
-from workorder.schema.pagination import Connection, paginate
+from workorder.schema.pagination import AfterArg, Connection, FirstArg, paginate
 
 if TYPE_CHECKING:
     from workorder.schema.customers.tickets import CustomerTicketConnection
@@ -92,16 +92,8 @@ class CustomerType(Node):
     async def tickets(
         self,
         info: Info,
-        first: Annotated[
-            int | None,
-            strawberry.argument(description="Page size: at most 100; 20 when left out."),
-        ] = None,
-        after: Annotated[
-            str | None,
-            strawberry.argument(
-                description="The `endCursor` of the previous page; left out: the first page."
-            ),
-        ] = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
     ) -> Annotated[CustomerTicketConnection, strawberry.lazy("workorder.schema.customers.tickets")]:
         # Imported here: the ticket types import this module for Ticket.customer.
         from workorder.schema.customers.tickets import CustomerTicketConnection

@@ -25,7 +25,7 @@ from workorder.schema.context import Context, Info
 from workorder.schema.customers.types import ContactType, CustomerType
 from workorder.schema.node import Node, to_global_id
 from workorder.schema.org.types import GroupType, UserType
-from workorder.schema.pagination import Connection, paginate
+from workorder.schema.pagination import AfterArg, Connection, FirstArg, paginate
 from workorder.schema.templates.types import StepType, TemplateType, TemplateVersionType
 from workorder.schema.tickets.attachments import AttachmentType
 from workorder.schema.tickets.enums import (
@@ -330,16 +330,8 @@ class TicketType(Node):
     async def timeline(
         self,
         info: Info,
-        first: Annotated[
-            int | None,
-            strawberry.argument(description="Page size: at most 100; 20 when left out."),
-        ] = None,
-        after: Annotated[
-            str | None,
-            strawberry.argument(
-                description="The `endCursor` of the previous page; left out: the first page."
-            ),
-        ] = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
     ) -> TicketEventConnection:
         info.context.tickets.ticket.prime(self.model.id, self.model)
         query = TicketEvent.filter(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -382,3 +382,31 @@ class DeleteSavedViewPayload:
     errors: list[UserError] = strawberry.field(
         default_factory=list, description="Why nothing changed; empty on success."
     )
+
+
+# The arguments that pick a ticket list, described once: the list query and its live stream.
+TicketViewArg = Annotated[
+    View,
+    strawberry.argument(
+        description="The preset view; ALL when left out. Ignored with `savedViewId` (the "
+        "saved view's base applies)."
+    ),
+]
+SavedViewIdArg = Annotated[
+    strawberry.ID | None,
+    strawberry.argument(
+        description="A saved view (yours or shared): its base view, filter and sort apply. "
+        "Not together with `filter`."
+    ),
+]
+TicketFilterArg = Annotated[
+    TicketFilterInput | None,
+    strawberry.argument(description="Conditions on the list (not with `savedViewId`); null: none."),
+]
+TicketSearchArg = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Text to find: the ticket number (exact, with or without #), or part of "
+        "the title, description or customer name."
+    ),
+]
