@@ -14,9 +14,11 @@ from tests.flows.webhooks.test_restart import SERVER
 from tests.shop import Shop
 from tests.support import gid, server_process
 from workorder.flows.tickets.create import NewTicket, create_ticket
+from workorder.flows.tickets.handling import save_ticket
+from workorder.flows.tickets.moves import transfer_ticket
 from workorder.flows.tickets.urging import urge_ticket
 from workorder.flows.webhooks.endpoints import register
-from workorder.models import DeliveryStatus, Role, User, WebhookDelivery
+from workorder.models import DeliveryStatus, Priority, Role, User, WebhookDelivery
 from workorder.settings import Settings
 
 
@@ -51,7 +53,7 @@ async def test_a_ticket_event_is_delivered_signed_with_global_ids(shop: Shop, re
     assert created["tenant"] == gid("Tenant", shop.org.tenant.id)
     assert created["data"]["ticket"]["id"] == gid("Ticket", ticket.id)
     assert created["data"]["event"]["actor"] == gid("User", shop.users["ann"].id)
-    assert created["data"]["event"]["data"]["fields"]["order_no"] == "A-1"
+    assert created["data"]["event"]["changes"]["fields"]["order_no"] == "A-1"
     # A tampered body does not verify.
     with pytest.raises(Exception, match="signature"):
         verifier.verify(receiver.requests[0].body + b" ", receiver.requests[0].headers)
@@ -152,3 +154,25 @@ async def test_a_delivery_goes_out_at_once_after_the_commit_not_at_the_next_poll
     finally:
         app.state.job_runner.paused = False
     assert payload_of(receiver.requests[0])["type"] == "ticket.urged"
+
+
+async def test_an_events_changes_are_delivered_by_global_ids_and_api_names(
+    shop: Shop, receiver: Receiver
+):
+    await register(shop.org.admin_actor, receiver.url, ["ticket.event"], allow_private=True)
+    ticket = await _ticket(shop)
+    ann, cal, fay = shop.actor("ann"), shop.users["cal"], shop.users["fay"]
+    await save_ticket(ann, ticket.id, title="Four kettles", priority=Priority.HIGH)
+    await transfer_ticket(shop.org.admin_actor, ticket.id, user_ids=[cal.id, fay.id])
+
+    await receiver.wait_for(lambda got: len(got) == 3)
+    events = [payload_of(r)["data"]["event"] for r in receiver.delivered()]
+    assert [e["kind"] for e in events] == ["CREATED", "SAVED", "TRANSFERRED"]
+    assert events[1]["changes"] == {
+        "title": {"before": "Three kettles", "after": "Four kettles"},
+        "priority": {"before": "NORMAL", "after": "HIGH"},
+    }
+    moved = events[2]["changes"]
+    assert sorted(moved["users"]) == sorted([gid("User", cal.id), gid("User", fay.id)])
+    assert moved["group"] == gid("Group", shop.groups["Sales"].id)  # the step's group
+    assert "data" not in events[2]  # no stored form with database ids beside it

@@ -95,3 +95,31 @@ async def test_plain_lists_refuse_another_tenants_ids_too(shop: Shop, other: Sho
         )
     ours = {"groupId": [gid("Group", shop.groups["Sales"].id)]}
     assert (await shop.gql("admin", LIST, {"filter": ours}))["tickets"]["totalCount"] == 0
+
+
+async def test_a_saved_views_filter_names_rows_by_the_global_ids_it_was_given(shop: Shop):
+    """`SavedView.filter` is stored with database ids and read back with global ids."""
+    customer = await Customer.create(tenant_id=shop.org.tenant.id, name="Ours")
+    spec = {
+        "templateId": [gid("Template", shop.order.id)],
+        "groupId": [gid("Group", shop.groups["Sales"].id)],
+        "assigneeId": [gid("User", shop.users["cal"].id)],
+        "creatorId": [gid("User", shop.users["ann"].id)],
+        "customerId": [gid("Customer", customer.id)],
+        "status": ["IN_PROGRESS"],
+    }
+    made = await shop.gql(
+        "admin",
+        """mutation($i: CreateSavedViewInput!) { createSavedView(input: $i) {
+          savedView { id } errors { code } } }""",
+        {"i": {"name": "Ids", "filter": spec}},
+    )
+    view_id = made["createSavedView"]["savedView"]["id"]
+    read = await shop.gql(
+        "admin",
+        "query($id: ID!) { node(id: $id) { ... on SavedView { filter } } }",
+        {"id": view_id},
+    )
+    assert read["node"]["filter"] == spec
+    stored = (await SavedView.get()).conditions
+    assert stored["template_ids"] == [shop.order.id]  # database ids inside, global ids outside

@@ -19,7 +19,8 @@ from typing import Any
 from workorder.auth.actor import Actor
 from workorder.auth.visibility import visible_tickets
 from workorder.clock import now
-from workorder.flows.tickets.screens import FIELDS, load_screen
+from workorder.flows.tickets.event_data import public_changes
+from workorder.flows.tickets.screens import load_screen
 from workorder.flows.unit_of_work import current_unit
 from workorder.ids import to_global_id
 from workorder.models import (
@@ -36,28 +37,9 @@ from workorder.models import (
 KIND = "webhook_delivery"
 """The kind of job that sends one delivery (`flows.webhooks.sending`)."""
 
-# Keys of an event's data that hold a database id, and the type of their global id; any key
-# not named here or in _PLAIN is left out of the payload (it may hold an id we cannot name).
-_REFERENCES = {"user": "User", "users": "User", "group": "Group", "interaction": "Interaction"}
-_PLAIN = {"priority", "score", "access", "channel", "direction"}
-
 
 def _gid(type_name: str, pk: int | None) -> str | None:
     return None if pk is None else to_global_id(type_name, pk)
-
-
-def _event_data(data: dict[str, Any], hidden: Any) -> dict[str, Any]:
-    shown: dict[str, Any] = {}
-    for key, value in data.items():
-        if key == FIELDS:
-            shown[key] = hidden.data(data)[FIELDS]
-        elif key in _PLAIN:
-            shown[key] = value
-        elif key in _REFERENCES and isinstance(value, int):
-            shown[key] = to_global_id(_REFERENCES[key], value)
-        elif key in _REFERENCES and isinstance(value, list):
-            shown[key] = [to_global_id(_REFERENCES[key], v) for v in value if isinstance(v, int)]
-    return shown
 
 
 def _envelope(kind: WebhookEventType, tenant_id: int, data: dict[str, Any]) -> dict[str, Any]:
@@ -161,7 +143,7 @@ async def ticket_event_committing(event: TicketEvent) -> None:
                 "fromAssignee": _gid("User", event.from_assignee_id),
                 "toAssignee": _gid("User", event.to_assignee_id),
                 "comment": event.comment,
-                "data": _event_data(event.data or {}, screen),
+                "changes": public_changes(event.data or {}, screen),
                 "createdAt": event.created_at.isoformat(),
             },
         }

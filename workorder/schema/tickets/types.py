@@ -13,6 +13,7 @@ from workorder.dataloaders.tickets.loaders import MAX_LAST_EVENTS
 from workorder.errors import invalid
 from workorder.flows.templates.config import TemplateConfig
 from workorder.flows.tickets.available import available_actions
+from workorder.flows.tickets.event_data import public_changes
 from workorder.models import (
     Attachment,
     ClaimMode,
@@ -85,12 +86,27 @@ class TicketEventType(Node):
         )
 
     @strawberry.field(
-        description="Changes the action made: fields before/after and more. Fields the "
-        "ticket's current step hides from you are left out."
+        description="Changes the action made, as stored: database ids under snake_case "
+        "names. Fields the ticket's current step hides from you are left out.",
+        deprecation_reason="Holds database ids, not global ids. Removal after 2027-06-01; "
+        "use changes.",
     )
     async def data(self, info: Info) -> JSON:
         screen = await info.context.event_screen(self.model.ticket_id)
         return cast(JSON, screen.data(self.model.data))
+
+    @strawberry.field(
+        description="What the action changed, an object keyed by what changed: `fields` "
+        "(custom field values, or their {before, after}), `title`, `description`, "
+        "`priority`, `cc` ({before, after}), `users` and `group` (a transfer's targets), "
+        "`user` and `access` (a team change), `interaction`, `channel`, `direction` (a logged "
+        "interaction), `score` (a survey answer), `survey` (a survey was sent). Rows are "
+        "named by global ids (for `node`). Fields the ticket's current step hides from you "
+        "are left out."
+    )
+    async def changes(self, info: Info) -> JSON:
+        screen = await info.context.event_screen(self.model.ticket_id)
+        return cast(JSON, public_changes(self.model.data, screen))
 
     @strawberry.field(
         description="Global ids of the files the action came with; see `attachments`."
