@@ -10,6 +10,7 @@ import strawberry
 from workorder.auth.visibility import visible_part_of_ticket, visible_tickets
 from workorder.errors import FlowError
 from workorder.flows.batch.jobs import visible_job
+from workorder.flows.customers.accounts import seen_contact, seen_customer
 from workorder.flows.views.saved_views import visible_views
 from workorder.flows.views.sharing import readable_rule
 from workorder.models import ApiToken, Interaction, MailOutbox, Notification, SavedView, TicketEvent
@@ -107,12 +108,13 @@ async def _sharing_rule(context: Context, pk: int) -> Node | None:
 
 
 async def _customer(context: Context, pk: int) -> Node | None:
-    customer = await context.customers.customer.load(pk)
+    """Only a customer the caller sees without a lookup (auth/customers.py)."""
+    customer = await seen_customer(context.require_actor(), pk, await context.reach())
     return CustomerType.of(customer) if customer else None
 
 
 async def _contact(context: Context, pk: int) -> Node | None:
-    contact = await context.customers.contact.load(pk)
+    contact = await seen_contact(context.require_actor(), pk, await context.reach())
     return ContactType.of(contact) if contact else None
 
 

@@ -7,9 +7,9 @@ import pytest
 
 from tests.support import OrgBuilder
 from workorder.auth.actor import Actor, Scope
+from workorder.auth.customers import FUZZY_LIMIT
 from workorder.errors import ErrorCode, FlowError
 from workorder.flows.customers.accounts import (
-    FUZZY_LIMIT,
     create_contact,
     create_customer,
     customer_tickets,
@@ -303,7 +303,10 @@ async def test_without_a_mode_the_tenant_setting_applies(org):
     assert await names(agent, "acme") == []
     assert await names(agent, "Acme Widgets") == ["Acme Widgets"]
     assert await names(agent, "a") == []  # no 2-character rule for EXACT
-    assert await names(agent, "acme", FUZZY) == ["Acme Widgets"]  # a mode asked for wins
+    assert await names(agent, "Acme Widgets", EXACT) == ["Acme Widgets"]
+    error = await refused(find_customers(agent, "acme", FUZZY))  # the tenant's mode binds
+    assert (error.code, error.field) == (ErrorCode.FORBIDDEN, ["mode"])
+    assert await names(org.admin_actor, "acme", FUZZY) == ["Acme Widgets"]  # not the admin
     other = await OrgBuilder.create(org.api, "other")
     await create_customer(other.admin_actor, CustomerKind.INDIVIDUAL, "Acme Widgets")
     assert await names(other.admin_actor, "acme") == ["Acme Widgets"]  # still FUZZY there

@@ -9,25 +9,25 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
-from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from workorder.auth.actor import Actor
+from workorder.auth.customers import (
+    Lookup,
+    contacts_matching,
+    customers_matching,
+    known_contacts,
+    known_customers,
+    lookup_for,
+)
 from workorder.auth.permissions import require_write
 from workorder.auth.visibility import Reach, visible_tickets
-from workorder.errors import FlowError, invalid, not_found
+from workorder.errors import invalid, not_found
 from workorder.flows.org.cleaning import KEEP, Keep, clean_email, clean_name
-from workorder.flows.org.tenants import customer_lookup_mode
 from workorder.models import Contact, Customer, CustomerKind, CustomerLookupMode, Ticket
 
-# A fuzzy search is a pick list for the caller on the line: one letter would match half the
-# book, and more than ten hits means the agent should type more, not scroll.
-FUZZY_MIN_LENGTH: Final = 2
-FUZZY_LIMIT: Final = 10
-# No column compared by a lookup is longer (e-mail: 254), so longer text cannot match.
-LOOKUP_MAX_LENGTH: Final = 254
 EXTERNAL_REF_MAX_LENGTH: Final = 100
 NOTES_MAX_LENGTH: Final = 10_000
 
@@ -187,10 +187,10 @@ async def update_contact(
 
 @dataclass(frozen=True, slots=True)
 class CustomerSearch:
-    """The customers a search matches (unordered: the caller pages them by name) and the
-    largest page the search may show."""
+    """The records a lookup matches (unordered: the caller pages them by name) and the
+    largest page it may show."""
 
-    rows: QuerySet[Customer]
+    rows: QuerySet[Any]
     max_page: int | None = None
 
     def page_size(self, first: int | None) -> int | None:
@@ -200,48 +200,60 @@ class CustomerSearch:
         return self.max_page if first is None else min(first, self.max_page)
 
 
+async def _bounded(rows: QuerySet[Any], lookup: Lookup) -> CustomerSearch:
+    """A lookup with a bound in all shows its first records by name, as the page would:
+    the rest stays unreachable by paging on."""
+    if lookup.limit is not None:
+        first = await rows.order_by("name", "id").limit(lookup.limit).values_list("id", flat=True)
+        rows = rows.model.filter(id__in=list(first))
+    return CustomerSearch(rows, lookup.max_page)
+
+
 async def find_customers(
     actor: Actor, text: str | None, mode: CustomerLookupMode | None = None
 ) -> CustomerSearch:
-    """The customer book, or the customers matching what is known of the caller on the line.
+    """The customers matching what is known of the caller on the line, as far as the rule
+    of auth/customers.py lets this caller look (an administrator: the whole book without a
+    text, any mode; anyone else: only the tenant's mode, with a text).
 
-    No text (or only blanks): every customer of the tenant. EXACT is for a number or address
-    a phone system or mail gateway hands over: whole name or e-mail (any case), the phone as
-    clean_phone would store it, or the external reference. FUZZY is for an agent typing part
-    of a name, phone or e-mail, so it wants 2 characters and shows a short pick list. Without
-    a mode the tenant's own default applies, so a CTI desk and a typing desk both get theirs.
-    """
-    tenant_customers = Customer.filter(tenant_id=actor.tenant_id)
-    text = (text or "").strip()
-    if not text:
-        return CustomerSearch(tenant_customers)
-    if mode is None:
-        mode = await customer_lookup_mode(actor.tenant_id)
-    try:
-        mode = CustomerLookupMode(mode)
-    except ValueError as exc:
-        raise invalid("Lookup mode must be EXACT or FUZZY", ["mode"]) from exc
-    if mode is CustomerLookupMode.FUZZY and len(text) < FUZZY_MIN_LENGTH:
-        raise invalid(f"A fuzzy search needs at least {FUZZY_MIN_LENGTH} characters", ["query"])
-    max_page = FUZZY_LIMIT if mode is CustomerLookupMode.FUZZY else None
-    if len(text) > LOOKUP_MAX_LENGTH:
-        return CustomerSearch(tenant_customers.filter(id__in=[]), max_page)
-    if mode is CustomerLookupMode.EXACT:
-        match = Q(name__iexact=text) | Q(email__iexact=text) | Q(external_ref=text)
-        phone = _as_phone(text)
-        if phone is not None:
-            match |= Q(phone=phone)
+    EXACT is for a number or address a phone system or mail gateway hands over; FUZZY is for
+    an agent typing part of a name, phone or e-mail. Without a mode the tenant's applies."""
+    lookup = await lookup_for(actor, text, mode)
+    rows = Customer.filter(customers_matching(actor, lookup), tenant_id=actor.tenant_id)
+    return await _bounded(rows, lookup)
+
+
+async def find_contacts(
+    actor: Actor, search: str | None, customer_id: int | None, reach: Reach | None = None
+) -> CustomerSearch:
+    """Contacts by the same rule as customers, in the tenant's mode (the query has no mode
+    of its own). Without a search, someone bound by the mode gets only the contacts of a
+    customer they already see (on a ticket of theirs) and must name that customer; a search
+    and a customer id together narrow each other."""
+    if (search is not None and search.strip()) or customer_id is None:
+        lookup = await lookup_for(actor, search, None, field="search")
+        rows = Contact.filter(contacts_matching(actor, lookup), tenant_id=actor.tenant_id)
     else:
-        match = Q(name__icontains=text) | Q(phone__icontains=text) | Q(email__icontains=text)
-    return CustomerSearch(tenant_customers.filter(match), max_page)
+        lookup = Lookup(mode=None, text="")
+        rows = Contact.filter(await known_contacts(actor, reach), tenant_id=actor.tenant_id)
+    if customer_id is not None:
+        rows = rows.filter(customer_id=customer_id)
+    return await _bounded(rows, lookup)
 
 
-def _as_phone(text: str) -> str | None:
-    """The text as a stored phone number, or None when it cannot be one."""
-    try:
-        return clean_phone(text, ["query"])
-    except FlowError:
-        return None
+async def seen_customer(
+    actor: Actor, customer_id: int, reach: Reach | None = None
+) -> Customer | None:
+    """A customer by id where no lookup is given (`node`): only one the caller sees without
+    a lookup (auth/customers.py); None, exactly as for an id of another tenant, otherwise."""
+    known = await known_customers(actor, reach)
+    return await Customer.filter(known, tenant_id=actor.tenant_id, id=customer_id).first()
+
+
+async def seen_contact(actor: Actor, contact_id: int, reach: Reach | None = None) -> Contact | None:
+    """A contact by id where no lookup is given, by the same rule as seen_customer."""
+    known = await known_contacts(actor, reach)
+    return await Contact.filter(known, tenant_id=actor.tenant_id, id=contact_id).first()
 
 
 async def customer_tickets(

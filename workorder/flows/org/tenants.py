@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from tortoise.transactions import in_transaction
 
 from workorder.auth.actor import Actor
+from workorder.auth.customers import tenant_mode
 from workorder.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
 from workorder.auth.permissions import require_admin
 from workorder.errors import conflict, invalid, not_found
@@ -53,9 +54,8 @@ async def tenant_settings(actor: Actor) -> Tenant:
 
 
 async def customer_lookup_mode(tenant_id: int) -> CustomerLookupMode:
-    """The tenant's default for the customer search, read without loading the whole row."""
-    tenant = await Tenant.filter(id=tenant_id).only("id", "customer_lookup_mode").first()
-    return CustomerLookupMode(tenant.customer_lookup_mode) if tenant else CustomerLookupMode.FUZZY
+    """The tenant's mode for the customer search (the rule that applies it: auth/customers)."""
+    return await tenant_mode(tenant_id)
 
 
 async def update_tenant_settings(

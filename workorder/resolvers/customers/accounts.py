@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from tortoise.expressions import Q
 
 from workorder.flows.customers import accounts as customers
 from workorder.ids import pk_of
@@ -31,25 +30,21 @@ from workorder.schema.customers.types import (
 from workorder.schema.pagination import AfterArg, FirstArg, paginate
 
 
-def _matching(search: str | None) -> Q:
-    text = (search or "").strip()
-    if not text:
-        return Q()
-    return Q(name__icontains=text) | Q(phone__icontains=text) | Q(email__icontains=text)
-
-
 async def customers_query(
     info: Info,
     query: Annotated[
         str | None,
         strawberry.argument(
-            description="Name, phone, e-mail or external reference to look up; left out or blank:"
-            " every customer."
+            description="Name, phone, e-mail or external reference to look up. Left out or"
+            " blank: every customer for an administrator, an INVALID error for anyone else."
         ),
     ] = None,
     mode: Annotated[
         CustomerLookupModeEnum | None,  # type: ignore[valid-type]
-        strawberry.argument(description="EXACT or FUZZY; left out: the tenant's setting."),
+        strawberry.argument(
+            description="EXACT or FUZZY; left out: the tenant's setting. In an EXACT tenant"
+            " only administrators may ask for FUZZY (else a FORBIDDEN error)."
+        ),
     ] = None,
     first: Annotated[
         int | None,
@@ -80,19 +75,29 @@ async def contacts_query(
     search: Annotated[
         str | None,
         strawberry.argument(
-            description="Part of the name, phone or e-mail (any case); left out: no condition."
+            description="Looked up in the tenant's mode, as customers(query:) without a mode."
+            " Left out: an administrator's condition-free list; anyone else must give a search"
+            " or the id of a customer on a ticket they see."
         ),
     ] = None,
     first: FirstArg = None,
     after: AfterArg = None,
 ) -> ContactConnection:
     """An id that is not a customer of the caller's tenant simply matches no contact."""
-    actor = info.context.require_actor()
-    query = Contact.filter(_matching(search), tenant_id=actor.tenant_id)
-    if customer_id is not None:
-        query = query.filter(customer_id=pk_of(customer_id, "Customer") or 0)
+    context = info.context
+    found = await customers.find_contacts(
+        context.require_actor(),
+        search,
+        None if customer_id is None else pk_of(customer_id, "Customer") or 0,
+        await context.reach(),
+    )
     return await paginate(
-        query, ContactType.of, ContactConnection, first=first, after=after, key="name"
+        found.rows,
+        ContactType.of,
+        ContactConnection,
+        first=found.page_size(first),
+        after=after,
+        key="name",
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from workorder.auth.customers import RULE_NOTE
 from workorder.resolvers.customers import accounts as customer_resolvers
 from workorder.schema.customers.types import (
     ContactConnection,
@@ -22,15 +23,16 @@ class CustomerQuery:
         resolver=customer_resolvers.customers_query,
         extensions=authenticated(),
         description=(
-            "Customers by name: all of them without a query, else those the query matches"
-            " (mode left out: the tenant's setting). A FUZZY query needs 2 characters (else"
-            " an INVALID error) and shows at most 10 customers a page."
+            "Customers by name that the query matches (mode left out: the tenant's setting)."
+            " A FUZZY query needs 2 characters (else an INVALID error) and shows at most 10"
+            " customers a page (at most 10 in all for anyone but an administrator). " + RULE_NOTE
         ),
     )
     contacts: ContactConnection = strawberry.field(
         resolver=customer_resolvers.contacts_query,
         extensions=authenticated(),
-        description="Contacts by name, optionally of one customer.",
+        description="Contacts by name, optionally of one customer, found like customers. "
+        + RULE_NOTE,
     )
 
 

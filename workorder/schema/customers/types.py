@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from workorder.auth.customers import RULE_NOTE
 from workorder.dataloaders.customers.loaders import CustomerLoaders
 from workorder.flows.customers.accounts import customer_tickets
 from workorder.models import Contact, Customer, CustomerKind, CustomerLookupMode
@@ -33,16 +34,18 @@ CustomerLookupModeEnum = strawberry.enum(
     CustomerLookupMode,
     name="CustomerLookupMode",
     description=(
-        "How a customer search matches. EXACT: the whole name or e-mail (any case), the phone"
-        " number or the external reference. FUZZY: part of the name, phone or e-mail; at least"
-        " 2 characters, at most 10 customers a page."
+        "How a customer search matches. EXACT: the whole name or e-mail (any case), the whole"
+        " phone number (digits compared; spaces, + - ( ) ignored) or the external reference."
+        " FUZZY: part of the name, phone or e-mail; at least 2 characters, at most 10 customers"
+        " a page. The tenant's mode binds everyone but administrators."
     ),
 )
 described_enum(
     CustomerLookupModeEnum,
     {
         CustomerLookupMode.EXACT: "For a number or address a phone system or mail gateway "
-        "hands over: the whole name or e-mail (any case), the phone, or the external reference.",
+        "hands over: the whole name or e-mail (any case), the whole phone number (digits "
+        "compared), or the external reference.",
         CustomerLookupMode.FUZZY: "For an agent typing: part of the name, phone or e-mail; at "
         "least 2 characters, a short pick list (at most 10 a page).",
     },
@@ -54,7 +57,9 @@ def customer_loaders(context: Context) -> CustomerLoaders:
     return context.customers
 
 
-@strawberry.type(name="Customer", description="An account: an organisation or a person.")
+@strawberry.type(
+    name="Customer", description="An account: an organisation or a person. " + RULE_NOTE
+)
 class CustomerType(Node):
     model: strawberry.Private[Customer]
     kind: CustomerKindEnum = strawberry.field(  # type: ignore[valid-type]
@@ -83,7 +88,7 @@ class CustomerType(Node):
             created_at=customer.created_at,
         )
 
-    @strawberry.field(description="The customer's contacts, by name.")
+    @strawberry.field(description="The customer's contacts, by name (seen with the customer).")
     async def contacts(self, info: Info) -> list[ContactType]:
         rows = await customer_loaders(info.context).contacts_of.load(self.model.id)
         return [ContactType.of(c) for c in rows]
@@ -113,7 +118,7 @@ class CustomerType(Node):
         )
 
 
-@strawberry.type(name="Contact", description="A person who calls, chats or writes.")
+@strawberry.type(name="Contact", description="A person who calls, chats or writes. " + RULE_NOTE)
 class ContactType(Node):
     model: strawberry.Private[Contact]
     name: str = strawberry.field(description="The person's name.")
@@ -130,7 +135,10 @@ class ContactType(Node):
             email=contact.email,
         )
 
-    @strawberry.field(description="The account the contact belongs to, if any.")
+    @strawberry.field(
+        description="The account the contact belongs to, if any: seen with the contact (the "
+        "caller matched, or on a ticket you see), as a ticket is filed under it."
+    )
     async def customer(self, info: Info) -> CustomerType | None:
         if self.model.customer_id is None:
             return None

@@ -14,8 +14,8 @@ described_enum(
     CustomerLookupModeEnum,
     {
         CustomerLookupMode.EXACT: (
-            "The whole name, e-mail (case ignored), external reference or phone number: for "
-            "numbers a phone system hands over."
+            "The whole name, e-mail (case ignored), external reference or phone number "
+            "(digits compared): for numbers a phone system hands over."
         ),
         CustomerLookupMode.FUZZY: (
             "Part of the name, phone number or e-mail (at least 2 characters, at most 10 "
@@ -28,7 +28,9 @@ described_enum(
 @strawberry.type(name="TenantSettings", description="Choices that hold for the whole tenant.")
 class TenantSettingsType:
     customer_lookup_mode: CustomerLookupModeEnum = strawberry.field(  # type: ignore[valid-type]
-        description="How `customers(query:)` matches when the caller gives no mode."
+        description="How `customers(query:)` and `contacts(search:)` match. It binds "
+        "everyone but administrators: in EXACT they may not ask for FUZZY, and FUZZY shows them "
+        "at most 10 customers. Only administrators change it."
     )
     export_columns: list[str] | None = strawberry.field(
         description="The ticket sheet's columns of an export: system column names (number, "
@@ -50,7 +52,8 @@ class TenantSettingsType:
 class UpdateTenantSettingsInput:
     customer_lookup_mode: CustomerLookupModeEnum | None = strawberry.field(  # type: ignore[valid-type]
         default=strawberry.UNSET,
-        description="How customers(query:) matches when the caller gives no mode; null is refused.",
+        description="How customers(query:) and contacts(search:) match for everyone but "
+        "administrators; null is refused.",
     )
     export_columns: list[str] | None = strawberry.field(
         default=strawberry.UNSET, description="null: back to the default columns."

@@ -1,0 +1,209 @@
+"""Who sees a customer's record: the one rule behind every path that can show one.
+
+A customer's record (name, phone, e-mail, account number, notes) and a contact's are the
+business's own book; the tenant's lookup mode says how much of it a person taking calls may
+reach (seed 003, "Service Staff Query Type ... preventing business information from leaking").
+
+- Administrators keep the whole book: any mode they ask for, the full list without a query,
+  fuzzy pages beyond the first ten. They set the mode (the tenant settings) and are the ones
+  the tenant trusts with the book.
+- Everyone else (agents and supervisors alike: a supervisor takes calls and can walk off
+  with a list just as well) sees a customer or a contact only
+  * on a ticket they may see (the ticket shows its customer and contact; from there the
+    customer's contacts, a contact's account and the customer's visible tickets follow), or
+  * as the answer to a lookup in the tenant's mode (EXACT may always be asked for: it is
+    never wider; FUZZY in an EXACT tenant is refused): EXACT matches the whole
+    name or e-mail (case ignored), the whole phone number or the whole account number
+    (external reference); FUZZY matches part of a name, phone or e-mail, needs
+    FUZZY_MIN_LENGTH characters and shows at most FUZZY_LIMIT records in all. A lookup
+    without a query is refused: there is no list of the whole book for them.
+- `node(id:)` gives no query, so for them it answers only customers and contacts on a ticket
+  they see; ticket lists filtered by a customer or searched by a customer's name only ever
+  narrow the tickets they see, so they show nothing more.
+
+Phone numbers are stored as typed; a lookup compares digits only (spaces, '+', '-', '(' and
+')' dropped on both sides), so "+1 (555) 0100" finds "+1 555 0100" but "555 0100" does not.
+Text is trimmed first; names and e-mails ignore case; an account number is compared as typed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Final
+
+from pypika_tortoise.terms import Function as SqlFunction
+from pypika_tortoise.terms import Term
+from tortoise.expressions import F, Function, Q, Subquery
+
+from workorder.auth.actor import Actor
+from workorder.auth.visibility import Reach, visible_tickets
+from workorder.errors import ErrorCode, FlowError, invalid
+from workorder.models import Contact, Customer, CustomerLookupMode, Tenant
+
+# A fuzzy search is a pick list for the caller on the line: one letter would match half the
+# book, and more than ten hits means the agent should type more, not scroll.
+FUZZY_MIN_LENGTH: Final = 2
+FUZZY_LIMIT: Final = 10
+# No column compared by a lookup is longer (e-mail: 254), so longer text cannot match.
+LOOKUP_MAX_LENGTH: Final = 254
+# Fewer digits than this are no phone number (clean_phone stores at least 3 characters).
+_PHONE_MIN_DIGITS: Final = 3
+_PHONE_TEXT = re.compile(r"^[0-9 +\-().]+$")
+_PHONE_SEPARATORS: Final = (" ", "+", "-", "(", ")")
+
+RULE_NOTE: Final = (
+    "Administrators see every customer. Everyone else sees a customer or contact only on a "
+    "ticket they may see, or as the answer to a lookup in the tenant's mode (EXACT: the whole "
+    "name, e-mail, phone number or account number; FUZZY: at least 2 characters, at most 10 "
+    "results); a lookup without a query, or FUZZY in an EXACT tenant, is refused."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """What a caller's lookup may match: `text` in `mode`, or (mode None) every record."""
+
+    mode: CustomerLookupMode | None
+    text: str
+    # At most this many records in all (None: as many as match, paged as usual).
+    limit: int | None = None
+    # At most this many a page (None: the page asked for).
+    max_page: int | None = None
+
+    def page_size(self, first: int | None) -> int | None:
+        """The page asked for, cut to the lookup's bound; None leaves the default page."""
+        if self.max_page is None:
+            return first
+        return self.max_page if first is None else min(first, self.max_page)
+
+
+def keeps_directory(actor: Actor) -> bool:
+    """Whether the caller may list and search the whole customer book."""
+    return actor.is_admin
+
+
+async def tenant_mode(tenant_id: int) -> CustomerLookupMode:
+    """The tenant's lookup mode, read without loading the whole row."""
+    tenant = await Tenant.filter(id=tenant_id).only("id", "customer_lookup_mode").first()
+    return CustomerLookupMode(tenant.customer_lookup_mode) if tenant else CustomerLookupMode.FUZZY
+
+
+async def lookup_for(
+    actor: Actor, text: str | None, mode: CustomerLookupMode | None, field: str = "query"
+) -> Lookup:
+    """The lookup the caller may run for this text and mode, or the typed refusal.
+
+    INVALID (on `field`): no text for someone without the directory, or a fuzzy text shorter
+    than FUZZY_MIN_LENGTH. FORBIDDEN (on mode): FUZZY in an EXACT tenant, asked by someone
+    bound to the tenant's mode. Nothing is read but the tenant's mode."""
+    text = (text or "").strip()
+    directory = keeps_directory(actor)
+    if mode is not None:
+        try:
+            mode = CustomerLookupMode(mode)
+        except ValueError as exc:
+            raise invalid("Lookup mode must be EXACT or FUZZY", ["mode"]) from exc
+    if not text:
+        if directory:
+            return Lookup(mode=None, text="")
+        raise invalid(
+            "Give the whole name, phone number, e-mail or account number to look up"
+            " (only administrators list every customer)",
+            [field],
+        )
+    tenants = await tenant_mode(actor.tenant_id)
+    if not directory and mode is CustomerLookupMode.FUZZY and tenants is CustomerLookupMode.EXACT:
+        raise FlowError(
+            ErrorCode.FORBIDDEN,
+            f"This tenant looks customers up {tenants.value} only; only administrators"
+            f" may use {mode.value}",
+            ["mode"],
+        )
+    mode = mode or tenants
+    if mode is CustomerLookupMode.FUZZY:
+        if len(text) < FUZZY_MIN_LENGTH:
+            raise invalid(f"A fuzzy search needs at least {FUZZY_MIN_LENGTH} characters", [field])
+        if directory:
+            return Lookup(mode=mode, text=text, max_page=FUZZY_LIMIT)
+        return Lookup(mode=mode, text=text, limit=FUZZY_LIMIT, max_page=FUZZY_LIMIT)
+    return Lookup(mode=mode, text=text)
+
+
+class _ReplaceSql(SqlFunction):
+    def __init__(self, term: Term, old: Term, new: Term, alias: str | None = None) -> None:
+        super().__init__("REPLACE", term, old, new, alias=alias)
+
+
+class _Replace(Function):
+    """SQL REPLACE (the same in SQLite and PostgreSQL)."""
+
+    database_func = _ReplaceSql
+
+
+def phone_digits(text: str) -> str | None:
+    """The digits of a text that can be a whole phone number, else None."""
+    if not _PHONE_TEXT.match(text):
+        return None
+    digits = re.sub(r"[^0-9]", "", text)
+    return digits if len(digits) >= _PHONE_MIN_DIGITS else None
+
+
+def _stored_digits() -> Any:
+    """The phone column with the separators clean_phone lets through dropped."""
+    term: Any = F("phone")
+    for separator in _PHONE_SEPARATORS:
+        term = _Replace(term, separator, "")
+    return term
+
+
+def _matching(model: type[Customer] | type[Contact], tenant_id: int, lookup: Lookup) -> Q:
+    """The records of `model` the lookup matches (of one tenant)."""
+    if lookup.mode is None:
+        return Q()
+    text = lookup.text
+    if len(text) > LOOKUP_MAX_LENGTH:
+        return Q(id__in=[])
+    if lookup.mode is CustomerLookupMode.FUZZY:
+        return Q(name__icontains=text) | Q(phone__icontains=text) | Q(email__icontains=text)
+    match = Q(name__iexact=text) | Q(email__iexact=text)
+    if model is Customer:
+        match |= Q(external_ref=text)
+    digits = phone_digits(text)
+    if digits is not None:
+        by_phone = (
+            model.filter(tenant_id=tenant_id, phone__not_isnull=True)
+            .annotate(phone_digits=_stored_digits())
+            .filter(phone_digits=digits)
+            .values("id")
+        )
+        match |= Q(id__in=Subquery(by_phone))
+    return match
+
+
+def customers_matching(actor: Actor, lookup: Lookup) -> Q:
+    return _matching(Customer, actor.tenant_id, lookup)
+
+
+def contacts_matching(actor: Actor, lookup: Lookup) -> Q:
+    return _matching(Contact, actor.tenant_id, lookup)
+
+
+async def known_customers(actor: Actor, reach: Reach | None = None) -> Q:
+    """Customers the caller sees without a lookup: every one for the directory, else those
+    on a ticket the caller may see."""
+    if keeps_directory(actor):
+        return Q()
+    tickets = await visible_tickets(actor, reach)
+    return Q(id__in=Subquery(tickets.filter(customer_id__not_isnull=True).values("customer_id")))
+
+
+async def known_contacts(actor: Actor, reach: Reach | None = None) -> Q:
+    """Contacts the caller sees without a lookup: every one for the directory, else those on
+    a ticket the caller may see and those of a customer on such a ticket."""
+    if keeps_directory(actor):
+        return Q()
+    tickets = await visible_tickets(actor, reach)
+    on_tickets = tickets.filter(contact_id__not_isnull=True).values("contact_id")
+    of_customers = tickets.filter(customer_id__not_isnull=True).values("customer_id")
+    return Q(id__in=Subquery(on_tickets)) | Q(customer_id__in=Subquery(of_customers))
