@@ -10,15 +10,25 @@ from strawberry.scalars import JSON
 
 from workorder.flows.batch.batch import BatchKind
 from workorder.flows.exports.columns import RecordSheet
-from workorder.flows.exports.files import export_file_of
 from workorder.flows.views.lists import View
 from workorder.models import Job, JobStatus
+from workorder.schema.batch.results import (
+    JobFailureConnection,
+    JobFileType,
+    JobKindEnum,
+    JobKindValue,
+    JobResult,
+    failures_of,
+    outcome_of,
+)
 from workorder.schema.describe import described_enum
 from workorder.schema.errors import UserError
 from workorder.schema.node import Node, to_global_id
-from workorder.schema.pagination import Connection
+from workorder.schema.pagination import AfterArg, Connection, FirstArg
 from workorder.schema.views.types import TicketFilterInput, TicketViewEnum
 from workorder.sheets.cells import SheetFormat
+
+REMOVAL = "Removal after 2027-06-01"
 
 JobStatusEnum = strawberry.enum(
     JobStatus, name="JobStatus", description="Where a long job is in its life."
@@ -62,25 +72,13 @@ described_enum(
 )
 
 
-@strawberry.type(name="JobFile", description="The file a finished export made.")
-class JobFileType:
-    filename: str = strawberry.field(description="Name to save the file under.")
-    size: int = strawberry.field(description="Size in bytes.")
-    content_type: str = strawberry.field(
-        description="Its media type (XLSX workbook, or application/zip for CSV files)."
-    )
-    download_url: str = strawberry.field(
-        description="Path of GET /jobs/{id}/file, relative to the API's origin; send the "
-        "same bearer token as to /graphql (needs ticket.export)."
-    )
-
-
 @strawberry.type(name="Job", description="A long job and how far it has come.")
 class JobType(Node):
     model: strawberry.Private[Job]
     kind: str = strawberry.field(
         description="What the job does: batch.transfer, batch.close, batch.assign, "
-        "batch.delete, batch.urge, export.tickets or import.tickets."
+        "batch.delete, batch.urge, export.tickets or import.tickets.",
+        deprecation_reason=f"A string. {REMOVAL}; use type.",
     )
     status: JobStatusEnum = strawberry.field(  # type: ignore[valid-type]
         description="Where the job is in its life."
@@ -88,7 +86,10 @@ class JobType(Node):
     total: int = strawberry.field(
         description="How many items (tickets, rows) it works; 0 until they are counted."
     )
-    done: int = strawberry.field(description="Items finished so far, failed ones included.")
+    done: int = strawberry.field(
+        description="Items finished so far: for a batch job or an import, those that "
+        "succeeded (failed counts the others); for an export, the tickets written."
+    )
     failed: int = strawberry.field(
         description="Items that failed so far (all counted; errors keeps the first 1,000)."
     )
@@ -115,28 +116,44 @@ class JobType(Node):
             finished_at=job.finished_at,
         )
 
-    @strawberry.field(description="Per-item failures: what went wrong where.")
+    @strawberry.field(description="What the job does.")
+    def type(self) -> JobKindEnum:  # type: ignore[valid-type]
+        return JobKindValue(self.model.kind)
+
+    @strawberry.field(
+        description="What the job produced, typed by its kind; null until there is something "
+        "to tell (a batch job that has not started, an export that is not DONE)."
+    )
+    def outcome(self) -> JobResult | None:
+        return outcome_of(self.model)
+
+    @strawberry.field(
+        description="Per-item failures (and a failure of the whole job), in the order they "
+        "happened; the first 1,000 are kept (failed counts them all)."
+    )
+    async def failures(
+        self, first: FirstArg = None, after: AfterArg = None
+    ) -> JobFailureConnection:
+        return await failures_of(self.model, first, after)
+
+    @strawberry.field(
+        description="Per-item failures: what went wrong where.",
+        deprecation_reason=f"Untyped JSON with database ids. {REMOVAL}; use failures.",
+    )
     def errors(self) -> JSON:
         return self.model.errors  # type: ignore[return-value]
 
     @strawberry.field(
         description="What the job produced, as a JSON object: the items it works (ids), an "
-        "export's row count (rows), an import's ignored columns (ignoredColumns)."
+        "export's row count (rows), an import's ignored columns (ignoredColumns).",
+        deprecation_reason=f"Untyped JSON with database ids. {REMOVAL}; use outcome.",
     )
     def result(self) -> JSON:
         return self.model.result  # type: ignore[return-value]
 
     @strawberry.field(description="A finished export's file; null for other jobs.")
     def file(self) -> JobFileType | None:
-        found = export_file_of(self.model)
-        if found is None:
-            return None
-        return JobFileType(
-            filename=found.filename,
-            size=found.size,
-            content_type=found.content_type,
-            download_url=f"/jobs/{self.id}/file",
-        )
+        return JobFileType.of(self.model)
 
 
 @strawberry.type(description="A page of jobs, newest first.")
