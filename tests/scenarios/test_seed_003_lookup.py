@@ -30,7 +30,7 @@ from tests.schema_walk import Node, Walker, split
 from tests.shop import Shop
 from tests.support import gid
 from workorder.flows.tickets.create import NewTicket, create_ticket
-from workorder.models import Contact, Customer, CustomerKind, Tenant, Ticket
+from workorder.models import Contact, Customer, CustomerKind, Job, JobStatus, Tenant, Ticket
 from workorder.resolvers.root import build_schema
 from workorder.settings import Settings
 
@@ -373,9 +373,25 @@ async def test_sweep_an_agent_of_an_exact_tenant_reaches_no_customer_without_a_m
 
     wang_ticket = await Ticket.filter(customer_id=book["wang"].id).first()
     assert wang_ticket is not None
+    # Ann's finished batch job names Mr Wang's ticket too (her job's items, one failed).
+    job = await Job.create(
+        tenant_id=shop.org.tenant.id,
+        created_by_id=shop.users["ann"].id,
+        kind="batch.urge",
+        status=JobStatus.DONE,
+        total=2,
+        done=2,
+        failed=1,
+        result={"ids": [wang_ticket.id, mine.id]},
+        errors=[{"ticketId": wang_ticket.id, "code": "FORBIDDEN", "message": "No"}],
+    )
     for ticket_id, what in [(wang_ticket.id, "Mr Wang's ticket"), (mine.id, "Ann's own")]:
         recipe = _recipe(
-            {"node": gid("Customer", book["wang"].id), "ticket": gid("Ticket", ticket_id)}
+            {
+                "node": gid("Customer", book["wang"].id),
+                "ticket": gid("Ticket", ticket_id),
+                "job": gid("Job", job.id),
+            }
         )
         seen_by_ann = await _sweep(shop, "ann", recipe)
         leaked = [m for m in WANG_MARKERS if m in seen_by_ann]
@@ -383,7 +399,13 @@ async def test_sweep_an_agent_of_an_exact_tenant_reaches_no_customer_without_a_m
         assert "Mrs Li" not in seen_by_ann and "0013 8000" not in seen_by_ann
         assert "Known Ltd" in seen_by_ann  # her own ticket's customer: the sweep does reach
 
-    recipe = _recipe({"node": gid("Customer", book["wang"].id), "ticket": gid("Ticket", mine.id)})
+    recipe = _recipe(
+        {
+            "node": gid("Customer", book["wang"].id),
+            "ticket": gid("Ticket", mine.id),
+            "job": gid("Job", job.id),
+        }
+    )
     seen_by_admin = await _sweep(shop, "admin", recipe)
     missed = [m for m in [*WANG_MARKERS, "Mrs Li"] if m not in seen_by_admin]
     assert missed == [], f"the sweep never reached {missed}: it proves nothing"
