@@ -119,13 +119,16 @@ async def test_an_e_commerce_order_travels_the_groups_and_comes_back(shop: Shop)
     assert [(e["kind"], (e["actor"] or {}).get("username")) for e in trace["ticket"]["events"]] == [
         ("CREATED", "ann"),
         ("FORWARDED", "ann"),
+        ("NOTED", "ann"),  # the comments given with a move are kept as notes
         ("CLAIMED", "cal"),
         ("FORWARDED", "cal"),
         ("FORWARDED", "walt"),
+        ("NOTED", "walt"),
         ("CLAIMED", "eve"),
         ("FORWARDED", "eve"),
         ("URGED", "sam"),
         ("CLOSED", "ann"),
+        ("NOTED", "ann"),
         ("SURVEY_ANSWERED", None),
     ]
     # CC and the template's default CC heard of every status change.
@@ -214,4 +217,4 @@ async def test_returns_with_a_rejection_and_a_return(shop: Shop):
     ticket = await act("cal", "forwardTicket", comment="Refunded")
     assert ticket["status"] == "DONE"
     kinds = [e.kind for e in await TicketEvent.filter(ticket__number=1).order_by("id")]
-    assert kinds.count(EventKind.RETURNED) == 1 and kinds[-1] == "FORWARDED"
+    assert kinds.count(EventKind.RETURNED) == 1 and kinds[-2:] == ["FORWARDED", "NOTED"]

@@ -198,11 +198,11 @@ async def test_transfer_to_one_person_hands_the_ticket_over_at_once(shop: Shop):
     assert kinds(told) == ["TRANSFERRED"] and told["items"][0]["ticket"] == {"id": tid}
     trace = await see(shop, "admin", tid, "events { kind actor { username } comment }")
     assert trace is not None
-    assert trace["events"][-1] == {
-        "kind": "TRANSFERRED",
-        "actor": {"username": "tia"},
-        "comment": "Urgent",
-    }
+    # The comment stays on the move and is kept as Tia's note too.
+    assert trace["events"][-2:] == [
+        {"kind": "TRANSFERRED", "actor": {"username": "tia"}, "comment": "Urgent"},
+        {"kind": "NOTED", "actor": {"username": "tia"}, "comment": "Urgent"},
+    ]
 
 
 async def test_transfer_to_several_people_lets_only_them_claim_and_the_first_wins(shop: Shop):

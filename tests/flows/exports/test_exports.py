@@ -140,8 +140,12 @@ async def test_the_workbook_has_the_visible_tickets_and_their_records(
     assert [(r[0], r[3], r[8], r[9], r[10]) for r in urges[1:]] == [
         (first.number, "ann", "customer called twice", "NORMAL", "HIGH")
     ]
-    # A note that looks like a formula is kept as the text it is.
-    assert [(r[0], r[8]) for r in book["Notes"][1:]] == [(first.number, "=cmd|' /C calc'!A0")]
+    # A note that looks like a formula is kept as the text it is; a return's reason is a
+    # note of its ticket too.
+    assert [(r[0], r[3], r[8]) for r in book["Notes"][1:]] == [
+        (first.number, "ann", "=cmd|' /C calc'!A0"),
+        (second.number, "fay", "no payment yet"),
+    ]
     assert [(r[0], r[3], r[4], r[5], r[8]) for r in book["Returns"][1:]] == [
         (second.number, "fay", "Check payment", "Take the order", "no payment yet")
     ]

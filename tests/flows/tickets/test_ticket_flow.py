@@ -66,6 +66,7 @@ async def test_an_order_travels_the_groups_and_comes_back_to_its_creator(shop: S
         EventKind.FORWARDED,
         EventKind.URGED,
         EventKind.CLOSED,
+        EventKind.NOTED,  # the closing comment, kept as Ann's note
     ]
 
 

@@ -67,6 +67,8 @@ KEYS: Final[Mapping[str, Key]] = MappingProxyType(
         # TRANSFERRED: the people and the group it went to (moves.transfer_ticket).
         "users": Key("users", _reference("User")),
         "group": Key("group", _reference("Group")),
+        "department": Key("department", _reference("Department")),  # when given
+        "role": Key("role", _as_stored),  # when given
         # TEAM_MEMBER_ADDED / _REMOVED (team.py).
         "user": Key("user", _reference("User")),
         "access": Key("access", _as_stored),

@@ -10,6 +10,7 @@ from workorder.auth.actor import Actor
 from workorder.auth.tokens import secret_hash
 from workorder.clock import now
 from workorder.flows.templates.config import EndAction
+from workorder.flows.tickets.notes import keep_note
 from workorder.flows.tickets.notifications import label, notify, status_mail
 from workorder.flows.tickets.opening import Opened, apply, record
 from workorder.flows.unit_of_work import unit_of_work
@@ -77,6 +78,7 @@ async def finish(
             await _invite(after, public_url)
             data["survey"] = True
         event = await record(uow, actor, kind, ticket, after, comment=comment, data=data)
+        await keep_note(uow, actor, after, comment)
         followers = [f.user_id for f in await TicketFollower.filter(ticket_id=ticket.id)]
         await notify(
             uow,

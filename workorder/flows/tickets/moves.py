@@ -6,26 +6,27 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from workorder.auth.actor import Actor
-from workorder.errors import invalid, not_found
+from workorder.errors import invalid
 from workorder.flows.org.lookups import active_members, may_be_given_work, supervisors_of
 from workorder.flows.templates.field_values import Mode
 from workorder.flows.tickets.create import link_attachments
 from workorder.flows.tickets.finish import finish
 from workorder.flows.tickets.handling import field_diff, merged_values, tell_route
-from workorder.flows.tickets.notifications import label, status_mail
+from workorder.flows.tickets.notes import keep_note
+from workorder.flows.tickets.notifications import label, notify, status_mail
 from workorder.flows.tickets.opening import add_participant, apply, open_ticket, record
-from workorder.flows.tickets.routing import Route, assigned, by_rule, enter_step
+from workorder.flows.tickets.routing import Route, assigned, by_rule, enter_step, retained
 from workorder.flows.tickets.state_machine import Action
+from workorder.flows.tickets.targets import people_of, place_of
 from workorder.flows.unit_of_work import unit_of_work
 from workorder.models import (
     ClaimMode,
     EventKind,
-    Group,
     NotificationKind,
+    Role,
     Status,
     Ticket,
     TicketCandidate,
-    User,
 )
 
 
@@ -94,6 +95,7 @@ async def forward_ticket(
             comment=comment,
             data={"fields": field_diff(ticket.field_values, values)},
         )
+        await keep_note(uow, actor, after, comment)
         await tell_route(uow, actor, after, event, route, f"{label(after)} reached {target.name}")
         await status_mail(after, config, ticket.status)
     return after
@@ -144,6 +146,7 @@ async def return_ticket(
     async with unit_of_work() as uow:
         after = await apply(ticket, {**route.changes(), "trail": trail})
         event = await record(uow, actor, EventKind.RETURNED, ticket, after, comment=reason)
+        await keep_note(uow, actor, after, reason)
         await tell_route(uow, actor, after, event, route, f"Returned: {label(after)}: {reason}")
         await status_mail(after, config, ticket.status)
     return after
@@ -154,58 +157,41 @@ async def transfer_ticket(
     ticket_id: int,
     *,
     user_ids: Sequence[int] = (),
+    department_id: int | None = None,
+    role: Role | None = None,
     group_id: int | None = None,
     step_key: str | None = None,
     comment: str = "",
     expected_version: int | None = None,
 ) -> Ticket:
-    """To anyone, at any step: one user takes it at once; several users or a group must
-    claim it. Needs the ticket.transfer permission."""
+    """To anyone, at any step (targets.py says who and where): one person takes it at once;
+    several people (named, or of a department or role) must claim it as candidates; a group
+    alone works as a pool, unless retainAgentOnTransfer keeps it with its creator or holder.
+    The one who held it is told. Needs the ticket.transfer permission."""
     opened = await open_ticket(actor, ticket_id, Action.TRANSFER, expected_version)
     ticket, config = opened.ticket, opened.config
-    step = opened.step
-    if step_key is not None:
-        step = config.step(step_key)
-        if step is None:
-            raise not_found("Step", ["stepKey"])
-    target_group = (
-        group_id or (step.group_id if step and step_key else None) or ticket.current_group_id
-    )
-    if (
-        group_id is not None
-        and not await Group.filter(tenant_id=actor.tenant_id, id=group_id).exists()
-    ):
-        raise not_found("Group", ["groupId"])
-    people = list(dict.fromkeys(user_ids))
-    if people and await User.filter(
-        tenant_id=actor.tenant_id, id__in=people, active=True
-    ).count() != len(people):
-        raise not_found("User", ["userIds"])
-    if not people and group_id is None and step_key is None:
-        raise invalid("Transfer to one or more users, a group or a step", ["userIds"])
+    if not user_ids and all(t is None for t in (department_id, role, group_id, step_key)):
+        raise invalid(
+            "Transfer to one or more users, a department, a role, a group or a step",
+            ["userIds"],
+        )
+    people = await people_of(actor, user_ids, department_id, role)
+    step, target_group = await place_of(actor, config, ticket, group_id, step_key)
     key = step.key if step else None
+    told = people
     if len(people) == 1:
         route = assigned(key, target_group, people[0])
-        route.notify = [(NotificationKind.TRANSFERRED, people)]
     elif people:
-        route = Route(
-            Status.PENDING,
-            target_group,
-            key,
-            claim_mode=ClaimMode.CANDIDATES,
-            notify=[(NotificationKind.TRANSFERRED, people)],
-        )
+        route = Route(Status.PENDING, target_group, key, claim_mode=ClaimMode.CANDIDATES)
     elif target_group is None:
         raise invalid("This step has no group: transfer to users", ["userIds"])
+    elif keeper := await retained(config, target_group, ticket.creator_id, ticket.assignee_id):
+        route, told = assigned(key, target_group, keeper), [keeper]
     else:
-        members = [u.id for u in await active_members(target_group)]
-        route = Route(
-            Status.PENDING,
-            target_group,
-            key,
-            claim_mode=ClaimMode.POOL,
-            notify=[(NotificationKind.TRANSFERRED, members)],
-        )
+        route = Route(Status.PENDING, target_group, key, claim_mode=ClaimMode.POOL)
+        told = [u.id for u in await active_members(target_group)]
+    route.notify = [(NotificationKind.TRANSFERRED, told)]
+    previous = ticket.assignee_id
     trail = [*ticket.trail, {"step": ticket.current_step, "assignee": ticket.assignee_id}]
     async with unit_of_work() as uow:
         after = await apply(ticket, {**route.changes(), "trail": trail})
@@ -215,15 +201,25 @@ async def transfer_ticket(
                 await TicketCandidate.create(ticket_id=ticket.id, user_id=person)
         if route.assignee_id is not None:
             await add_participant(after.id, route.assignee_id)
+        data: dict[str, Any] = {"users": people, "group": target_group}
+        if department_id is not None:
+            data["department"] = department_id
+        if role is not None:
+            data["role"] = str(role)
         event = await record(
-            uow,
-            actor,
-            EventKind.TRANSFERRED,
-            ticket,
-            after,
-            comment=comment,
-            data={"users": people, "group": target_group},
+            uow, actor, EventKind.TRANSFERRED, ticket, after, comment=comment, data=data
         )
+        await keep_note(uow, actor, after, comment)
         await tell_route(uow, actor, after, event, route, f"Transferred to you: {label(after)}")
+        if previous is not None and previous not in told:
+            await notify(
+                uow,
+                after,
+                event,
+                NotificationKind.TRANSFERRED,
+                [previous],
+                f"Transferred away from you: {label(after)}",
+                skip=actor.user_id,
+            )
         await status_mail(after, config, ticket.status)
     return after

@@ -131,8 +131,22 @@ async def enter_step(
         return assigned(key, group_id, chosen_assignee_id)
     if group_id is None or (initial and config.initial_assignment == InitialAssignment.CREATOR):
         return assigned(key, group_id, creator_id)
-    if not initial and config.retain_agent_on_transfer:
-        for keeper in (creator_id, previous_assignee_id):
-            if keeper is not None and await is_active_member(group_id, keeper):
-                return assigned(key, group_id, keeper)
+    if not initial:
+        keeper = await retained(config, group_id, creator_id, previous_assignee_id)
+        if keeper is not None:
+            return assigned(key, group_id, keeper)
     return await by_rule(step, group_id)
+
+
+async def retained(
+    config: TemplateConfig, group_id: int, creator_id: int, previous_assignee_id: int | None
+) -> int | None:
+    """The template's retainAgentOnTransfer: a ticket that moves to a group (a forward, or a
+    transfer to a group or step) stays with its creator, else with the one who held it, when
+    they are an active member of that group. The one place the rule is read."""
+    if not config.retain_agent_on_transfer:
+        return None
+    for keeper in (creator_id, previous_assignee_id):
+        if keeper is not None and await is_active_member(group_id, keeper):
+            return keeper
+    return None

@@ -120,9 +120,10 @@ class TicketMutation:
     transfer_ticket: TransferTicketPayload = strawberry.mutation(
         resolver=tickets.transfer_ticket,
         extensions=authenticated(),
-        description="Move a PENDING or IN_PROGRESS ticket (转移): to one user (IN_PROGRESS), or to "
-        "several users, a group or a step (PENDING). Holders of the ticket.transfer "
-        "grant.",
+        description="Move a PENDING or IN_PROGRESS ticket (转移): to one person (IN_PROGRESS), or "
+        "to several people (users, a department, a role), a group or a step (PENDING); its "
+        "step and group always agree, and whoever held it is told. Holders of the "
+        "ticket.transfer grant.",
     )
     urge_ticket: UrgeTicketPayload = strawberry.mutation(
         resolver=tickets.urge_ticket,

@@ -20,7 +20,7 @@ from workorder.flows.tickets import (
 )
 from workorder.flows.tickets.create import NewTicket, create_ticket, submit_ticket
 from workorder.ids import pk_of
-from workorder.models import Priority, Source, TeamAccess, Ticket
+from workorder.models import Priority, Role, Source, TeamAccess, Ticket
 from workorder.resolvers.arguments import decode_id, decode_ids, decode_optional_id
 from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Info
@@ -275,7 +275,7 @@ async def transfer_ticket(
     info: Info,
     input: Annotated[
         TransferTicketInput,
-        strawberry.argument(description="The ticket and where it goes: users, a group or a step."),
+        strawberry.argument(description="The ticket and where it goes: people, a group or a step."),
     ],
 ) -> TransferTicketPayload:
     return await _ticket_mutation(
@@ -285,6 +285,8 @@ async def transfer_ticket(
             actor,
             _ticket_id(input.id),
             user_ids=decode_ids(input.user_ids or [], "User", ["userIds"]),
+            department_id=decode_optional_id(input.department_id, "Department", ["departmentId"]),
+            role=Role(input.role) if input.role else None,
             group_id=decode_optional_id(input.group_id, "Group", ["groupId"]),
             step_key=input.step_key,
             comment=input.comment,

@@ -124,7 +124,8 @@ described_enum(
         NotificationKind.URGED: "A ticket you handle (or, while it waits, your group's) was urged.",
         NotificationKind.RETURNED: "A ticket was returned to you (its earlier handler, or the "
         "group's supervisor).",
-        NotificationKind.TRANSFERRED: "A ticket was transferred to you or your group.",
+        NotificationKind.TRANSFERRED: "A ticket was transferred to you or your group, or "
+        "away from you while you held it.",
         NotificationKind.CLOSED: "A ticket you created or follow is done.",
         NotificationKind.REOPENED: "A ticket was reopened and is back with you (or your group) "
         "to handle.",
@@ -148,7 +149,8 @@ described_enum(
         Action.ASSIGN: "`assignTicket`: give it to someone (group supervisors, admins).",
         Action.FORWARD: "`forwardTicket`: hand it on to the next step, or finish it.",
         Action.RETURN: "`returnTicket`: send it back to the previous step or the supervisor.",
-        Action.TRANSFER: "`transferTicket`: move it to other people, a group or a step.",
+        Action.TRANSFER: "`transferTicket`: move it to other people (users, a department, a "
+        "role), a group or a step.",
         Action.URGE: "`urgeTicket`: press for it (催单); raises priority one level.",
         Action.NOTE: "`addTicketNote`: add a note (追加说明).",
         Action.CLOSE: "`closeTicket`: finish it (结单).",

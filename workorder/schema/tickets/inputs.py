@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
+from workorder.schema.org.types import RoleEnum
 from workorder.schema.tickets.enums import (
     ChannelEnum,
     DirectionEnum,
@@ -19,6 +20,11 @@ from workorder.schema.tickets.enums import (
 VERSION = "The ticket version you saw; STALE when it moved on."
 TICKET = "The ticket's global id; NOT_FOUND unless you may see it."
 COMMENT = "Why, or anything the next person should know; kept in the timeline. Optional."
+MOVE_COMMENT = (
+    "Why, or anything the next person should know; kept on the move's event and, when not "
+    "blank, as a note of the ticket by you (a NOTED event: the notes, the export's Notes "
+    "sheet). Optional."
+)
 
 
 def _ticket() -> Any:
@@ -27,6 +33,10 @@ def _ticket() -> Any:
 
 def _comment() -> Any:
     return strawberry.field(default="", description=COMMENT)
+
+
+def _move_comment() -> Any:
+    return strawberry.field(default="", description=MOVE_COMMENT)
 
 
 @strawberry.input(
@@ -157,7 +167,7 @@ class ForwardTicketInput:
         description="{fieldKey: value}: fields to fill or change on the way (the step's "
         "required ones must be set); null: none.",
     )
-    comment: str = _comment()
+    comment: str = _move_comment()
     create_follow_up: bool | None = strawberry.field(
         default=None, description="End action AGENT_DECIDES: open a follow-up ticket."
     )
@@ -168,7 +178,8 @@ class ForwardTicketInput:
 class ReturnTicketInput:
     id: strawberry.ID = _ticket()
     reason: str = strawberry.field(
-        description="Why it goes back; required (the one receiving it must know)."
+        description="Why it goes back; required (the one receiving it must know). Kept on "
+        "the event and as a note of the ticket by you."
     )
     to_supervisor: bool = strawberry.field(
         default=False,
@@ -179,8 +190,11 @@ class ReturnTicketInput:
 
 
 @strawberry.input(
-    description="Moves a ticket. Give users, a group or a step (at least one): one user "
-    "takes it at once; several users (as candidates) or a group must claim it."
+    description="Moves a ticket (转移). Give people (users, a department, a role), a group or "
+    "a step (at least one): one person takes it at once; several people become its "
+    "candidates and must claim it; a group alone puts it in the group's pool (unless "
+    "the template's retainAgentOnTransfer keeps it with its creator or holder, when they "
+    "are in the group). The ticket's step and group always agree."
 )
 class TransferTicketInput:
     id: strawberry.ID = _ticket()
@@ -188,14 +202,31 @@ class TransferTicketInput:
         default=None,
         description="Active users: one becomes the handler, several become its candidates.",
     )
+    department_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="A department: its active people and those of the departments below it "
+        "join the people named (one person takes it, several claim it). INVALID when it "
+        "has nobody active; null: none.",
+    )
+    role: RoleEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None,
+        description="A role: the active users holding it whose roles you may read join the "
+        "people named. INVALID when there is nobody; null: none.",
+    )
     group_id: strawberry.ID | None = strawberry.field(
         default=None,
-        description="The group it moves to; null: the step's group, else the current group.",
+        description="The group it moves to. Without stepKey, it goes to the step of the "
+        "workflow that group handles (it stays at its step when the group handles it); "
+        "INVALID when the group handles no step, or several (then name the stepKey). With "
+        "stepKey, it must be that step's group. Null: the step's group, else the current "
+        "group.",
     )
     step_key: str | None = strawberry.field(
-        default=None, description="The key of the step it moves to; null: it stays at its step."
+        default=None,
+        description="The key of the step it moves to, with that step's group; null: the "
+        "group's step (groupId), else it stays at its step.",
     )
-    comment: str = _comment()
+    comment: str = _move_comment()
     expected_version: int | None = strawberry.field(default=None, description=VERSION)
 
 
@@ -219,7 +250,7 @@ class AddTicketNoteInput:
 @strawberry.input(description="Closes a ticket (结单).")
 class CloseTicketInput:
     id: strawberry.ID = _ticket()
-    comment: str = _comment()
+    comment: str = _move_comment()
     create_follow_up: bool | None = strawberry.field(
         default=None,
         description="End action AGENT_DECIDES: true opens a follow-up ticket. Other end "
