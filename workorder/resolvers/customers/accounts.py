@@ -28,7 +28,7 @@ from workorder.schema.customers.types import (
     UpdateCustomerInput,
     UpdateCustomerPayload,
 )
-from workorder.schema.pagination import AfterArg, FirstArg, paginate
+from workorder.schema.pagination import AfterArg, BeforeArg, FirstArg, LastArg, paginate
 
 
 def _matching(search: str | None) -> Q:
@@ -58,6 +58,8 @@ async def customers_query(
         ),
     ] = None,
     after: AfterArg = None,
+    last: LastArg = None,
+    before: BeforeArg = None,
 ) -> CustomerConnection:
     """A bad query (one letter, fuzzy) is a top-level INVALID error, like a bad cursor."""
     found = await customers.find_customers(info.context.require_actor(), query, mode)
@@ -65,8 +67,10 @@ async def customers_query(
         found.rows,
         CustomerType.of,
         CustomerConnection,
-        first=found.page_size(first),
+        first=found.page_size(first) if last is None else first,
         after=after,
+        last=last if last is None else found.page_size(last),
+        before=before,
         key="name",
     )
 
@@ -85,6 +89,8 @@ async def contacts_query(
     ] = None,
     first: FirstArg = None,
     after: AfterArg = None,
+    last: LastArg = None,
+    before: BeforeArg = None,
 ) -> ContactConnection:
     """An id that is not a customer of the caller's tenant simply matches no contact."""
     actor = info.context.require_actor()
@@ -92,7 +98,14 @@ async def contacts_query(
     if customer_id is not None:
         query = query.filter(customer_id=pk_of(customer_id, "Customer") or 0)
     return await paginate(
-        query, ContactType.of, ContactConnection, first=first, after=after, key="name"
+        query,
+        ContactType.of,
+        ContactConnection,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+        key="name",
     )
 
 
