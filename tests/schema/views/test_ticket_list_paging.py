@@ -142,3 +142,20 @@ async def test_a_before_cursor_of_another_order_is_refused(shop: Shop) -> None:
     assert body["data"] is None
     assert body["errors"][0]["extensions"] == {"code": "INVALID", "field": ["before"]}
     assert "another query" in body["errors"][0]["message"]
+
+
+async def test_has_previous_page_tells_whether_anything_precedes_the_cursor(shop: Shop) -> None:
+    """Not merely whether `after` was given: once the tickets up to the cursor have left the
+    list (closed, under a filter of open ones), nothing precedes the next page."""
+    await _tickets(shop)
+    token = await shop.token("admin")
+    open_ones = {"filter": {"status": ["PENDING", "IN_PROGRESS"]}}
+    first = (await shop.org.api.ok(LIST, {**open_ones, "first": 2}, token))["tickets"]
+    after = {**open_ones, "first": 2, "after": first["pageInfo"]["endCursor"]}
+    page = (await shop.org.api.ok(LIST, after, token))["tickets"]
+    assert page["pageInfo"]["hasPreviousPage"] is True
+    gone = [e["node"]["title"] for e in first["edges"]]
+    await Ticket.filter(tenant_id=shop.org.tenant.id, title__in=gone).update(status=Status.DONE)
+    page = (await shop.org.api.ok(LIST, after, token))["tickets"]
+    assert page["pageInfo"]["hasPreviousPage"] is False
+    assert page["edges"]
