@@ -40,7 +40,7 @@ from strawberry.types import ExecutionContext
 
 from workorder.auth.rate_limits import RateLimits, Spent, caller_key
 from workorder.errors import ErrorCode
-from workorder.schema.pagination import DEFAULT_PAGE
+from workorder.paging import DEFAULT_PAGE
 
 PAGE_ARGUMENTS = ("first", "last")
 

@@ -1,8 +1,8 @@
-"""A page of a list is the next rows of the plain rule: `ticket_page` takes each visibility
-branch's first rows and merges them, and paging through it with cursors must give exactly
-the visible tickets, in list order, each once — over generated org charts (departments,
-reporting lines, sharing rules, groups, links of every kind), for every user, in several
-orders, with and without a filter."""
+"""A page of a list is the next (with `last`/`before`: the previous) rows of the plain rule:
+`ticket_page` takes each visibility branch's first rows and merges them, and paging through
+it with cursors, forwards or backwards, must give exactly the visible tickets, in list order,
+each once — over generated org charts (departments, reporting lines, sharing rules, groups,
+links of every kind), for every user, in several orders, with and without a filter."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from workorder.auth.visibility import look_up_reach, visibility, visible_tickets
 from workorder.flows.views.filters import TicketFilter
 from workorder.flows.views.lists import ListSpec, Order, SortField, View, ticket_page
 from workorder.models import PRIORITY_ORDER, Priority, Status, Ticket, User
+from workorder.paging import answered
 
 PAGE = 3
 ORDERS = [
@@ -66,10 +67,31 @@ async def _paged(actor: Actor, spec: ListSpec) -> list[int]:
     for _ in range(100):
         page = await ticket_page(actor, reach, spec, first=PAGE, after=after)
         seen += [t.id for t in page.tickets]
+        assert await answered(page.has_previous) is (after is not None)
         assert len(page.tickets) == PAGE or not page.has_next
         if not page.has_next:
             return seen
         after = page.cursors[-1]
+    raise AssertionError("the pages never end")
+
+
+async def _paged_back(actor: Actor, spec: ListSpec) -> list[int]:
+    """Every page from the last to the one without a previous (`last`/`before`), put back in
+    list order; each page but the last one read says more follow it."""
+    reach = await look_up_reach(actor)
+    seen: list[int] = []
+    before: str | None = None
+    for n in range(100):
+        page = await ticket_page(
+            actor, reach, spec, first=None, after=None, last=PAGE, before=before
+        )
+        seen = [t.id for t in page.tickets] + seen
+        assert await answered(page.has_next) is (n > 0)
+        more = await answered(page.has_previous)
+        assert len(page.tickets) == PAGE or not more
+        if not more:
+            return seen
+        before = page.cursors[0]
     raise AssertionError("the pages never end")
 
 
@@ -93,4 +115,6 @@ async def test_pages_hold_exactly_the_visible_tickets_in_order(shop: Shop, seed:
                     if not narrowing.statuses or t.status in narrowing.statuses
                 ]
                 assert await _paged(actor, spec) == wanted, (user.username, order, narrowing)
+                backwards = await _paged_back(actor, spec)
+                assert backwards == wanted, (user.username, order, narrowing)
     assert merged  # the merged form really ran, for the non-administrators

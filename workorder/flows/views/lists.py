@@ -42,9 +42,7 @@ from workorder.models import (
     Ticket,
     TicketCandidate,
 )
-
-DEFAULT_PAGE = 20
-MAX_PAGE = 100
+from workorder.paging import Answer, page_size
 
 
 class View(StrEnum):
@@ -228,25 +226,38 @@ def _key_name(order: Order) -> str:
     return SORT_KEY if order.field in _RANKS else _COLUMNS[order.field]
 
 
-def _ordering(order: Order) -> list[str]:
-    sign = "-" if order.descending else ""
+def _ordering(order: Order, backwards: bool = False) -> list[str]:
+    """The list order, or (`backwards`, for a `last` page) exactly its reverse."""
+    sign = "-" if order.descending != backwards else ""
     names = [f"{sign}{_key_name(order)}", f"{sign}id"]
-    return [SORT_NULL, *names] if order.field in _NULLABLE else names
+    if order.field not in _NULLABLE:
+        return names
+    return [f"-{SORT_NULL}" if backwards else SORT_NULL, *names]
 
 
-def _beyond(order: Order, value: Any, pk: int) -> Q:
-    """Rows after (value, pk) in this order; nulls come last in either direction."""
+def _beyond(order: Order, value: Any, pk: int, backwards: bool = False) -> Q:
+    """Rows after (value, pk) in this order (before it, `backwards`); nulls come last in
+    either direction."""
     name = _key_name(order)
-    past = "lt" if order.descending else "gt"
+    past = "lt" if order.descending != backwards else "gt"
     if value is None:
-        return Q(**{f"{name}__isnull": True, f"id__{past}": pk})  # type: ignore[arg-type]
+        nulls = Q(**{f"{name}__isnull": True, f"id__{past}": pk})  # type: ignore[arg-type]
+        return nulls | Q(**{f"{name}__isnull": False}) if backwards else nulls  # type: ignore[arg-type]
     found = Q(**{f"{name}__{past}": value}) | Q(**{name: value, f"id__{past}": pk})
     if order.field in _NULLABLE:
-        return found | Q(**{f"{name}__isnull": True})  # type: ignore[arg-type]
+        return found if backwards else found | Q(**{f"{name}__isnull": True})  # type: ignore[arg-type]
     # The same rows, plus a plain bound an index range can start from: PostgreSQL cannot
     # bound a scan by the OR above, and would walk every row before the cursor.
-    bound = "lte" if order.descending else "gte"
+    bound = "lte" if order.descending != backwards else "gte"
     return Q(**{f"{name}__{bound}": value}) & found
+
+
+def _at(order: Order, value: Any, pk: int) -> Q:
+    """The cursor's own row, if it still sits where the cursor says."""
+    name = _key_name(order)
+    if value is None:
+        return Q(**{f"{name}__isnull": True, "id": pk})  # type: ignore[arg-type]
+    return Q(**{name: value, "id": pk})
 
 
 def encode_cursor(spec: ListSpec, value: Any, pk: int, fingerprint: str | None = None) -> str:
@@ -259,7 +270,7 @@ def encode_cursor(spec: ListSpec, value: Any, pk: int, fingerprint: str | None =
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
-def decode_cursor(spec: ListSpec, cursor: str) -> tuple[Any, int]:
+def decode_cursor(spec: ListSpec, cursor: str, argument: str = "after") -> tuple[Any, int]:
     try:
         made_for, value, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         # Numbers beyond a key's range are forged: the driver would fail the query with them.
@@ -270,9 +281,9 @@ def decode_cursor(spec: ListSpec, cursor: str) -> tuple[Any, int]:
         if value is not None and spec.order.field in _DATETIMES:
             value = datetime.fromisoformat(value)
     except (binascii.Error, ValueError, TypeError, RecursionError) as exc:
-        raise invalid("Malformed cursor", ["after"]) from exc
+        raise invalid("Malformed cursor", [argument]) from exc
     if made_for != spec.fingerprint():
-        raise invalid("This cursor belongs to another query (view, filter or order)", ["after"])
+        raise invalid("This cursor belongs to another query (view, filter or order)", [argument])
     return value, pk
 
 
@@ -280,7 +291,8 @@ def decode_cursor(spec: ListSpec, cursor: str) -> tuple[Any, int]:
 class Page:
     tickets: list[Ticket]
     cursors: list[str]
-    has_next: bool
+    has_next: Answer
+    has_previous: Answer
     query: QuerySet[Ticket]  # for totalCount, only run when asked for
 
 
@@ -311,7 +323,14 @@ _ASSIGNED_TO_ME = frozenset({View.MINE, View.UNRESOLVED, View.URGENT, View.DONE}
 
 
 async def ticket_page(
-    actor: Actor, reach: Reach, spec: ListSpec, *, first: int | None, after: str | None
+    actor: Actor,
+    reach: Reach,
+    spec: ListSpec,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> Page:
     """One statement whatever the page size.
 
@@ -320,18 +339,23 @@ async def ticket_page(
     tests every row against each branch, so a narrow list (a custom-field filter) reads rows
     in proportion to the table. Instead each branch takes its own first `size + 1` rows after
     the cursor, in list order, by whatever index suits it, and the page is the first
-    `size + 1` of their union: the same rows, since the order is total (key, then id)."""
-    size = DEFAULT_PAGE if first is None else first
-    if not 0 <= size <= MAX_PAGE:
-        raise invalid(f"first must be between 0 and {MAX_PAGE}", ["first"])
+    `size + 1` of their union: the same rows, since the order is total (key, then id).
+
+    A `last` page is the same walk in the reverse order (reversed back): `before` bounds it
+    as `after` bounds a forward one. The extra row answers "more this way"; "more the other
+    way" is a statement run only if the client asks for it (`Answer`)."""
+    size, backwards = page_size(first, last)
     rule = visibility(actor, reach)
     narrow = await narrowing(actor, reach, spec)
     query = Ticket.filter(rule.q() & narrow)
+    start = decode_cursor(spec, after, "after") if after else None
+    end = decode_cursor(spec, before, "before") if before else None
     beyond = Q()
-    if after:
-        value, pk = decode_cursor(spec, after)
-        beyond = _beyond(spec.order, value, pk)
-    ordering = _ordering(spec.order)
+    if start is not None:
+        beyond &= _beyond(spec.order, *start)
+    if end is not None:
+        beyond &= _beyond(spec.order, *end, backwards=True)
+    ordering = _ordering(spec.order, backwards)
     if len(rule.branches) > 1 and spec.view not in _ASSIGNED_TO_ME:
         firsts = [
             _sorted(Ticket.filter(rule.always & branch & narrow & beyond), spec.order)
@@ -346,11 +370,23 @@ async def ticket_page(
     rows = list(await page.order_by(*ordering).limit(size + 1))
     name = _key_name(spec.order)
     kept = rows[:size]
+    if backwards:
+        kept.reverse()
+    more = len(rows) > size
+
+    def past(mark: tuple[Any, int] | None, *, backwards: bool) -> Answer:
+        """Whether any row lies past a cursor (its own row included), asked when needed."""
+        if mark is None:
+            return False
+        around = _beyond(spec.order, *mark, backwards=backwards) | _at(spec.order, *mark)
+        return _sorted(Ticket.filter(rule.q() & narrow & around), spec.order).exists
+
     made_for = spec.fingerprint()
     return Page(
         tickets=kept,
         cursors=[encode_cursor(spec, getattr(r, name), r.id, made_for) for r in kept],
-        has_next=len(rows) > size,
+        has_next=past(end, backwards=False) if backwards else more,
+        has_previous=more if backwards else past(start, backwards=True),
         query=query,
     )
 

@@ -35,7 +35,7 @@ from workorder.schema.batch.jobs import (
     StartImportPayload,
 )
 from workorder.schema.context import Info
-from workorder.schema.pagination import AfterArg, FirstArg, paginate
+from workorder.schema.pagination import AfterArg, BeforeArg, FirstArg, LastArg, paginate
 from workorder.schema.views.filters import to_filter
 from workorder.sheets.cells import SheetFormat
 from workorder.storage import Storage
@@ -59,11 +59,20 @@ async def jobs_query(
     ] = None,
     first: FirstArg = None,
     after: AfterArg = None,
+    last: LastArg = None,
+    before: BeforeArg = None,
 ) -> JobConnection:
     actor = info.context.require_actor()
     query = jobs.my_jobs(actor, [JobStatus(s) for s in status or ()])
     return await paginate(
-        query, JobType.of, JobConnection, first=first, after=after, descending=True
+        query,
+        JobType.of,
+        JobConnection,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+        descending=True,
     )
 
 

@@ -27,7 +27,7 @@ from workorder.schema.customers.types import (
     UpdateCustomerInput,
     UpdateCustomerPayload,
 )
-from workorder.schema.pagination import AfterArg, FirstArg, paginate
+from workorder.schema.pagination import AfterArg, BeforeArg, FirstArg, LastArg, paginate
 
 
 async def customers_query(
@@ -53,6 +53,8 @@ async def customers_query(
         ),
     ] = None,
     after: AfterArg = None,
+    last: LastArg = None,
+    before: BeforeArg = None,
 ) -> CustomerConnection:
     """A bad query (one letter, fuzzy) is a top-level INVALID error, like a bad cursor."""
     found = await customers.find_customers(info.context.require_actor(), query, mode)
@@ -60,8 +62,10 @@ async def customers_query(
         found.rows,
         CustomerType.of,
         CustomerConnection,
-        first=found.page_size(first),
+        first=found.page_size(first) if last is None else first,
         after=after,
+        last=last if last is None else found.page_size(last),
+        before=before,
         key="name",
     )
 
@@ -82,6 +86,8 @@ async def contacts_query(
     ] = None,
     first: FirstArg = None,
     after: AfterArg = None,
+    last: LastArg = None,
+    before: BeforeArg = None,
 ) -> ContactConnection:
     """An id that is not a customer of the caller's tenant simply matches no contact."""
     context = info.context
@@ -95,8 +101,10 @@ async def contacts_query(
         found.rows,
         ContactType.of,
         ContactConnection,
-        first=found.page_size(first),
+        first=found.page_size(first) if last is None else first,
         after=after,
+        last=last if last is None else found.page_size(last),
+        before=before,
         key="name",
     )
 

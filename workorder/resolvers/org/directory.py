@@ -48,7 +48,7 @@ from workorder.schema.org.types import (
     UserConnection,
     UserType,
 )
-from workorder.schema.pagination import AfterArg, FirstArg, paginate
+from workorder.schema.pagination import AfterArg, BeforeArg, FirstArg, LastArg, paginate
 
 
 async def users_query(
@@ -58,6 +58,8 @@ async def users_query(
     ] = None,
     first: FirstArg = None,
     after: AfterArg = None,
+    last: LastArg = None,
+    before: BeforeArg = None,
 ) -> UserConnection:
     actor = info.context.require_actor()
     query = User.filter(tenant_id=actor.tenant_id)
@@ -77,12 +79,23 @@ async def users_query(
         if filter.group_id is not None:
             query = query.filter(member_of__id=decode_id(filter.group_id, "Group", ["filter"]))
     return await paginate(
-        query, UserType.of, UserConnection, first=first, after=after, key="username"
+        query,
+        UserType.of,
+        UserConnection,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+        key="username",
     )
 
 
 async def groups_query(
-    info: Info, first: FirstArg = None, after: AfterArg = None
+    info: Info,
+    first: FirstArg = None,
+    after: AfterArg = None,
+    last: LastArg = None,
+    before: BeforeArg = None,
 ) -> GroupConnection:
     actor = info.context.require_actor()
     return await paginate(
@@ -91,12 +104,18 @@ async def groups_query(
         GroupConnection,
         first=first,
         after=after,
+        last=last,
+        before=before,
         key="name",
     )
 
 
 async def departments_query(
-    info: Info, first: FirstArg = None, after: AfterArg = None
+    info: Info,
+    first: FirstArg = None,
+    after: AfterArg = None,
+    last: LastArg = None,
+    before: BeforeArg = None,
 ) -> DepartmentConnection:
     actor = info.context.require_actor()
     return await paginate(
@@ -105,6 +124,8 @@ async def departments_query(
         DepartmentConnection,
         first=first,
         after=after,
+        last=last,
+        before=before,
     )
 
 

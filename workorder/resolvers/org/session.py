@@ -32,7 +32,7 @@ from workorder.schema.org.payloads import (
     RevokeApiTokenPayload,
 )
 from workorder.schema.org.types import ApiTokenConnection, ApiTokenType, UserType
-from workorder.schema.pagination import AfterArg, FirstArg, paginate
+from workorder.schema.pagination import AfterArg, BeforeArg, FirstArg, LastArg, paginate
 
 
 def _session_fields(info: Info, session: sessions.Session) -> dict[str, object]:
@@ -165,7 +165,11 @@ async def revoke_api_token(
 
 
 async def api_tokens(
-    info: Info, first: FirstArg = None, after: AfterArg = None
+    info: Info,
+    first: FirstArg = None,
+    after: AfterArg = None,
+    last: LastArg = None,
+    before: BeforeArg = None,
 ) -> ApiTokenConnection:
     actor = info.context.require_actor()
     if not actor.is_admin:
@@ -176,4 +180,6 @@ async def api_tokens(
         ApiTokenConnection,
         first=first,
         after=after,
+        last=last,
+        before=before,
     )

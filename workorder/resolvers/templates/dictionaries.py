@@ -13,7 +13,7 @@ from workorder.models import Dictionary, DictionaryItem
 from workorder.resolvers.arguments import decode_id, decode_optional_id, not_null
 from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Info
-from workorder.schema.pagination import AfterArg, FirstArg, paginate
+from workorder.schema.pagination import AfterArg, BeforeArg, FirstArg, LastArg, paginate
 from workorder.schema.templates.inputs import (
     CreateDictionaryInput,
     DictionaryItemInput,
@@ -50,7 +50,11 @@ def _drafts(items: list[DictionaryItemInput] | None) -> list[ItemDraft]:
 
 
 async def dictionaries_query(
-    info: Info, first: FirstArg = None, after: AfterArg = None
+    info: Info,
+    first: FirstArg = None,
+    after: AfterArg = None,
+    last: LastArg = None,
+    before: BeforeArg = None,
 ) -> DictionaryConnection:
     actor = info.context.require_actor()
     return await paginate(
@@ -59,6 +63,8 @@ async def dictionaries_query(
         DictionaryConnection,
         first=first,
         after=after,
+        last=last,
+        before=before,
         key="name",
     )
 

@@ -13,7 +13,7 @@ from workorder.models import Template
 from workorder.resolvers.arguments import decode_id
 from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Info
-from workorder.schema.pagination import AfterArg, FirstArg, paginate
+from workorder.schema.pagination import AfterArg, BeforeArg, FirstArg, LastArg, paginate
 from workorder.schema.templates.inputs import (
     AddTemplateFieldInput,
     ArchiveTemplateInput,
@@ -136,6 +136,8 @@ async def templates_query(
     ] = None,
     first: FirstArg = None,
     after: AfterArg = None,
+    last: LastArg = None,
+    before: BeforeArg = None,
 ) -> TemplateConnection:
     actor = info.context.require_actor()
     query = Template.filter(tenant_id=actor.tenant_id)
@@ -145,7 +147,14 @@ async def templates_query(
         if filter.search:
             query = query.filter(name__icontains=filter.search)
     page = await paginate(
-        query, lambda t: t, TemplateConnection, first=first, after=after, key="name"
+        query,
+        lambda t: t,
+        TemplateConnection,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+        key="name",
     )
     for edge in page.edges:
         edge.node = await TemplateType.of_model(info, edge.node)  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ import strawberry
 from workorder.flows.org.outbox import outbox_of
 from workorder.models import MailStatus
 from workorder.schema.context import Info
-from workorder.schema.pagination import AfterArg, FirstArg, paginate
+from workorder.schema.pagination import AfterArg, BeforeArg, FirstArg, LastArg, paginate
 from workorder.schema.tickets.mail import MailConnection, MailStatusEnum, MailType
 
 
@@ -21,8 +21,12 @@ async def mail_outbox_query(
     ] = None,
     first: FirstArg = None,
     after: AfterArg = None,
+    last: LastArg = None,
+    before: BeforeArg = None,
 ) -> MailConnection:
     """Oldest first (keyset on id); a non-admin gets a top-level FORBIDDEN error."""
     actor = info.context.require_actor()
     query = outbox_of(actor, MailStatus(status) if status is not None else None)
-    return await paginate(query, MailType.of, MailConnection, first=first, after=after)
+    return await paginate(
+        query, MailType.of, MailConnection, first=first, after=after, last=last, before=before
+    )

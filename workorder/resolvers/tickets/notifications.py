@@ -11,7 +11,7 @@ from workorder.models import Notification
 from workorder.resolvers.arguments import decode_ids
 from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Info
-from workorder.schema.pagination import AfterArg, FirstArg, paginate
+from workorder.schema.pagination import AfterArg, BeforeArg, FirstArg, LastArg, paginate
 from workorder.schema.tickets.inputs import MarkNotificationsReadInput
 from workorder.schema.tickets.payloads import MarkNotificationsReadPayload
 from workorder.schema.tickets.types import NotificationConnection, NotificationType
@@ -25,6 +25,8 @@ async def notifications_query(
     ] = None,
     first: FirstArg = None,
     after: AfterArg = None,
+    last: LastArg = None,
+    before: BeforeArg = None,
 ) -> NotificationConnection:
     actor = info.context.require_actor()
     query = Notification.filter(tenant_id=actor.tenant_id, recipient_id=actor.user_id)
@@ -36,6 +38,8 @@ async def notifications_query(
         NotificationConnection,
         first=first,
         after=after,
+        last=last,
+        before=before,
         descending=True,
     )
 

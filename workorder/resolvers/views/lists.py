@@ -26,7 +26,7 @@ from workorder.models import SavedView
 from workorder.resolvers.arguments import decode_id, decode_optional_id
 from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Info
-from workorder.schema.pagination import AfterArg, Edge, FirstArg, PageInfo
+from workorder.schema.pagination import AfterArg, BeforeArg, Edge, FirstArg, LastArg, PageInfo
 from workorder.schema.tickets.hot import prefetch
 from workorder.schema.tickets.types import TicketType
 from workorder.schema.views.filters import to_filter
@@ -115,11 +115,13 @@ async def tickets_query(
     ] = None,
     first: FirstArg = None,
     after: AfterArg = None,
+    last: LastArg = None,
+    before: BeforeArg = None,
 ) -> TicketConnection:
     actor = info.context.require_actor()
     spec = await spec_of_arguments(actor, view, saved_view_id, filter, search, order_by)
     reach = reach_free(actor, spec.view) or await info.context.reach()
-    page = await ticket_page(actor, reach, spec, first=first, after=after)
+    page = await ticket_page(actor, reach, spec, first=first, after=after, last=last, before=before)
     context = info.context
     loaded = await prefetch(context, page.tickets, _node_fields(info.selected_fields))
     pairs = zip(page.tickets, page.cursors, strict=True)
@@ -127,8 +129,8 @@ async def tickets_query(
     return TicketConnection(
         edges=edges,
         page_info=PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=after is not None,
+            more_after=page.has_next,
+            more_before=page.has_previous,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),

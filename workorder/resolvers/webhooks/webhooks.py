@@ -12,7 +12,7 @@ from workorder.models import WebhookDelivery, WebhookEndpoint, WebhookEventType
 from workorder.resolvers.arguments import decode_id
 from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Info
-from workorder.schema.pagination import paginate
+from workorder.schema.pagination import AfterArg, BeforeArg, FirstArg, LastArg, paginate
 from workorder.schema.webhooks.types import (
     CreateWebhookInput,
     CreateWebhookPayload,
@@ -41,12 +41,10 @@ async def webhooks_query(info: Info) -> list[WebhookType]:
 async def webhook_deliveries_query(
     info: Info,
     webhook_id: Annotated[strawberry.ID, strawberry.argument(description="The endpoint.")],
-    first: Annotated[
-        int | None, strawberry.argument(description="Page size (default 20, at most 100).")
-    ] = None,
-    after: Annotated[
-        str | None, strawberry.argument(description="The endCursor of the previous page.")
-    ] = None,
+    first: FirstArg = None,
+    after: AfterArg = None,
+    last: LastArg = None,
+    before: BeforeArg = None,
 ) -> WebhookDeliveryConnection:
     actor = info.context.require_actor()
     pk = decode_id(webhook_id, "Webhook", ["webhookId"])
@@ -57,6 +55,8 @@ async def webhook_deliveries_query(
         WebhookDeliveryConnection,
         first=first,
         after=after,
+        last=last,
+        before=before,
         descending=True,
     )
 

@@ -18,13 +18,14 @@ from workorder.schema.batch.results import (
     JobKindEnum,
     JobKindValue,
     JobResult,
+    Paging,
     failures_of,
     outcome_of,
 )
 from workorder.schema.describe import described_enum
 from workorder.schema.errors import UserError
 from workorder.schema.node import Node, to_global_id
-from workorder.schema.pagination import AfterArg, Connection, FirstArg
+from workorder.schema.pagination import AfterArg, BeforeArg, Connection, FirstArg, LastArg
 from workorder.schema.views.types import TicketFilterInput, TicketViewEnum
 from workorder.sheets.cells import SheetFormat
 
@@ -132,9 +133,13 @@ class JobType(Node):
         "happened; the first 1,000 are kept (failed counts them all)."
     )
     async def failures(
-        self, first: FirstArg = None, after: AfterArg = None
+        self,
+        first: FirstArg = None,
+        after: AfterArg = None,
+        last: LastArg = None,
+        before: BeforeArg = None,
     ) -> JobFailureConnection:
-        return await failures_of(self.model, first, after)
+        return await failures_of(self.model, Paging(first, after, last, before))
 
     @strawberry.field(
         description="Per-item failures: what went wrong where.",

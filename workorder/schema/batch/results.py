@@ -13,32 +13,34 @@ parameters of one IN, so they are read in windows. The cursors look like `pagina
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any, TypeAlias, TypeVar
 
 import strawberry
 
 from workorder.auth.visibility import visible_tickets
-from workorder.errors import ErrorCode, invalid
+from workorder.errors import ErrorCode
 from workorder.flows.batch.batch import BatchKind
 from workorder.flows.batch.jobs import batch_kind_name
 from workorder.flows.exports import exports, imports
 from workorder.flows.exports.files import export_file_of
 from workorder.flows.webhooks import outbox as webhook_outbox
 from workorder.models import Job
+from workorder.paging import Answer, page_size
 from workorder.schema.context import Info
 from workorder.schema.describe import described_enum
 from workorder.schema.errors import ErrorCodeEnum
 from workorder.schema.node import to_global_id
 from workorder.schema.pagination import (
-    DEFAULT_PAGE,
-    MAX_PAGE,
     AfterArg,
+    BeforeArg,
     Connection,
     Edge,
     FirstArg,
+    LastArg,
     PageInfo,
     decode_cursor,
     encode_cursor,
@@ -50,6 +52,16 @@ T = TypeVar("T")
 C = TypeVar("C", bound=Connection[Any])
 
 WINDOW = 500  # ids read per visibility query while paging a job's tickets (one IN each)
+
+
+@dataclass(frozen=True, slots=True)
+class Paging:
+    """A connection field's four paging arguments, as given."""
+
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
 
 
 class JobKindValue(Enum):
@@ -100,27 +112,44 @@ async def _page(
     fetch: Callable[[Sequence[int]], Awaitable[list[T | None]]],
     count: Callable[[], Awaitable[int]],
     connection: type[C],
-    first: int | None,
-    after: str | None,
+    paging: Paging,
 ) -> C:
     """A page of the items at ascending positive `keys` that `fetch` does not drop (None),
-    read a window at a time; the same limits and cursors as `paginate`."""
-    size = DEFAULT_PAGE if first is None else first
-    if not 0 <= size <= MAX_PAGE:
-        raise invalid(f"first must be between 0 and {MAX_PAGE}", ["first"])
-    at = bisect_right(keys, decode_cursor(after)[1]) if after else 0
-    found: list[tuple[int, T]] = []
-    while at < len(keys) and len(found) <= size:
-        window = keys[at : at + max(WINDOW, size + 1)]
-        items = await fetch(window)
-        found += [(k, item) for k, item in zip(window, items, strict=True) if item is not None]
-        at += len(window)
-    edges = [Edge(node=item, cursor=encode_cursor(k, k)) for k, item in found[:size]]
+    read a window at a time; the same limits, cursors and Relay rules as `paginate`."""
+    size, backwards = page_size(paging.first, paging.last)
+    start = bisect_right(keys, decode_cursor(paging.after, "after")[1]) if paging.after else 0
+    end = bisect_left(keys, decode_cursor(paging.before, "before")[1]) if paging.before else None
+    stop = len(keys) if end is None else max(end, start)
+
+    async def kept(lo: int, hi: int, wanted: int, from_end: bool) -> list[tuple[int, T]]:
+        """Up to `wanted` kept items of keys[lo:hi], nearest the given end first."""
+        found: list[tuple[int, T]] = []
+        while lo < hi and len(found) < wanted:
+            step = max(WINDOW, wanted)
+            window = keys[max(lo, hi - step) : hi] if from_end else keys[lo : min(hi, lo + step)]
+            items = zip(window, await fetch(window), strict=True)
+            got = [(k, item) for k, item in items if item is not None]
+            found += reversed(got) if from_end else got
+            hi, lo = (hi - len(window), lo) if from_end else (hi, lo + len(window))
+        return found[:wanted]
+
+    def any_kept(lo: int, hi: int) -> Answer:
+        async def ask() -> bool:
+            return bool(await kept(lo, hi, 1, False))
+
+        return ask if lo < hi else False
+
+    found = await kept(start, stop, size + 1, backwards)
+    page = found[:size]
+    if backwards:
+        page.reverse()
+    edges = [Edge(node=item, cursor=encode_cursor(k, k)) for k, item in page]
+    more = len(found) > size
     return connection(
         edges=edges,
         page_info=PageInfo(
-            has_next_page=len(found) > size,
-            has_previous_page=after is not None,
+            more_after=any_kept(stop, len(keys)) if backwards else more,
+            more_before=more if backwards else any_kept(0, start),
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),
@@ -201,7 +230,7 @@ class JobFailureConnection(Connection[JobFailure]):
     pass
 
 
-async def failures_of(job: Job, first: int | None, after: str | None) -> JobFailureConnection:
+async def failures_of(job: Job, paging: Paging) -> JobFailureConnection:
     stored = [e for e in job.errors or [] if isinstance(e, dict)]
     failures = [JobFailure.of(e) for e in stored]
 
@@ -212,7 +241,7 @@ async def failures_of(job: Job, first: int | None, after: str | None) -> JobFail
         return len(failures)
 
     positions = list(range(1, len(failures) + 1))
-    return await _page(positions, fetch, count, JobFailureConnection, first, after)
+    return await _page(positions, fetch, count, JobFailureConnection, paging)
 
 
 @strawberry.type(description="What a batch job (startBatchJob) did to its tickets.")
@@ -226,7 +255,12 @@ class BatchJobResult:
         "now: one you may not see is left out, and so is a deleted one."
     )
     async def tickets(
-        self, info: Info, first: FirstArg = None, after: AfterArg = None
+        self,
+        info: Info,
+        first: FirstArg = None,
+        after: AfterArg = None,
+        last: LastArg = None,
+        before: BeforeArg = None,
     ) -> TicketConnection:
         context = info.context
 
@@ -243,7 +277,8 @@ class BatchJobResult:
             seen = visible.filter(id__gte=self.ids[0], id__lte=self.ids[-1])
             return len(set(self.ids).intersection(await seen.values_list("id", flat=True)))
 
-        return await _page(self.ids, fetch, count, TicketConnection, first, after)
+        paging = Paging(first, after, last, before)
+        return await _page(self.ids, fetch, count, TicketConnection, paging)
 
 
 @strawberry.type(description="What an export (startExport) made.")

@@ -15,7 +15,7 @@ from workorder.schema.context import Context, Info
 from workorder.schema.describe import described_enum
 from workorder.schema.errors import UserError
 from workorder.schema.node import Node, to_global_id
-from workorder.schema.pagination import AfterArg, Connection, FirstArg, paginate
+from workorder.schema.pagination import AfterArg, BeforeArg, Connection, FirstArg, LastArg, paginate
 
 if TYPE_CHECKING:
     from workorder.schema.customers.tickets import CustomerTicketConnection
@@ -99,6 +99,8 @@ class CustomerType(Node):
         info: Info,
         first: FirstArg = None,
         after: AfterArg = None,
+        last: LastArg = None,
+        before: BeforeArg = None,
     ) -> Annotated[CustomerTicketConnection, strawberry.lazy("workorder.schema.customers.tickets")]:
         # Imported here: the ticket types import this module for Ticket.customer.
         from workorder.schema.customers.tickets import CustomerTicketConnection
@@ -114,6 +116,8 @@ class CustomerType(Node):
             CustomerTicketConnection,
             first=first,
             after=after,
+            last=last,
+            before=before,
             descending=True,
         )
 

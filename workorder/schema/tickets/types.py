@@ -26,7 +26,7 @@ from workorder.schema.context import Context, Info
 from workorder.schema.customers.types import ContactType, CustomerType
 from workorder.schema.node import Node, to_global_id
 from workorder.schema.org.types import GroupType, UserType
-from workorder.schema.pagination import AfterArg, Connection, FirstArg, paginate
+from workorder.schema.pagination import AfterArg, BeforeArg, Connection, FirstArg, LastArg, paginate
 from workorder.schema.templates.types import StepType, TemplateType, TemplateVersionType
 from workorder.schema.tickets.attachments import AttachmentType
 from workorder.schema.tickets.enums import (
@@ -348,13 +348,22 @@ class TicketType(Node):
         info: Info,
         first: FirstArg = None,
         after: AfterArg = None,
+        last: LastArg = None,
+        before: BeforeArg = None,
     ) -> TicketEventConnection:
         info.context.tickets.ticket.prime(self.model.id, self.model)
         query = TicketEvent.filter(
             tenant_id=info.context.require_actor().tenant_id, ticket_id=self.model.id
         )
         return await paginate(
-            query, TicketEventType.of, TicketEventConnection, first=first, after=after, key="id"
+            query,
+            TicketEventType.of,
+            TicketEventConnection,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            key="id",
         )
 
     @strawberry.field(
