@@ -28,6 +28,7 @@ from workorder.auth.tokens import (
 )
 from workorder.errors import ErrorCode, FlowError, invalid, not_found
 from workorder.models import ApiToken, RefreshToken, User
+from workorder.sql.shapes import Shape, Shapes, dialect_of
 
 BAD_CREDENTIALS = "Unknown tenant, username or password"
 
@@ -275,19 +276,49 @@ async def authenticate(bearer: str, key: str) -> Actor:
             expires_at=token.expires_at,
         )
     claims = decode_access_token(bearer, key)
-    # The session is checked in the same query that loads the user (a join on the session's
-    # refresh tokens, by the indexed family): no extra round trip and no cache, so a logout
-    # in any process ends the token at once everywhere.
-    user = await User.filter(
-        id=claims.user_id,
-        tenant_id=claims.tenant_id,
-        active=True,
-        tenant__active=True,
-        refresh_tokens__family=claims.session_id,
-        refresh_tokens__revoked_at=None,
-    ).first()
+    user = await _session_user(claims.user_id, claims.tenant_id, claims.session_id)
     if user is None:
         raise TokenError("Session ended or invalid access token")
     return Actor.of(
         user, scopes=ALL_SCOPES, expires_at=claims.expires_at, session_id=claims.session_id
     )
+
+
+# Stand-ins for `_session_user`'s values in its statement, built once per dialect.
+_USER, _TENANT, _SESSION = -1, -2, "\x00session"
+_SESSION_USERS: Shapes[str, User] = Shapes(4)
+
+
+async def _session_user(user_id: int, tenant_id: int, session_id: str) -> User | None:
+    """The user of an access token, when they and their tenant are active and the login
+    session has not ended.
+
+    The session is checked in the same query that loads the user (a join on the session's
+    refresh tokens, by the indexed family): no extra round trip and no cache, so a logout
+    in any process ends the token at once everywhere. Every request asks, so the statement
+    is built once (`sql.shapes`), not per request."""
+    values: dict[Any, Any] = {_USER: user_id, _TENANT: tenant_id, _SESSION: session_id}
+    dialect = dialect_of(User)
+    found, shape = _SESSION_USERS.get(dialect)
+    if not found:
+        query = User.filter(
+            id=_USER,
+            tenant_id=_TENANT,
+            active=True,
+            tenant__active=True,
+            refresh_tokens__family=_SESSION,
+            refresh_tokens__revoked_at=None,
+        ).limit(1)
+        shape = Shape.of(query, values)
+        _SESSION_USERS.put(dialect, shape)
+    if shape is None:
+        return await User.filter(
+            id=user_id,
+            tenant_id=tenant_id,
+            active=True,
+            tenant__active=True,
+            refresh_tokens__family=session_id,
+            refresh_tokens__revoked_at=None,
+        ).first()
+    rows = await shape.run(values)
+    return rows[0] if rows else None

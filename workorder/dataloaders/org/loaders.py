@@ -10,6 +10,7 @@ from tortoise.queryset import QuerySet
 
 from workorder.auth.actor import Actor
 from workorder.auth.directory import Insight, insight_of
+from workorder.dataloaders.by_id import rows_by_id
 from workorder.flows.org.lookups import active_members_of
 from workorder.models import Department, Group, User
 
@@ -28,7 +29,7 @@ class OrgLoaders:
         self.insight = DataLoader(self._insights)
 
     async def _users(self, ids: Sequence[int]) -> list[User | None]:
-        rows = {u.id: u for u in await User.filter(tenant_id=self.tenant_id, id__in=ids)}
+        rows = await rows_by_id(User, self.tenant_id, ids)
         return [rows.get(i) for i in ids]
 
     async def _insights(self, actors: Sequence[Actor]) -> list[Insight]:

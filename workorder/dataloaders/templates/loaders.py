@@ -8,6 +8,7 @@ from typing import cast
 
 from strawberry.dataloader import DataLoader
 
+from workorder.dataloaders.by_id import rows_by_id
 from workorder.flows.templates.config import TemplateConfig
 from workorder.models import Dictionary, DictionaryItem, Template, TemplateVersion
 
@@ -25,11 +26,11 @@ class TemplateLoaders:
         self.has_children = DataLoader(self._has_children)
 
     async def _templates(self, ids: Sequence[int]) -> list[Template | None]:
-        rows = {t.id: t for t in await Template.filter(tenant_id=self.tenant_id, id__in=ids)}
+        rows = await rows_by_id(Template, self.tenant_id, ids)
         return [rows.get(i) for i in ids]
 
     async def _versions(self, ids: Sequence[int]) -> list[TemplateVersion | None]:
-        rows = {v.id: v for v in await TemplateVersion.filter(tenant_id=self.tenant_id, id__in=ids)}
+        rows = await rows_by_id(TemplateVersion, self.tenant_id, ids)
         return [rows.get(i) for i in ids]
 
     async def _configs(self, version_ids: Sequence[int]) -> list[TemplateConfig | None]:
