@@ -1,7 +1,9 @@
 """The reference for fan-out: a plain `websockets` server, no GraphQL, no database.
 
-Run by bench/realtime.py as `python -m bench.raw_fanout PORT` in a process of its own, like
-`workorder serve`, so its RSS and event loop are its own. It speaks just enough of
+Run by bench/realtime.py as `python -m bench.raw_fanout PORT [deflate]` in a process of its
+own, like `workorder serve`, so its RSS and event loop are its own; permessage-deflate is
+negotiated only when asked, as workorder's WS_PER_MESSAGE_DEFLATE does (the same work per
+socket on both sides). It speaks just enough of
 graphql-transport-ws for the bench's client code to be the SAME for both servers
 (`connection_init` → `connection_ack`, `subscribe` registers the socket and answers the
 feed's `ready` item, `ping` → `pong`).
@@ -59,12 +61,19 @@ class Hub:
             self.subscribers.discard(ws)
 
 
-async def run(port: int) -> None:
+async def run(port: int, deflate: bool) -> None:
     hub = Hub()
     # The listen backlog of uvicorn's default, so batches of handshakes are treated alike.
-    async with serve(hub.handle, "127.0.0.1", port, subprotocols=[PROTOCOL], backlog=2048):
+    async with serve(
+        hub.handle,
+        "127.0.0.1",
+        port,
+        subprotocols=[PROTOCOL],
+        backlog=2048,
+        compression="deflate" if deflate else None,
+    ):
         await asyncio.get_running_loop().create_future()  # until the bench stops the process
 
 
 if __name__ == "__main__":
-    asyncio.run(run(int(sys.argv[1])))
+    asyncio.run(run(int(sys.argv[1]), sys.argv[2:] == ["deflate"]))

@@ -21,7 +21,8 @@ Figures, in order:
 It ends with one table: measure | workorder | reference | ratio | goal (issue 18).
 
 Sizes come from the environment: BENCH_PUSHES (latency samples, 1000), BENCH_FANOUT
-(socket counts, "1000,5000"), BENCH_FANOUT_ROUNDS (3), BENCH_IDLE_SECONDS (31).
+(socket counts, "1000,5000"), BENCH_FANOUT_ROUNDS (3), BENCH_IDLE_SECONDS (31);
+WS_PER_MESSAGE_DEFLATE=true compresses on both servers (off by default on both).
 """
 
 from __future__ import annotations
@@ -562,6 +563,13 @@ def _cpu_seconds(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _deflate() -> list[str]:
+    """The raw server compresses when workorder does (WS_PER_MESSAGE_DEFLATE, off unless
+    set): both sides then do the same work per socket and frame."""
+    on = os.environ.get("WS_PER_MESSAGE_DEFLATE", "").lower() in ("1", "true", "yes", "on")
+    return ["deflate"] if on else []
+
+
 def _rss_kib(pid: int) -> int:
     """Resident memory, VmRSS from /proc (kB there are KiB)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -581,7 +589,9 @@ class RawServer:
         self.sent = 0
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "bench.raw_fanout", str(self.port)], stdout=log, stderr=log
+                [sys.executable, "-m", "bench.raw_fanout", str(self.port), *_deflate()],
+                stdout=log,
+                stderr=log,
             )
 
     async def ready(self) -> None:

@@ -41,6 +41,7 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> None:
         ws="websockets-sansio",
         # A WebSocket message is parsed on the event loop like a JSON body: the same limit.
         ws_max_size=settings.max_body_bytes,
+        ws_per_message_deflate=settings.ws_per_message_deflate,
         timeout_graceful_shutdown=10,
     )
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
+import itertools
 import json
 import logging
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -207,7 +210,7 @@ class WorkorderGraphQL(GraphQL[Context, None]):
             ) from exc
         context.authenticate(actor)
         if actor.expires_at is not None and isinstance(context.request, WebSocket):
-            _close_at_expiry(context.request, actor.expires_at)
+            context.request.app.state.expiries.add(context.request, actor.expires_at)
         return cast(UnsetType, UNSET)
 
 
@@ -217,28 +220,71 @@ class WorkorderGraphQL(GraphQL[Context, None]):
 TOKEN_EXPIRED = 4419
 
 
-def _close_at_expiry(socket: WebSocket, expires_at: datetime) -> None:
-    """A socket lives no longer than the token it was opened with: at expiry it is closed
-    with TOKEN_EXPIRED, and the client reconnects with a fresh token, resuming its feeds
-    with the last cursor (docs/realtime.md)."""
+class Expiries:
+    """Sockets to close when their token expires, with TOKEN_EXPIRED: the client reconnects
+    with a fresh token, resuming its feeds with the last cursor (docs/realtime.md).
 
-    async def close_later() -> None:
-        # In short naps: a socket the client closed first lets go of its task (and the
-        # socket's context) within one nap, not at the token's expiry.
-        while (left := (expires_at - datetime.now(UTC)).total_seconds()) > 0:
-            if WebSocketState.DISCONNECTED in (socket.client_state, socket.application_state):
-                return
-            await asyncio.sleep(min(left, _EXPIRY_NAP))
-        with contextlib.suppress(Exception):  # already closed by the client: nothing to do
-            await socket.close(code=TOKEN_EXPIRED, reason="Access token expired")
+    One timer for the whole process (the earliest expiry, `loop.call_at`), not a task per
+    socket that wakes up every few seconds: thousands of idle agents cost no wake-ups. A
+    socket is held weakly, so one the client closed first is let go at once, not at its
+    token's expiry."""
 
-    task = asyncio.create_task(close_later(), name="ws-token-expiry")
-    _expiry_tasks.add(task)
-    task.add_done_callback(_expiry_tasks.discard)
+    def __init__(self) -> None:
+        self._heap: list[tuple[float, int, weakref.ref[WebSocket]]] = []
+        self._order = itertools.count()
+        self._timer: asyncio.TimerHandle | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._gone = 0  # entries whose socket is no more
+        self._closing: set[asyncio.Task[None]] = set()
+
+    def add(self, socket: WebSocket, expires_at: datetime) -> None:
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:  # a new event loop (tests): the old one's timer is dead
+            self._heap, self._timer, self._loop, self._gone = [], None, loop, 0
+        left = max(0.0, (expires_at - datetime.now(UTC)).total_seconds())
+        when = loop.time() + left
+        heapq.heappush(self._heap, (when, next(self._order), weakref.ref(socket, self._lost)))
+        if self._timer is None or when < self._timer.when():
+            self._arm()
+
+    def holding(self) -> int:
+        """Sockets still held (open, and waiting for their expiry)."""
+        return sum(1 for _, _, ref in self._heap if ref() is not None)
+
+    def _lost(self, _: weakref.ref[WebSocket]) -> None:
+        self._gone += 1
+        if self._gone > 64 and self._gone * 2 > len(self._heap):
+            self._heap = [entry for entry in self._heap if entry[2]() is not None]
+            heapq.heapify(self._heap)
+            self._gone = 0
+
+    def _arm(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = None
+        if self._heap and self._loop is not None:
+            self._timer = self._loop.call_at(self._heap[0][0], self._due)
+
+    def _due(self) -> None:
+        assert self._loop is not None
+        now = self._loop.time()
+        while self._heap and self._heap[0][0] <= now:
+            socket = heapq.heappop(self._heap)[2]()
+            if socket is None:
+                self._gone = max(0, self._gone - 1)
+                continue
+            task = self._loop.create_task(_close_expired(socket), name="ws-token-expiry")
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
+        self._timer = None
+        self._arm()
 
 
-_expiry_tasks: set[asyncio.Task[None]] = set()
-_EXPIRY_NAP = 5.0  # seconds
+async def _close_expired(socket: WebSocket) -> None:
+    if WebSocketState.DISCONNECTED in (socket.client_state, socket.application_state):
+        return
+    with contextlib.suppress(Exception):  # already closed by the client: nothing to do
+        await socket.close(code=TOKEN_EXPIRED, reason="Access token expired")
 
 
 async def healthz(request: Request) -> Response:
@@ -388,4 +434,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.job_kinds = kinds
     app.state.login_throttle = LoginThrottle.of(settings)
     app.state.rate_limits = RateLimits.of(settings)
+    app.state.expiries = Expiries()
     return app

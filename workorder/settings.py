@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     # than it frees: measured on one push to 2,000 sockets, 2.0 s at 700, 0.38 s at 100,000.
     # 0 leaves Python's setting alone.
     gc_threshold: int = Field(default=100_000, ge=0)
+    # WebSocket compression (permessage-deflate), when the client offers it. Off: a push is
+    # one small JSON frame written unchanged to every socket that shares it, where deflate
+    # would compress it once per socket and keep a zlib state (tens of KiB) per socket; on
+    # a contact center's LAN or VPN the bytes saved do not pay for that CPU and memory.
+    ws_per_message_deflate: bool = False
     # /readyz waits at most this long for each of the database and the broker.
     readiness_timeout_seconds: float = Field(default=0.8, gt=0)
     secret_key: str | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -28,7 +28,7 @@ from workorder.auth.tokens import (
 )
 from workorder.errors import ErrorCode, FlowError, invalid, not_found
 from workorder.models import ApiToken, RefreshToken, User
-from workorder.sql.shapes import Shape, Shapes, dialect_of
+from workorder.sql.shapes import Shapes, dialect_of, rows_of
 
 BAD_CREDENTIALS = "Unknown tenant, username or password"
 
@@ -226,11 +226,14 @@ def _live_tokens() -> QuerySet[ApiToken]:
 def _valid_users(actor: Actor) -> QuerySet[User]:
     """The actor's user row, when the user and tenant are active and the login session has
     not ended (an API token's own state is checked apart)."""
-    users = User.filter(id=actor.user_id, active=True, tenant__active=True)
-    if actor.session_id is not None and actor.api_token_id is None:
-        users = users.filter(
-            refresh_tokens__family=actor.session_id, refresh_tokens__revoked_at=None
-        )
+    session = actor.session_id if actor.api_token_id is None else None
+    return _valid_users_of(actor.user_id, session)
+
+
+def _valid_users_of(user_id: int, session_id: str | None) -> QuerySet[User]:
+    users = User.filter(id=user_id, active=True, tenant__active=True)
+    if session_id is not None:
+        users = users.filter(refresh_tokens__family=session_id, refresh_tokens__revoked_at=None)
     return users
 
 
@@ -245,16 +248,36 @@ async def still_valid(actor: Actor) -> bool:
     return await _valid_users(actor).exists()
 
 
-async def still_valid_reading(actor: Actor, column: str, read: Subquery) -> tuple[bool, Any]:
-    """`still_valid`, and the value of `read` in the same statement: a stream that opens
-    checks its credential and reads where it starts in one round trip, not two (a
-    contact center opens thousands of sockets at once). (False, None) when it has ended."""
+Reading = Callable[[int, int], Subquery]  # (tenant id, user id) → a one-value subquery
+
+# Stand-ins for the caller's values in the statements below, each built once per dialect
+# (`sql.shapes`): every request and every socket that opens asks them.
+_USER, _TENANT, _SESSION = -1, -2, "\x00session"
+_SESSION_USERS: Shapes[str, User] = Shapes(4)
+_READINGS: Shapes[tuple[str, str, Reading, bool], User] = Shapes(16)
+
+
+async def still_valid_reading(actor: Actor, column: str, read: Reading) -> tuple[bool, Any]:
+    """`still_valid`, and the value of `read(tenant id, user id)` in the same statement: a
+    stream that opens checks its credential and reads where it starts in one round trip,
+    not two (a contact center opens thousands of sockets at once). (False, None) when it
+    has ended."""
     if actor.api_token_id is not None:
         token = _live_tokens().filter(id=actor.api_token_id)
         if not await token.exists():
             return False, None
-    rows = await _valid_users(actor).annotate(**{column: read}).limit(1).values(column)
-    return (True, rows[0][column]) if rows else (False, None)
+    session = actor.session_id if actor.api_token_id is None else None
+    values: dict[Any, Any] = {_USER: actor.user_id, _TENANT: actor.tenant_id}
+    if session is not None:
+        values[_SESSION] = session
+
+    def build(value: Callable[[Any], Any]) -> QuerySet[User]:
+        users = _valid_users_of(value(_USER), None if session is None else value(_SESSION))
+        return users.annotate(**{column: read(value(_TENANT), value(_USER))}).limit(1)
+
+    key = (dialect_of(User), column, read, session is not None)
+    rows = await rows_of(_READINGS, key, build, values)
+    return (True, getattr(rows[0], column)) if rows else (False, None)
 
 
 async def authenticate(bearer: str, key: str) -> Actor:
@@ -284,41 +307,18 @@ async def authenticate(bearer: str, key: str) -> Actor:
     )
 
 
-# Stand-ins for `_session_user`'s values in its statement, built once per dialect.
-_USER, _TENANT, _SESSION = -1, -2, "\x00session"
-_SESSION_USERS: Shapes[str, User] = Shapes(4)
-
-
 async def _session_user(user_id: int, tenant_id: int, session_id: str) -> User | None:
     """The user of an access token, when they and their tenant are active and the login
     session has not ended.
 
     The session is checked in the same query that loads the user (a join on the session's
     refresh tokens, by the indexed family): no extra round trip and no cache, so a logout
-    in any process ends the token at once everywhere. Every request asks, so the statement
-    is built once (`sql.shapes`), not per request."""
+    in any process ends the token at once everywhere."""
     values: dict[Any, Any] = {_USER: user_id, _TENANT: tenant_id, _SESSION: session_id}
-    dialect = dialect_of(User)
-    found, shape = _SESSION_USERS.get(dialect)
-    if not found:
-        query = User.filter(
-            id=_USER,
-            tenant_id=_TENANT,
-            active=True,
-            tenant__active=True,
-            refresh_tokens__family=_SESSION,
-            refresh_tokens__revoked_at=None,
-        ).limit(1)
-        shape = Shape.of(query, values)
-        _SESSION_USERS.put(dialect, shape)
-    if shape is None:
-        return await User.filter(
-            id=user_id,
-            tenant_id=tenant_id,
-            active=True,
-            tenant__active=True,
-            refresh_tokens__family=session_id,
-            refresh_tokens__revoked_at=None,
-        ).first()
-    rows = await shape.run(values)
+
+    def build(value: Callable[[Any], Any]) -> QuerySet[User]:
+        users = _valid_users_of(value(_USER), value(_SESSION))
+        return users.filter(tenant_id=value(_TENANT)).limit(1)
+
+    rows = await rows_of(_SESSION_USERS, dialect_of(User), build, values)
     return rows[0] if rows else None

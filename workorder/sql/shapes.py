@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -103,3 +103,22 @@ def dialect_of(model: type[Model]) -> str:
     """What the SQL text depends on besides the query: the connection's kind."""
     client = type(model._meta.db)
     return f"{client.__module__}.{client.__qualname__}"
+
+
+async def rows_of(
+    shapes: Shapes[K, M],
+    key: K,
+    build: Callable[[Callable[[Any], Any]], QuerySet[M]],
+    values: Mapping[Any, Any],
+) -> list[M]:
+    """The rows of `build`'s query for `values` (stand-in → value), its statement built
+    once per `key`. `build(value)` makes the query with `value(stand-in)` in each place a
+    value goes: called with the stand-ins themselves to shape it, or, for a query that
+    cannot be shaped, with the call's values to run it the ordinary way."""
+    found, shape = shapes.get(key)
+    if not found:
+        shape = Shape.of(build(lambda standin: standin), values)
+        shapes.put(key, shape)
+    if shape is None:
+        return list(await build(values.__getitem__))
+    return await shape.run(values)

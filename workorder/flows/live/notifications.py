@@ -28,6 +28,13 @@ from workorder.subscriptions.messages import NotificationCreated
 Pushed = tuple[Notification | None, Position, Hashable | None]
 
 
+def _newest(tenant_id: int, user_id: int) -> Subquery:
+    """The id of the user's newest notification: where a feed opened without `after`
+    starts."""
+    mine = Notification.filter(tenant_id=tenant_id, recipient_id=user_id)
+    return Subquery(mine.order_by("-id").limit(1).values("id"))
+
+
 def _row_of(message: Message) -> Notification | None:
     return NotificationCreated.from_dict(0, message).row()  # the row names its recipient
 
@@ -53,8 +60,7 @@ async def notification_stream(
             # Subscribed first: a row committed from now on is pushed to us, so the newest
             # row now is where this stream starts — read with the credential check, in one
             # statement (opening thousands of sockets pays one round trip each, not two).
-            newest = Subquery(mine.order_by("-id").limit(1).values("id"))
-            valid, floor = await still_valid_reading(actor, "newest_notification", newest)
+            valid, floor = await still_valid_reading(actor, "newest_notification", _newest)
             if not valid:
                 raise FlowError(ErrorCode.UNAUTHENTICATED, SESSION_ENDED)
             seen = Seen(floor or 0)
