@@ -16,6 +16,7 @@ from workorder.auth import passwords
 from workorder.auth.passwords import HashCost
 from workorder.errors import FlowError
 from workorder.logs import configure_logging
+from workorder.mail.links import use_public_url
 from workorder.settings import Settings, SettingsError, load_settings
 
 
@@ -118,6 +119,7 @@ def main(argv: list[str] | None = None) -> None:
             settings = settings.model_copy(update={"port": args.port})
         configure_logging(settings.log_level, settings.log_json)
         passwords.use_cost(HashCost(settings.password_hashing))
+        use_public_url(settings.public_url)  # links in mail
         if args.command == "serve":
             _serve(settings, args.host, args.port)
         elif args.command == "migrate":

@@ -47,6 +47,7 @@ from workorder.jobs.registry import job_kinds
 from workorder.jobs.runner import Announce, JobRunner
 from workorder.jobs.starting import JobQueue
 from workorder.mail import make_sender
+from workorder.mail.links import use_public_url
 from workorder.middleware import (
     AddressLimitMiddleware,
     BodyLimitMiddleware,
@@ -320,6 +321,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     settings.signing_key  # noqa: B018 - fail at start-up, not at the first login
     passwords.use_cost(HashCost(settings.password_hashing))
+    use_public_url(settings.public_url)  # links in mail
     sender = make_sender(settings)  # a bad SMTP_URL stops start-up too
     # The kinds of job this server starts and runs: built here, as the worker builds its own.
     kinds = job_kinds(settings)

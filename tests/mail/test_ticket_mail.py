@@ -1,4 +1,4 @@
-"""Ticket mail reaches a real SMTP server: CC on every status change, the survey link."""
+"""Ticket mail reaches a real SMTP server: CC on every change, the survey link."""
 
 from tests.mail.conftest import SmtpServer
 from tests.shop import Shop
@@ -39,11 +39,13 @@ async def test_status_changes_and_the_survey_are_mailed(
     to_watcher = [m for m in received if "watcher@shop.example" in m.rcpt_tos]
     subjects = [str(m.message["Subject"]) for m in to_watcher]
     assert subjects == [
-        "[#1 Kettle] is now IN_PROGRESS",
-        "[#1 Kettle] is now PENDING",
-        "[#1 Kettle] is now IN_PROGRESS",
-        "[#1 Kettle] is now DONE",
+        "[#1 Kettle] created: In progress",
+        "[#1 Kettle] forwarded: Pending",
+        "[#1 Kettle] claimed: In progress",
+        "[#1 Kettle] closed: Done",
     ]
+    # Each has its HTML alternative.
+    assert all(m.message.get_content_type() == "multipart/alternative" for m in to_watcher)
     assert all("orders@shop.example" in m.rcpt_tos for m in to_watcher)  # the default CC
     survey = [m for m in received if m.rcpt_tos == ["zhao@customer.example"]]
     assert len(survey) == 1

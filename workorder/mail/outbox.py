@@ -67,6 +67,7 @@ async def enqueue(
     *,
     tenant_id: int | None,
     ticket_id: int | None = None,
+    html: str = "",
 ) -> MailOutbox | None:
     """Queue one mail; None (and no row) when no usable recipient is left.
 
@@ -82,6 +83,7 @@ async def enqueue(
         recipients=addresses,
         subject=clean_subject(subject),
         body=body,
+        html_body=html,
         message_id=new_message_id(),
         status=MailStatus.PENDING,
         next_attempt_at=datetime.now(UTC),

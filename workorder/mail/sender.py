@@ -194,6 +194,8 @@ class MailSender:
         # RFC 3834: keeps vacation responders from answering, and mail loops from forming.
         message["Auto-Submitted"] = "auto-generated"
         message.set_content(row.body)
+        if row.html_body:  # multipart/alternative: clients show the HTML, others the text
+            message.add_alternative(row.html_body, subtype="html")
         return message
 
     async def _deliver(self, row: MailOutbox) -> bool:

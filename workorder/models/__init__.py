@@ -13,6 +13,7 @@ from workorder.models.interaction import Channel, Direction, Interaction
 from workorder.models.job import FINISHED as JOB_FINISHED
 from workorder.models.job import Job, JobStatus
 from workorder.models.mail import MailOutbox, MailStatus
+from workorder.models.mail_template import MailEvent, MailLanguage, MailSettings, MailTemplate
 from workorder.models.notification import Notification, NotificationKind
 from workorder.models.saved_view import SavedView
 from workorder.models.sharing import SharingRule
@@ -67,8 +68,12 @@ __all__ = [
     "Interaction",
     "Job",
     "JobStatus",
+    "MailEvent",
+    "MailLanguage",
     "MailOutbox",
+    "MailSettings",
     "MailStatus",
+    "MailTemplate",
     "Notification",
     "NotificationKind",
     "Priority",

@@ -37,6 +37,8 @@ class MailOutbox(Model):
     recipients: list[str] = fields.JSONField(default=list)
     subject = fields.CharField(max_length=300)
     body = fields.TextField()
+    # The HTML alternative of the body; empty: a plain-text mail.
+    html_body = fields.TextField(default="")
     message_id = fields.CharField(max_length=200, unique=True)
     status = fields.CharEnumField(MailStatus, default=MailStatus.PENDING, db_index=True)
     attempts = fields.IntField(default=0)

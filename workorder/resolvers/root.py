@@ -16,6 +16,7 @@ from workorder.resolvers.batch.roots import (
     JobSubscription,
 )
 from workorder.resolvers.customers.roots import CustomerMutation, CustomerQuery
+from workorder.resolvers.mail.roots import MailTemplateMutation, MailTemplateQuery
 from workorder.resolvers.org.roots import OrgMutation, OrgQuery
 from workorder.resolvers.reports.roots import ReportQuery
 from workorder.resolvers.sla.roots import SlaMutation, SlaQuery
@@ -68,6 +69,7 @@ class Query(
     ReportQuery,
     JobQuery,
     WebhookQuery,
+    MailTemplateQuery,
 ):
     pass
 
@@ -89,6 +91,7 @@ class Mutation(
     BatchMutation,
     JobMutation,
     WebhookMutation,
+    MailTemplateMutation,
 ):
     pass
 

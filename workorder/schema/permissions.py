@@ -44,6 +44,7 @@ DOMAIN_SCOPES: dict[str, tuple[Scope, Scope]] = {
     "sla": (Scope.ORG_WRITE, Scope.READ),
     "webhooks": (Scope.WEBHOOKS, Scope.WEBHOOKS),
     "reports": (Scope.ORG_WRITE, Scope.READ),
+    "mail": (Scope.ORG_WRITE, Scope.READ),  # mail templates: tenant settings
 }
 
 # Root fields whose scope is not their domain's, each for a reason.

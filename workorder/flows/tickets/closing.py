@@ -6,7 +6,7 @@ from workorder.auth.actor import Actor
 from workorder.clock import now
 from workorder.flows.org.lookups import may_be_given_work
 from workorder.flows.tickets.finish import finish
-from workorder.flows.tickets.notifications import label, notify, status_mail
+from workorder.flows.tickets.notifications import label, notify
 from workorder.flows.tickets.opening import apply, open_ticket, record
 from workorder.flows.tickets.routing import assigned, by_rule
 from workorder.flows.tickets.state_machine import Action
@@ -69,7 +69,6 @@ async def reopen_ticket(actor: Actor, ticket_id: int, comment: str = "") -> Tick
                 f"Reopened: {label(after)}",
                 skip=actor.user_id,
             )
-        await status_mail(after, opened.config, ticket.status)
     return after
 
 
@@ -81,7 +80,6 @@ async def void_ticket(actor: Actor, ticket_id: int, reason: str = "") -> Ticket:
         after = await apply(ticket, {"status": Status.VOID, "claim_mode": None})
         await TicketCandidate.filter(ticket_id=ticket.id).delete()
         await record(uow, actor, EventKind.VOIDED, ticket, after, comment=reason.strip())
-        await status_mail(after, opened.config, ticket.status)
     return after
 
 

@@ -23,7 +23,7 @@ from workorder.flows.templates.field_values import (
     validate_values,
 )
 from workorder.flows.tickets.downloads import may_link
-from workorder.flows.tickets.notifications import label, notify, status_mail
+from workorder.flows.tickets.notifications import label, notify
 from workorder.flows.tickets.opening import add_participant, apply, open_ticket, record
 from workorder.flows.tickets.routing import Route, enter_step
 from workorder.flows.tickets.state_machine import Action
@@ -272,7 +272,6 @@ async def create_ticket(actor: Actor, new: NewTicket) -> Ticket:
                     f"New: {label(ticket)}",
                     skip=actor.user_id,
                 )
-        await status_mail(ticket, config, None)
     return ticket
 
 
@@ -303,5 +302,4 @@ async def submit_ticket(
             await notify(
                 uow, after, event, kind, recipients, f"New: {label(after)}", skip=actor.user_id
             )
-        await status_mail(after, config, ticket.status)
     return after

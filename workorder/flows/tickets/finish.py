@@ -11,7 +11,7 @@ from workorder.auth.tokens import secret_hash
 from workorder.clock import now
 from workorder.flows.templates.config import EndAction
 from workorder.flows.tickets.notes import keep_note
-from workorder.flows.tickets.notifications import label, notify, status_mail
+from workorder.flows.tickets.notifications import label, notify
 from workorder.flows.tickets.opening import Opened, apply, record
 from workorder.flows.unit_of_work import unit_of_work
 from workorder.mail.outbox import enqueue
@@ -89,7 +89,6 @@ async def finish(
             f"Done: {label(after)}",
             skip=actor.user_id,
         )
-        await status_mail(after, config, ticket.status)
         if follow_up:
             await _follow_up(actor, after, config.follow_up_template_id)
     return after

@@ -12,7 +12,7 @@ from workorder.flows.org.lookups import is_active_member
 from workorder.flows.sla.sla import apply_sla
 from workorder.flows.templates.field_values import Mode
 from workorder.flows.tickets.create import check_values, clean_cc, link_attachments
-from workorder.flows.tickets.notifications import label, notify, status_mail
+from workorder.flows.tickets.notifications import label, notify
 from workorder.flows.tickets.opening import Opened, add_participant, apply, open_ticket, record
 from workorder.flows.tickets.routing import Route, assigned
 from workorder.flows.tickets.state_machine import Action
@@ -129,7 +129,6 @@ async def claim_ticket(
             await TicketCandidate.filter(ticket_id=ticket.id).delete()
         await add_participant(ticket.id, actor.user_id)
         await record(uow, actor, EventKind.CLAIMED, ticket, after)
-        await status_mail(after, opened.config, ticket.status)
     return after
 
 
@@ -193,5 +192,4 @@ async def assign_ticket(
         await add_participant(ticket.id, user_id)
         event = await record(uow, actor, EventKind.ASSIGNED, ticket, after, comment=comment)
         await tell_route(uow, actor, after, event, route, f"Assigned to you: {label(after)}")
-        await status_mail(after, opened.config, ticket.status)
     return after

@@ -13,7 +13,7 @@ from workorder.flows.tickets.create import link_attachments
 from workorder.flows.tickets.finish import finish
 from workorder.flows.tickets.handling import field_diff, merged_values, tell_route
 from workorder.flows.tickets.notes import keep_note
-from workorder.flows.tickets.notifications import label, notify, status_mail
+from workorder.flows.tickets.notifications import label, notify
 from workorder.flows.tickets.opening import add_participant, apply, open_ticket, record
 from workorder.flows.tickets.routing import Route, assigned, by_rule, enter_step, retained
 from workorder.flows.tickets.state_machine import Action
@@ -97,7 +97,6 @@ async def forward_ticket(
         )
         await keep_note(uow, actor, after, comment)
         await tell_route(uow, actor, after, event, route, f"{label(after)} reached {target.name}")
-        await status_mail(after, config, ticket.status)
     return after
 
 
@@ -148,7 +147,6 @@ async def return_ticket(
         event = await record(uow, actor, EventKind.RETURNED, ticket, after, comment=reason)
         await keep_note(uow, actor, after, reason)
         await tell_route(uow, actor, after, event, route, f"Returned: {label(after)}: {reason}")
-        await status_mail(after, config, ticket.status)
     return after
 
 
@@ -221,5 +219,4 @@ async def transfer_ticket(
                 f"Transferred away from you: {label(after)}",
                 skip=actor.user_id,
             )
-        await status_mail(after, config, ticket.status)
     return after

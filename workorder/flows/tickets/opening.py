@@ -15,6 +15,7 @@ from workorder.auth.visibility import visible_tickets
 from workorder.clock import now
 from workorder.errors import ErrorCode, FlowError, forbidden, not_found
 from workorder.flows.templates.config import Step, TemplateConfig
+from workorder.flows.tickets import notifications
 from workorder.flows.tickets.rules import Standing, links_in, may, standing_of, with_links
 from workorder.flows.tickets.state_machine import Action, check_status
 from workorder.flows.unit_of_work import UnitOfWork
@@ -135,6 +136,7 @@ async def record(
     )
     uow.publish_after_commit(lambda: ticket_changed(event))
     uow.before_commit(lambda: webhooks.ticket_event_committing(event))  # the outbox
+    uow.before_commit(lambda: notifications.cc_mail(event))  # mail to the CC, with the change
     if Status.PENDING in (before.status, after.status):
         for group_id in {before.current_group_id, after.current_group_id}:
             if group_id is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from workorder.auth.actor import Actor
 from workorder.errors import ErrorCode, FlowError, invalid, not_found
-from workorder.flows.tickets.notifications import label, notify, status_mail
+from workorder.flows.tickets.notifications import label, notify
 from workorder.flows.tickets.opening import add_participant, apply, open_ticket, record
 from workorder.flows.tickets.state_machine import Action
 from workorder.flows.unit_of_work import unit_of_work
@@ -46,7 +46,6 @@ async def change_owner(actor: Actor, ticket_id: int, user_id: int, comment: str 
             f"Now yours: {label(after)}",
             skip=actor.user_id,
         )
-        await status_mail(after, opened.config, ticket.status)
     return after
 
 

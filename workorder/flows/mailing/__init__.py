@@ -1,0 +1,1 @@
+"""Mail to outsiders: the tenant's mail templates and the language they are written in."""

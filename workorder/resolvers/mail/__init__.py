@@ -1,0 +1,1 @@
+"""Resolvers and roots of the mail templates: list, update, reset, preview, language."""
