@@ -108,7 +108,7 @@ CONFIG: TemplateConfig = parse_config(
                 "name": "Review",
                 "group_id": 1,
                 "position": 1,
-                "editable_fields": ["kind", "tags", "title"],
+                "editable_fields": ["kind", "tags", "title", "due"],
                 "required_fields": ["kind", "due"],
             },
             {"key": "done", "name": "Done", "group_id": 1, "position": 2},

@@ -93,6 +93,46 @@ class FieldDefinition(_Frozen):
         return frozenset(o.value for o in self.options)
 
 
+class ConditionOperator(StrEnum):
+    EQUALS = "EQUALS"
+    NOT_EQUALS = "NOT_EQUALS"
+    IN = "IN"
+    NOT_IN = "NOT_IN"
+    CONTAINS = "CONTAINS"
+    GREATER_THAN = "GREATER_THAN"
+    LESS_THAN = "LESS_THAN"
+    IS_EMPTY = "IS_EMPTY"
+    IS_NOT_EMPTY = "IS_NOT_EMPTY"
+
+
+class Condition(_Frozen):
+    """A test on one field's value at a step (branches.py reads and checks it)."""
+
+    field: str
+    operator: ConditionOperator
+    value: Any = None
+
+
+class FieldRule(_Frozen):
+    """While `when` holds, the field takes these states at the step (None: as the step says)."""
+
+    field: str
+    when: Condition
+    visible: bool | None = None
+    editable: bool | None = None
+    required: bool | None = None
+
+
+class Branch(_Frozen):
+    """A forward's way out of a step: to a step (None: finish), when `when` holds (None: the
+    default way). `to_creator`: the creator takes it at that step."""
+
+    to: str | None = None
+    when: Condition | None = None
+    priority: int | None = None
+    to_creator: bool = False
+
+
 class Step(_Frozen):
     key: str
     name: str
@@ -105,6 +145,10 @@ class Step(_Frozen):
     visible_fields: tuple[str, ...] | None = None
     editable_fields: tuple[str, ...] | None = None
     required_fields: tuple[str, ...] = ()
+    # Field states that depend on field values, applied in order over the three lists above.
+    field_rules: tuple[FieldRule, ...] = ()
+    # Not empty: the values choose the next step (next_steps must then be None).
+    branches: tuple[Branch, ...] = ()
 
 
 class TemplateConfig(_Frozen):
@@ -142,12 +186,19 @@ class TemplateConfig(_Frozen):
         return ordered[0] if ordered else None
 
     def next_steps(self, step: Step) -> list[Step]:
-        """Where a forward from `step` may go; empty means the forward finishes the ticket."""
+        """Where a forward from `step` may go (for some values); empty means it finishes."""
+        if step.branches:
+            keys = dict.fromkeys(b.to for b in step.branches if b.to is not None)
+            return [s for key in keys if (s := self.step(key)) is not None]
         if step.next_steps is not None:
             return [s for key in step.next_steps if (s := self.step(key)) is not None]
         ordered = self.ordered_steps()
         index = ordered.index(step)
         return ordered[index + 1 : index + 2]
+
+    def finishes(self, step: Step) -> bool:
+        """Whether a forward from `step` may finish the ticket (for some values)."""
+        return not self.next_steps(step) or any(b.to is None for b in step.branches)
 
     def visible_fields(self, step: Step | None) -> list[str]:
         live = [f.key for f in self.live_fields()]
@@ -244,6 +295,18 @@ def _check_steps(config: TemplateConfig) -> None:
                 f"Step {step.key!r} requires field(s) it does not show: " + ", ".join(unseen),
                 [*where, "requiredFields"],
             )
+        # ...and only what its handler may fill in: else no forward could ever leave it.
+        locked = sorted(set(step.required_fields) - set(config.editable_fields(step)))
+        if locked:
+            raise invalid(
+                f"Step {step.key!r} requires field(s) it does not let its handler edit: "
+                + ", ".join(locked),
+                [*where, "requiredFields"],
+            )
+    # Conditions and branches are read in one module, which also checks them.
+    from workorder.flows.templates.branches import check_branches
+
+    check_branches(config)
     _check_graph(config)
 
 
@@ -258,7 +321,7 @@ def _check_graph(config: TemplateConfig) -> None:
                 ["steps", str(config.steps.index(step)), "key"],
             )
     for step in config.ordered_steps():
-        if not any(not config.next_steps(s) for s in _reachable(config, step).values()):
+        if not any(config.finishes(s) for s in _reachable(config, step).values()):
             raise invalid(
                 f"Step {step.key!r} is a dead end: no path from it finishes the ticket",
                 ["steps", str(config.steps.index(step)), "nextSteps"],

@@ -19,6 +19,7 @@ from tortoise.expressions import Q
 
 from workorder import ids
 from workorder.errors import ErrorCode, FlowError, invalid
+from workorder.flows.templates.branches import form_of, is_empty
 from workorder.flows.templates.config import FieldDefinition, Step, TemplateConfig
 from workorder.flows.templates.field_kinds.table import KINDS, Refers
 from workorder.flows.templates.field_kinds.values import (
@@ -73,11 +74,24 @@ def validate_values(
     if not isinstance(values, Mapping) or not all(isinstance(k, str) for k in values):
         return [FieldError("", NOT_AN_OBJECT)]
 
-    editable = set(config.editable_fields(step))
     live = {f.key: f for f in config.live_fields()}
-    # Only what the step shows (older configurations may ask for a field it hides).
-    shown = set(config.visible_fields(step))
-    step_required = {k for k in (step.required_fields if step else ()) if k in shown}
+    if mode == Mode.CREATE:
+        merged: Mapping[str, object] = values
+    else:
+        merged = {**(existing if isinstance(existing, Mapping) else {}), **values}
+    # The states for the values as they will be: a decision sent with its reason makes the
+    # reason editable and required in the same write.
+    form = form_of(config, step, merged)
+    editable = form.editable
+    # What the step (or a rule of it) demands; a template-required field keeps its own message.
+    rules = step.field_rules if step else ()
+    step_required = {
+        k
+        for k in form.required
+        if not live[k].required
+        or k in (step.required_fields if step else ())
+        or any(r.field == k and r.required for r in rules)
+    }
     errors: dict[str, str] = {}
 
     for key, value in values.items():
@@ -92,11 +106,8 @@ def validate_values(
     if mode in (Mode.CREATE, Mode.FORWARD):
         # A template-required field is demanded where it can be filled: at the step that
         # makes it editable (with no workflow, at once). Else no ticket could ever be made.
-        demanded = step_required | {k for k, f in live.items() if f.required and k in editable}
-        if mode == Mode.CREATE:
-            merged: Mapping[str, object] = values
-        else:
-            merged = {**(existing if isinstance(existing, Mapping) else {}), **values}
+        # (form_of counts those among the required.)
+        demanded = form.required
         for key in demanded - errors.keys():
             if _is_empty(merged.get(key)):
                 errors[key] = REQUIRED if mode == Mode.CREATE else REQUIRED_TO_LEAVE
@@ -126,11 +137,7 @@ def _value_error(
 
 
 def _is_empty(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    return isinstance(value, list) and not value
+    return is_empty(value)
 
 
 def _required_message(definition: FieldDefinition, mode: Mode, step_required: set[str]) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from workorder.auth.actor import Actor
+from workorder.flows.templates.branches import next_for
 from workorder.flows.templates.config import Step
 from workorder.flows.tickets.opening import config_of
 from workorder.flows.tickets.rules import may, standing_of
@@ -46,7 +47,8 @@ async def available_actions(actor: Actor, ticket: Ticket) -> list[Available]:
         ):
             continue
         if action == Action.FORWARD:
-            choices = config.next_steps(step) if step else []
+            # For the values as they are: a decision already made shows where it leads.
+            choices = next_for(config, step, ticket.field_values)
             found.append(Available(action, next_steps=choices, finishes=not choices))
         elif action == Action.RETURN:
             back = ticket.trail[-1] if ticket.trail else None

@@ -8,6 +8,7 @@ from typing import Any
 from workorder.auth.actor import Actor
 from workorder.errors import invalid
 from workorder.flows.org.lookups import active_members, may_be_given_work, supervisors_of
+from workorder.flows.templates.branches import way_for
 from workorder.flows.templates.field_values import Mode
 from workorder.flows.tickets.create import link_attachments
 from workorder.flows.tickets.finish import finish
@@ -42,16 +43,15 @@ async def forward_ticket(
     create_follow_up: bool | None = None,
     public_url: str | None = None,
 ) -> Ticket:
-    """Leave the step: its required fields must be filled; the next step is one the workflow
-    allows; forward from a last step finishes the ticket."""
+    """Leave the step: its required fields must be filled; the next step is the one its
+    branches choose for the values, else one the workflow allows; forward from a last step
+    finishes the ticket."""
     opened = await open_ticket(actor, ticket_id, Action.FORWARD, expected_version)
     ticket, config, step = opened.ticket, opened.config, opened.step
     values = await merged_values(opened, actor, fields, Mode.FORWARD)
-    choices = config.next_steps(step) if step else []
+    way = way_for(config, step, values, next_step)
     base: dict[str, Any] = {"field_values": values}
-    if not choices:
-        if next_step is not None:
-            raise invalid("This step finishes the ticket: there is no next step", ["nextStep"])
+    if way.step is None:
         return await finish(
             actor,
             opened,
@@ -61,17 +61,7 @@ async def forward_ticket(
             create_follow_up=create_follow_up,
             public_url=public_url,
         )
-    if next_step is None:
-        if len(choices) > 1:
-            raise invalid(
-                "Choose the next step: " + ", ".join(s.key for s in choices), ["nextStep"]
-            )
-        target = choices[0]
-    else:
-        found = next((s for s in choices if s.key == next_step), None)
-        if found is None:
-            raise invalid(f"Step {next_step!r} is not a next step from here", ["nextStep"])
-        target = found
+    target = way.step
     route = await enter_step(
         config,
         target,
@@ -79,6 +69,7 @@ async def forward_ticket(
         creator_id=ticket.creator_id,
         previous_assignee_id=ticket.assignee_id,
         chosen_assignee_id=next_assignee_id,
+        to_creator=way.to_creator,
     )
     trail = [*ticket.trail, {"step": ticket.current_step, "assignee": ticket.assignee_id}]
     async with unit_of_work() as uow:

@@ -11,7 +11,12 @@ from dataclasses import dataclass, field
 from tortoise.functions import Count
 
 from workorder.errors import invalid
-from workorder.flows.org.lookups import is_active_member, members_of, supervisors_of
+from workorder.flows.org.lookups import (
+    is_active_member,
+    may_be_given_work,
+    members_of,
+    supervisors_of,
+)
 from workorder.flows.templates.config import AssignmentRule, InitialAssignment, Step, TemplateConfig
 from workorder.models import AssignmentCursor, ClaimMode, NotificationKind, Status, Ticket
 
@@ -119,10 +124,15 @@ async def enter_step(
     previous_assignee_id: int | None,
     chosen_assignee_id: int | None = None,
     initial: bool = False,
+    to_creator: bool = False,
 ) -> Route:
-    """Decide who takes the ticket as it enters `step` (or `group_id` without a workflow)."""
+    """Decide who takes the ticket as it enters `step` (or `group_id` without a workflow).
+    `to_creator` (a branch back to the creator): the creator takes it whatever the group, as
+    on a return, while they may be given work; else the step's rule applies."""
     key = step.key if step else None
     group_id = step.group_id if step else group_id
+    if to_creator and chosen_assignee_id is None and await may_be_given_work(creator_id, None):
+        return assigned(key, group_id, creator_id)
     if chosen_assignee_id is not None:
         if group_id is not None and not await is_active_member(group_id, chosen_assignee_id):
             raise invalid(

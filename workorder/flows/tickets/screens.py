@@ -22,6 +22,7 @@ from typing import Any
 from tortoise.expressions import Q
 
 from workorder.auth.actor import Actor
+from workorder.flows.templates.branches import form_of
 from workorder.flows.templates.config import FieldType, TemplateConfig
 from workorder.flows.templates.field_kinds.table import KINDS, Refers
 from workorder.ids import pk_of
@@ -32,14 +33,33 @@ FIELDS = "fields"
 before/after changes (SAVED, FORWARDED…)."""
 
 
-def hidden_fields(actor: Actor, config: TemplateConfig, step_key: str | None) -> frozenset[str]:
+def hidden_fields(
+    actor: Actor,
+    config: TemplateConfig,
+    step_key: str | None,
+    values: Mapping[str, Any] | None = None,
+) -> frozenset[str]:
     """The live custom fields the step `step_key` keeps from this caller; administrators and
-    tickets outside any step (no workflow) see them all."""
+    tickets outside any step (no workflow) see them all. A field rule of the step may show or
+    hide a field on the ticket's `values`; without them (a filter over many tickets), a field
+    any such rule touches counts as hidden, so it can never match where it might be hidden."""
     step = config.step(step_key) if step_key else None
     if actor.is_admin or step is None:
         return frozenset()
-    shown = set(config.visible_fields(step))
+    if values is not None:
+        shown = set(form_of(config, step, values).visible)
+    else:
+        shown = set(config.visible_fields(step)) - shown_by_values(config, step_key)
     return frozenset(f.key for f in config.live_fields() if f.key not in shown)
+
+
+def shown_by_values(config: TemplateConfig, step_key: str | None) -> frozenset[str]:
+    """Fields whose visibility at this step depends on the ticket's values (its screen then
+    cannot be shared with the other tickets at the step)."""
+    step = config.step(step_key) if step_key else None
+    if step is None:
+        return frozenset()
+    return frozenset(r.field for r in step.field_rules if r.visible is not None)
 
 
 def _names_files(kind: FieldType) -> bool:
@@ -98,7 +118,7 @@ def screen_of(
     `events` are the ticket's trace; they are only read when a hidden field can name a file
     (see `hides_files`).
     """
-    keys = hidden_fields(actor, config, ticket.current_step)
+    keys = hidden_fields(actor, config, ticket.current_step, ticket.field_values)
     if not keys:
         return OPEN
     if not hides_files(config, keys):
@@ -132,7 +152,9 @@ async def load_screen(actor: Actor, ticket: Ticket) -> Screen:
     if version is None:
         return OPEN
     config = TemplateConfig.from_json(version.config)
-    if not hides_files(config, hidden_fields(actor, config, ticket.current_step)):
+    if not hides_files(
+        config, hidden_fields(actor, config, ticket.current_step, ticket.field_values)
+    ):
         return screen_of(actor, ticket, config)
     events = await TicketEvent.filter(ticket_id=ticket.id).order_by("id")
     return screen_of(actor, ticket, config, events)

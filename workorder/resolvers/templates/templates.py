@@ -17,6 +17,7 @@ from workorder.schema.pagination import AfterArg, BeforeArg, FirstArg, LastArg, 
 from workorder.schema.templates.inputs import (
     AddTemplateFieldInput,
     ArchiveTemplateInput,
+    ConditionInput,
     CopyTemplateInput,
     CreateTemplateInput,
     FieldChangesInput,
@@ -104,7 +105,30 @@ def _step(step: StepInput, index: int) -> dict[str, Any]:
         "visible_fields": step.visible_fields,
         "editable_fields": step.editable_fields,
         "required_fields": step.required_fields or [],
+        "field_rules": [
+            {
+                "field": r.field,
+                "when": _condition(r.when),
+                "visible": r.visible,
+                "editable": r.editable,
+                "required": r.required,
+            }
+            for r in step.field_rules or []
+        ],
+        "branches": [
+            {
+                "to": b.to,
+                "when": None if b.when is None else _condition(b.when),
+                "priority": b.priority,
+                "to_creator": b.to_creator,
+            }
+            for b in step.branches or []
+        ],
     }
+
+
+def _condition(condition: ConditionInput) -> dict[str, Any]:
+    return {"field": condition.field, "operator": condition.operator, "value": condition.value}
 
 
 def _group_ids(ids: list[strawberry.ID] | None) -> list[int]:

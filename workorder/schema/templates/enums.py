@@ -6,6 +6,7 @@ import strawberry
 
 from workorder.flows.templates.config import (
     AssignmentRule,
+    ConditionOperator,
     EditLimit,
     EndAction,
     FieldType,
@@ -110,5 +111,24 @@ described_enum(
             "Given to the active member with the fewest tickets in progress (anywhere in the "
             "tenant)."
         ),
+    },
+)
+
+ConditionOperatorEnum = described_enum(
+    strawberry.enum(
+        ConditionOperator,
+        name="ConditionOperator",
+        description="How a condition tests a field's value; each field type allows some.",
+    ),
+    {
+        ConditionOperator.EQUALS: "The value is `value` (TEXT, NUMBER, DATE, choices, CHECKBOX).",
+        ConditionOperator.NOT_EQUALS: "The value is not `value` (an empty one is not).",
+        ConditionOperator.IN: "The value is one of `value`, a list (TEXT, SELECT, RADIO).",
+        ConditionOperator.NOT_IN: "The value is none of `value`, a list.",
+        ConditionOperator.CONTAINS: "A MULTI_SELECT value includes the option `value`.",
+        ConditionOperator.GREATER_THAN: "The value is above `value` (NUMBER, DATE).",
+        ConditionOperator.LESS_THAN: "The value is below `value` (NUMBER, DATE).",
+        ConditionOperator.IS_EMPTY: "The field is not filled (give no value).",
+        ConditionOperator.IS_NOT_EMPTY: "The field is filled (give no value).",
     },
 )

@@ -7,6 +7,7 @@ from strawberry.scalars import JSON
 
 from workorder.schema.templates.enums import (
     AssignmentRuleEnum,
+    ConditionOperatorEnum,
     EditLimitEnum,
     EndActionEnum,
     FieldTypeEnum,
@@ -124,6 +125,56 @@ class FieldChangesInput:
     help: str | None = strawberry.field(default=UNSET, description=_FIELD_HELP)
 
 
+@strawberry.input(description="A test on one field's value at a step.")
+class ConditionInput:
+    field: str = strawberry.field(description="The key of the field tested; one the step shows.")
+    operator: ConditionOperatorEnum = strawberry.field(
+        description="How to test it; the field's type must allow the operator."
+    )
+    value: JSON | None = strawberry.field(
+        default=None,
+        description="What to compare with: a value of the field (a list for IN / NOT_IN; "
+        "none for IS_EMPTY / IS_NOT_EMPTY).",
+    )
+
+
+@strawberry.input(description="A field state at a step that depends on another field's value.")
+class FieldRuleInput:
+    field: str = strawberry.field(description="The key of the field whose state changes.")
+    when: ConditionInput = strawberry.field(description="The rule applies while this holds.")
+    visible: bool | None = strawberry.field(
+        default=None, description="Shown (true) or hidden (false) then; null: as the step says."
+    )
+    editable: bool | None = strawberry.field(
+        default=None, description="Editable then or not; null: as the step says."
+    )
+    required: bool | None = strawberry.field(
+        default=None,
+        description="Required before leaving the step then or not; null: as the step says. "
+        "Only where the field is editable.",
+    )
+
+
+@strawberry.input(description="A way out of a step that the ticket's values choose.")
+class BranchInput:
+    to: str | None = strawberry.field(
+        default=None, description="The key of the next step; null: the forward finishes."
+    )
+    when: ConditionInput | None = strawberry.field(
+        default=None, description="Taken when this holds; null: the default way."
+    )
+    priority: int | None = strawberry.field(
+        default=None,
+        description="Of branches that both match, the higher wins; needed (and distinct) "
+        "where two conditions can both hold.",
+    )
+    to_creator: bool = strawberry.field(
+        default=False,
+        description="The ticket's creator takes it at that step (e.g. a rejected request "
+        "goes back to whoever made it).",
+    )
+
+
 @strawberry.input(description="A workflow step. Keys name steps in nextSteps.")
 class StepInput:
     key: str = strawberry.field(
@@ -148,7 +199,17 @@ class StepInput:
     required_fields: list[str] | None = strawberry.field(
         default=None,
         description="Field keys that must be filled before the ticket leaves the step; only "
-        "fields the step shows. Null: none.",
+        "fields the step shows and lets its handler edit. Null: none.",
+    )
+    field_rules: list[FieldRuleInput] | None = strawberry.field(
+        default=None,
+        description="Field states that depend on values, applied in order (a later rule that "
+        "holds wins). Null: none.",
+    )
+    branches: list[BranchInput] | None = strawberry.field(
+        default=None,
+        description="The values choose the next step (instead of nextSteps, which must then "
+        "be null): the matching branch of highest priority, else the default one. Null: none.",
     )
 
 

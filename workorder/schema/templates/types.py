@@ -8,7 +8,7 @@ from typing import Annotated, cast
 import strawberry
 from strawberry.scalars import JSON
 
-from workorder.flows.templates.config import FieldDefinition, Step, TemplateConfig
+from workorder.flows.templates.config import Condition, FieldDefinition, Step, TemplateConfig
 from workorder.models import Dictionary, DictionaryItem, Template, TemplateVersion
 from workorder.schema.context import Info
 from workorder.schema.node import Node, to_global_id
@@ -16,6 +16,7 @@ from workorder.schema.org.types import GroupType, UserType
 from workorder.schema.pagination import Connection
 from workorder.schema.templates.enums import (
     AssignmentRuleEnum,
+    ConditionOperatorEnum,
     EditLimitEnum,
     EndActionEnum,
     InitialAssignmentEnum,
@@ -108,6 +109,38 @@ class FieldDefinitionType:
         return DictionaryType.of(found) if found else None
 
 
+@strawberry.type(name="Condition", description="A test on one field's value at a step.")
+class ConditionType:
+    field: str = strawberry.field(description="The key of the field tested.")
+    operator: ConditionOperatorEnum = strawberry.field(description="How it is tested.")
+    value: JSON | None = strawberry.field(description="What it is compared with, if anything.")
+
+    @classmethod
+    def of(cls, condition: Condition) -> ConditionType:
+        return cls(field=condition.field, operator=condition.operator, value=condition.value)
+
+
+@strawberry.type(description="A field state at a step that depends on another field's value.")
+class FieldRule:
+    field: str = strawberry.field(description="The key of the field whose state changes.")
+    when: ConditionType = strawberry.field(description="The rule applies while this holds.")
+    visible: bool | None = strawberry.field(description="Shown or hidden then; null: unchanged.")
+    editable: bool | None = strawberry.field(description="Editable then or not; null: unchanged.")
+    required: bool | None = strawberry.field(
+        description="Required before leaving the step then or not; null: unchanged."
+    )
+
+
+@strawberry.type(description="A way out of a step that the ticket's values choose.")
+class Branch:
+    to: str | None = strawberry.field(description="The next step's key; null: it finishes.")
+    when: ConditionType | None = strawberry.field(
+        description="Taken when this holds; null: the default way."
+    )
+    priority: int | None = strawberry.field(description="Wins over lower ones that match too.")
+    to_creator: bool = strawberry.field(description="The creator takes it at that step.")
+
+
 @strawberry.type(name="Step", description="A workflow step: which group handles the ticket.")
 class StepType:
     step: strawberry.Private[Step]
@@ -143,9 +176,11 @@ class StepType:
     def next_steps(self) -> list[str]:
         return [s.key for s in self.config.next_steps(self.step)]
 
-    @strawberry.field(description="A forward from this step finishes the ticket.")
+    @strawberry.field(
+        description="A forward from this step finishes the ticket (with branches: for some values)."
+    )
     def finishes(self) -> bool:
-        return not self.config.next_steps(self.step)
+        return self.config.finishes(self.step)
 
     @strawberry.field(description="Keys of the fields the step's handler sees, in form order.")
     def visible_fields(self) -> list[str]:
@@ -156,6 +191,33 @@ class StepType:
     )
     def editable_fields(self) -> list[str]:
         return self.config.editable_fields(self.step)
+
+    @strawberry.field(description="Field states that depend on values, applied in order.")
+    def field_rules(self) -> list[FieldRule]:
+        return [
+            FieldRule(
+                field=r.field,
+                when=ConditionType.of(r.when),
+                visible=r.visible,
+                editable=r.editable,
+                required=r.required,
+            )
+            for r in self.step.field_rules
+        ]
+
+    @strawberry.field(
+        description="The branches the values choose from (empty: nextSteps, chosen by hand)."
+    )
+    def branches(self) -> list[Branch]:
+        return [
+            Branch(
+                to=b.to,
+                when=None if b.when is None else ConditionType.of(b.when),
+                priority=b.priority,
+                to_creator=b.to_creator,
+            )
+            for b in self.step.branches
+        ]
 
     @strawberry.field(description="Must be filled before the ticket leaves this step.")
     def required_fields(self) -> list[str]:

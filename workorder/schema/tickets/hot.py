@@ -17,13 +17,22 @@ from functools import partial
 from typing import Any, Generic, TypeVar, cast
 
 from workorder.dataloaders.cached import NotLoaded, cached
+from workorder.flows.templates.branches import form_of
 from workorder.flows.templates.config import TemplateConfig
-from workorder.flows.tickets.screens import OPEN, Screen, hidden_fields, hides_files, screen_of
+from workorder.flows.tickets.rules import may_edit_fields_at_once
+from workorder.flows.tickets.screens import (
+    OPEN,
+    Screen,
+    hidden_fields,
+    hides_files,
+    screen_of,
+    shown_by_values,
+)
 from workorder.models import Ticket
 from workorder.schema.context import Context
 from workorder.schema.org.types import UserType
 from workorder.schema.templates.types import StepType, TemplateType
-from workorder.schema.tickets.field_values import FieldValue
+from workorder.schema.tickets.field_values import FieldValue, MayEdit, editable_value
 
 T = TypeVar("T")
 
@@ -191,21 +200,39 @@ def field_values(
     ordered = loaded.share(
         ("form", version), lambda: sorted(config.fields, key=lambda f: f.position)
     )
+    step = config.step(ticket.current_step) if ticket.current_step else None
+    form = form_of(config, step, values)
+    may: bool | MayEdit = False
+    if actor is not None:
+        at_once = may_edit_fields_at_once(actor, ticket, config.edit_limit)
+        may = MayEdit(actor, ticket, config.edit_limit) if at_once is None else at_once
     result = []
     for definition in ordered:
         key = definition.key
         if (definition.removed and key not in values) or key in hidden:
             continue
         raw = values.get(key)
+        editable = editable_value(key, form, may)
+        required = key in form.required
         # Not floats: -0.0 == 0.0, and their displays differ.
-        if loaded.keeps and (raw is None or isinstance(raw, str | int)):  # bools: by type
-            shared = ("value", version, key, type(raw), raw)
+        if (
+            loaded.keeps
+            and isinstance(editable, bool)
+            and (raw is None or isinstance(raw, str | int))  # bools: by type
+        ):
+            shared = ("value", version, key, type(raw), raw, editable, required)
             made = loaded.made.get(shared)
             if made is None:
-                made = loaded.made[shared] = FieldValue.of(definition, raw, locale, children)
+                made = loaded.made[shared] = FieldValue.of(
+                    definition, raw, locale, children, editable=editable, required=required
+                )
             result.append(made)
         else:
-            result.append(FieldValue.of(definition, raw, locale, children))
+            result.append(
+                FieldValue.of(
+                    definition, raw, locale, children, editable=editable, required=required
+                )
+            )
     return result
 
 
@@ -247,15 +274,17 @@ def _step_screens(context: Context, tickets: Sequence[Ticket]) -> dict[int, Scre
     if actor.is_admin:
         return {t.id: OPEN for t in tickets}
     configs = context.templates.config
-    by_step: dict[tuple[int, str | None], Screen | None] = {}
+    by_step: dict[tuple[int, str | None, int | None], Screen | None] = {}
     found: dict[int, Screen] = {}
     for ticket in tickets:
         config = cached(configs, ticket.template_version_id)
         if not isinstance(config, TemplateConfig):
             continue
-        step = (ticket.template_version_id, ticket.current_step)
+        # A step whose field rules show or hide on values screens each ticket apart.
+        own = ticket.id if shown_by_values(config, ticket.current_step) else None
+        step = (ticket.template_version_id, ticket.current_step, own)
         if step not in by_step:
-            keys = hidden_fields(actor, config, ticket.current_step)
+            keys = hidden_fields(actor, config, ticket.current_step, ticket.field_values)
             by_step[step] = None if hides_files(config, keys) else screen_of(actor, ticket, config)
         if (screen := by_step[step]) is not None:
             found[ticket.id] = screen
