@@ -35,7 +35,7 @@ from tortoise.transactions import in_transaction
 from workorder.auth.actor import Actor, Scope
 from workorder.clock import now
 from workorder.errors import ErrorCode, FlowError, forbidden
-from workorder.flows.batch.jobs import JobEnv
+from workorder.flows.batch.jobs import SELECTION, JobEnv
 from workorder.flows.unit_of_work import unit_of_work
 from workorder.flows.webhooks import outbox as webhooks
 from workorder.jobs.kinds import ItemJobKind, WholeJobKind
@@ -236,7 +236,7 @@ async def _execute_items(
             ).update(result={**(job.result or {}), "ids": ids}, total=len(ids), updated_at=now())
             if not written:
                 return None
-        prepared = await kind.prepare(actor, job.params, env)
+        prepared = await kind.prepare(actor, {**job.params, SELECTION: ids}, env)
     except (FlowError, LeaseLost):
         raise
     except Exception:

@@ -33,7 +33,8 @@ class ItemJobKind(Protocol):
         """The items, resolved once at the first start, in the order they are worked."""
 
     async def prepare(self, actor: Actor, params: dict[str, Any], env: JobEnv) -> Any:
-        """Whatever every item needs, made once per run (the action, the parsed file)."""
+        """Whatever every item needs, made once per run (the action, the parsed file);
+        `params` carry the frozen item list too, under `flows.batch.jobs.SELECTION`."""
 
     async def run_item(self, actor: Actor, prepared: Any, item: int, env: JobEnv) -> None:
         """One item, inside the item's transaction; a FlowError is that item's failure."""

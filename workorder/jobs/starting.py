@@ -18,6 +18,7 @@ from workorder.clock import now
 from workorder.errors import conflict
 from workorder.flows.batch.batch import BatchAction
 from workorder.flows.batch.jobs import JobEnv, batch_kind_name, batch_params, visible_job
+from workorder.flows.batch.quotas import AssignByQuota
 from workorder.flows.exports.exports import KIND as EXPORT
 from workorder.flows.exports.exports import ExportRequest
 from workorder.flows.exports.imports import KIND as IMPORT
@@ -79,7 +80,7 @@ async def enqueue(
 async def start_batch_job(
     kinds: JobKinds,
     actor: Actor,
-    action: BatchAction,
+    action: BatchAction | AssignByQuota,
     spec: ListSpec,
     *,
     queue: JobQueue | None = None,

@@ -32,7 +32,7 @@ MATRIX: dict[Action, list[object]] = {
     Action.CLOSE: [OK, OK, OK, NO, NF],
     Action.VOID: [OK, NO, OK, NO, NF],
     Action.DELETE: [OK, NO, OK, NO, NF],
-    Action.CHANGE_OWNER: [OK, NO, OK, NO, NF],
+    Action.CHANGE_OWNER: [OK, OK, OK, NO, NF],
     Action.ADD_TEAM_MEMBER: [OK, OK, OK, NO, NF],
     Action.FOLLOW: [OK, OK, OK, OK, NF],
     Action.LOG_INTERACTION: [OK, OK, OK, OK, NF],

@@ -1,4 +1,5 @@
-"""Batch actions on selected tickets (批量操作): transfer, close, assign, delete, urge.
+"""Batch actions on selected tickets (批量操作): transfer, close, assign, delete, urge,
+change of owner.
 
 Each ticket goes through the very flow function of the single action — the same rules, the
 same event, the same notifications — in its own transaction, so a ticket that is refused
@@ -17,7 +18,7 @@ from typing import Protocol, TypeVar
 from workorder.auth.actor import Actor
 from workorder.auth.permissions import Permission, require_permission
 from workorder.errors import FlowError, invalid
-from workorder.flows.tickets import closing, handling, moves, urging
+from workorder.flows.tickets import closing, handling, moves, team, urging
 from workorder.models import Ticket
 
 H = TypeVar("H", bound=Hashable)
@@ -29,6 +30,7 @@ class BatchKind(StrEnum):
     ASSIGN = "ASSIGN"
     DELETE = "DELETE"
     URGE = "URGE"
+    CHANGE_OWNER = "CHANGE_OWNER"
 
 
 def require_batch(actor: Actor) -> None:
@@ -143,6 +145,21 @@ class Urge:
 
     async def run(self, actor: Actor, ticket_id: int) -> Ticket:
         return await urging.urge_ticket(actor, ticket_id, self.comment)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeOwner:
+    """Seed 003 2.2.2 in bulk: each ticket as `changeTicketOwner`, under the same rule."""
+
+    user_id: int
+    comment: str = ""
+
+    @property
+    def kind(self) -> BatchKind:
+        return BatchKind.CHANGE_OWNER
+
+    async def run(self, actor: Actor, ticket_id: int) -> Ticket:
+        return await team.change_owner(actor, ticket_id, self.user_id, self.comment)
 
 
 async def attempt(ticket_id: int, work: Awaitable[Ticket]) -> Outcome:

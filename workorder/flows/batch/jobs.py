@@ -23,12 +23,12 @@ from tortoise.queryset import QuerySet
 from workorder.auth.actor import Actor
 from workorder.auth.visibility import reach_of
 from workorder.errors import invalid, not_found
-from workorder.flows.batch import batch
+from workorder.flows.batch import batch, quotas
 from workorder.flows.batch.batch import BatchAction, BatchKind, require_batch
 from workorder.flows.views.filters import TicketFilter
 from workorder.flows.views.lists import ListSpec, View, matching
 from workorder.flows.webhooks.outbox import KIND as WEBHOOK_DELIVERY
-from workorder.models import Job, JobStatus, Ticket
+from workorder.models import Job, JobStatus, Status, Ticket
 from workorder.storage import Storage
 
 
@@ -94,7 +94,9 @@ _ACTIONS: dict[BatchKind, type[BatchAction]] = {
     BatchKind.ASSIGN: batch.Assign,
     BatchKind.DELETE: batch.Delete,
     BatchKind.URGE: batch.Urge,
+    BatchKind.CHANGE_OWNER: batch.ChangeOwner,
 }
+SELECTION = "selection"  # the frozen item list, as `prepare` finds it in the params
 
 
 def batch_kind_name(kind: BatchKind) -> str:
@@ -114,14 +116,14 @@ def spec_from_json(data: dict[str, Any]) -> ListSpec:
     )
 
 
-def action_json(action: BatchAction) -> dict[str, Any]:
+def action_json(action: BatchAction | quotas.AssignByQuota) -> dict[str, Any]:
     return {
         name: list(value) if isinstance(value, tuple) else value
-        for name, value in dataclasses.asdict(action).items()  # type: ignore[call-overload]
+        for name, value in dataclasses.asdict(action).items()  # type: ignore[arg-type]
     }
 
 
-def batch_params(spec: ListSpec, action: BatchAction) -> dict[str, Any]:
+def batch_params(spec: ListSpec, action: BatchAction | quotas.AssignByQuota) -> dict[str, Any]:
     return {"spec": spec_json(spec), "args": action_json(action)}
 
 
@@ -133,14 +135,21 @@ class BatchJob:
     kind: BatchKind
     item_key: str = "ticketId"
 
-    def action(self, params: dict[str, Any]) -> BatchAction:
+    def action(self, params: dict[str, Any]) -> BatchAction | quotas.AssignByQuota:
         args = params.get("args") or {}
         if not isinstance(args, dict):
             raise invalid("The action's arguments must be an object", ["args"])
+        made: type[BatchAction] | type[quotas.AssignByQuota] = _ACTIONS[self.kind]
+        if self.kind == BatchKind.ASSIGN and "quotas" in args:
+            made = quotas.AssignByQuota
+        given: dict[str, Any] = {
+            k: tuple(tuple(i) if isinstance(i, list) else i for i in v)
+            if isinstance(v, list)
+            else v
+            for k, v in args.items()
+        }
         try:
-            return _ACTIONS[self.kind](
-                **{k: tuple(v) if isinstance(v, list) else v for k, v in args.items()}
-            )
+            return made(**given)
         except TypeError as exc:
             raise invalid(f"Bad arguments for {self.kind}: {exc}", ["args"]) from exc
 
@@ -148,23 +157,49 @@ class BatchJob:
         require_batch(actor)
 
     async def validate(self, actor: Actor, params: dict[str, Any], env: JobEnv) -> Checked:
-        self.action(params)
+        action = self.action(params)
+        if isinstance(action, quotas.AssignByQuota):
+            action.check()
+            await quotas.check_agents(actor, action)
         try:
             spec = spec_from_json(params.get("spec") or {})
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             raise invalid(f"Bad list query: {exc}", ["spec"]) from exc
         where = await matching(actor, await reach_of(actor), spec)  # the filter's own checks
+        if isinstance(action, quotas.AssignByQuota):  # what is left now; fixed when it runs
+            waiting = Ticket.filter(where, status=Status.PENDING, assignee_id=None)
+            ids: list[int] = await waiting.values_list("id", flat=True)  # type: ignore[assignment]
+            return Checked(total=len(action.to_take(ids)))
         return Checked(total=await Ticket.filter(where).count())
 
     async def select(self, actor: Actor, params: dict[str, Any], env: JobEnv) -> list[int]:
         spec = spec_from_json(params.get("spec") or {})
         where = await matching(actor, await reach_of(actor), spec)
+        action = self.action(params)
+        if isinstance(action, quotas.AssignByQuota):  # what is left, counted as the job runs
+            waiting = Ticket.filter(where, status=Status.PENDING, assignee_id=None)
+            left: list[int] = await waiting.values_list("id", flat=True)  # type: ignore[assignment]
+            return action.to_take(left)
         ids: list[int] = await Ticket.filter(where).order_by("id").values_list("id", flat=True)  # type: ignore[assignment]
         return ids
 
-    async def prepare(self, actor: Actor, params: dict[str, Any], env: JobEnv) -> BatchAction:
-        return self.action(params)
+    async def prepare(self, actor: Actor, params: dict[str, Any], env: JobEnv) -> Any:
+        action = self.action(params)
+        if isinstance(action, quotas.AssignByQuota):
+            return _Planned(action, action.plan(params.get(SELECTION) or []))
+        return action
 
     async def run_item(self, actor: Actor, prepared: Any, item: int, env: JobEnv) -> None:
+        if isinstance(prepared, _Planned):
+            await quotas.assign_planned(actor, prepared.plan, item, prepared.action.comment)
+            return
         action: BatchAction = prepared
         await action.run(actor, item)
+
+
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    """An assignment by quota with its plan, made once per run from the frozen list."""
+
+    action: quotas.AssignByQuota
+    plan: dict[int, int]

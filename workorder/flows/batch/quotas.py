@@ -24,7 +24,7 @@ from workorder.auth.directory import insight_of
 from workorder.auth.hierarchy import descendant_departments
 from workorder.auth.visibility import reach_of, visible_tickets
 from workorder.errors import ErrorCode, FlowError, invalid, not_found
-from workorder.flows.batch.batch import Outcome, attempt, require_batch, selection
+from workorder.flows.batch.batch import BatchKind, Outcome, attempt, require_batch, selection
 from workorder.flows.tickets.handling import assign_ticket
 from workorder.flows.views.lists import ListSpec, matching
 from workorder.models import Role, Status, Ticket, User
@@ -286,3 +286,125 @@ async def assign_with_quota(
             share_of[agent].assigned += 1
         outcomes.append(outcome)
     return result
+
+
+# --- assigning by quota as a job (startBatchJob ASSIGN with quotas) ------------------------
+#
+# The job freezes, at its first start, the matching tickets still waiting for an assignee:
+# that is "what is left", counted when the job runs, not when it was asked for. The plan —
+# which agent gets which ticket — is a pure function of that frozen list and the quotas, so
+# a resumed job (or anyone reading its outcome) finds the very same plan again. A quota that
+# what is left cannot fill is reported per agent (`AgentPlan.short`), never refused whole.
+
+
+@dataclass(frozen=True, slots=True)
+class AssignByQuota:
+    """The ASSIGN job's arguments with quotas: (agent, amount) pairs, an even split, or one
+    agent (`rest_user_id`) who takes what the typed quotas leave."""
+
+    quotas: tuple[tuple[int, int | None], ...]
+    split_evenly: bool = False
+    total: int | None = None
+    rest_user_id: int | None = None
+    comment: str = ""
+
+    @property
+    def kind(self) -> BatchKind:
+        return BatchKind.ASSIGN
+
+    def wanted(self) -> list[Quota]:
+        return [Quota(agent, amount) for agent, amount in self.quotas]
+
+    def agents(self) -> list[int]:
+        return [agent for agent, _ in self.quotas]
+
+    def check(self) -> None:
+        """What can be refused before the job runs: everything but what is left."""
+        wanted = self.wanted()
+        if self.rest_user_id is not None:
+            if self.split_evenly:
+                raise invalid("Give the rest to one agent or split evenly, not both", ["quotas"])
+            if self.rest_user_id not in self.agents():
+                raise invalid("The agent taking the rest must be one of the quotas", ["quotas"])
+            for n, quota in enumerate(wanted):
+                if quota.user_id == self.rest_user_id and quota.amount is not None:
+                    raise invalid(
+                        "Leave the amount out for the agent taking the rest",
+                        ["quotas", str(n), "amount"],
+                    )
+        # The structural checks of the synchronous path, against a left that cannot bind.
+        plan_shares(wanted, split_evenly=self.split_evenly, total=self.total, left=2**62)
+
+    def asked(self, left: int) -> dict[int, int]:
+        """Each agent's quota once `left` tickets are known to be waiting, by user id."""
+        if self.split_evenly:
+            return even_split(left if self.total is None else self.total, self.agents())
+        asked = {agent: amount or 0 for agent, amount in self.quotas}
+        if self.rest_user_id is not None:
+            typed = sum(n for agent, n in asked.items() if agent != self.rest_user_id)
+            asked[self.rest_user_id] = max(left - typed, 0)
+        return dict(sorted(asked.items()))
+
+    def to_take(self, waiting: Sequence[int]) -> list[int]:
+        """Of the tickets waiting when the job first runs, those the quotas ask for: the
+        oldest, as many as the quotas add up to (all of them at most)."""
+        ordered = sorted(waiting)
+        return ordered[: sum(self.asked(len(ordered)).values())]
+
+    def plan(self, frozen: Sequence[int]) -> dict[int, int]:
+        """{ticket: agent} over the frozen list (`to_take`'s answer): the same every time."""
+        return dict(pair(frozen, self.asked(len(frozen))))
+
+
+@dataclass(frozen=True, slots=True)
+class AgentPlan:
+    """One agent's part of an assignment job: asked for, dealt from what was left, done."""
+
+    user_id: int
+    quota: int
+    dealt: int
+    assigned: int
+
+    @property
+    def short(self) -> int:
+        """How many the quota asked for beyond what was left when the job ran."""
+        return max(self.quota - self.dealt, 0)
+
+
+def agent_plans(
+    action: AssignByQuota, frozen: Sequence[int], worked: int, failed: Sequence[int]
+) -> list[AgentPlan]:
+    """Per agent, for a job whose first `worked` items are through, `failed` among them."""
+    plan = action.plan(frozen)
+    through = set(frozen[:worked]) - set(failed)
+    dealt: dict[int, int] = {}
+    assigned: dict[int, int] = {}
+    for ticket, agent in plan.items():
+        dealt[agent] = dealt.get(agent, 0) + 1
+        if ticket in through:
+            assigned[agent] = assigned.get(agent, 0) + 1
+    return [
+        AgentPlan(agent, quota, dealt.get(agent, 0), assigned.get(agent, 0))
+        for agent, quota in action.asked(len(frozen)).items()
+    ]
+
+
+async def check_agents(actor: Actor, action: AssignByQuota) -> None:
+    """Every agent an active user of the tenant (NOT_FOUND on the quota naming one not)."""
+    await _agents(actor, action.wanted())
+
+
+async def assign_planned(
+    actor: Actor, plan: Mapping[int, int], ticket_id: int, comment: str
+) -> Ticket:
+    """One ticket of the job to its planned agent, if it still waits for one: a ticket
+    claimed or assigned since the job froze its list is left to its new holder."""
+    ticket = await Ticket.filter(id=ticket_id, deleted_at=None).first()
+    agent = plan.get(ticket_id)
+    if ticket is None or agent is None:
+        raise not_found("Ticket", ["id"])
+    if ticket.status != Status.PENDING or ticket.assignee_id is not None:
+        raise FlowError(ErrorCode.CONFLICT, "Someone else took it meanwhile")
+    return await assign_ticket(
+        actor, ticket_id, agent, expected_version=ticket.version, comment=comment
+    )

@@ -9,6 +9,7 @@ from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
 
 from workorder.auth.actor import Actor
+from workorder.auth.ownership import OwnerStanding, may_change_owner
 from workorder.auth.permissions import Permission
 from workorder.auth.visibility import Reach, Shared, reach_of
 from workorder.flows.templates.config import EditLimit
@@ -34,6 +35,7 @@ class Standing:
     creator: bool
     candidate: bool
     supervisor: bool  # of the ticket's current group
+    superior: bool  # the ticket's assignee reports to the caller (any depth)
     team: TeamAccess | None
     shared_write: bool  # a READ_WRITE sharing rule covers the ticket's assignee
     follower: bool
@@ -45,6 +47,19 @@ class Standing:
     def in_charge(self) -> bool:
         """The owner and the group's supervisors (and admins) change content and status."""
         return self.admin or self.assignee or self.supervisor
+
+    @property
+    def may_change_owner(self) -> bool:
+        return may_change_owner(
+            OwnerStanding(
+                admin=self.admin,
+                in_charge=self.assignee,
+                superior=self.superior,
+                supervisor=self.supervisor,
+                team_write=self.team == TeamAccess.READ_WRITE,
+                shared_write=self.shared_write,
+            )
+        )
 
     @property
     def may_edit_content(self) -> bool:
@@ -102,6 +117,7 @@ async def standing_of(
         creator=ticket.creator_id == actor.user_id,
         candidate=is_candidate(reach, ticket, links),
         supervisor=ticket.current_group_id in reach.supervisor_of,
+        superior=ticket.assignee_id is not None and ticket.assignee_id in reach.subordinates,
         team=links.team,
         shared_write=await _shared_for_writing(actor, ticket, reach.shared),
         follower=links.follower,
@@ -151,7 +167,7 @@ def may(action: Action, who: Standing) -> bool:
         Action.REOPEN: who.supervisor or who.admin or who.may_reopen,
         Action.VOID: who.supervisor or who.admin,
         Action.DELETE: who.supervisor or who.admin,
-        Action.CHANGE_OWNER: who.supervisor or who.admin,
+        Action.CHANGE_OWNER: who.may_change_owner,
         Action.ADD_TEAM_MEMBER: who.in_charge,
         Action.REMOVE_TEAM_MEMBER: who.in_charge,
         Action.FOLLOW: not who.follower,

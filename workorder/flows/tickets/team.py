@@ -22,11 +22,17 @@ from workorder.models import (
 
 
 async def change_owner(actor: Actor, ticket_id: int, user_id: int, comment: str = "") -> Ticket:
-    """A supervisor or admin hands the ticket to another person in charge."""
+    """Hand the ticket to another person in charge; who may is `auth.ownership`'s rule.
+
+    The new one must be an active user of the tenant: one of another tenant is as unknown
+    as a missing one (NOT_FOUND), a deactivated colleague is refused by name (INVALID)."""
     opened = await open_ticket(actor, ticket_id, Action.CHANGE_OWNER)
     ticket = opened.ticket
-    if not await User.filter(tenant_id=actor.tenant_id, id=user_id, active=True).exists():
+    target = await User.filter(tenant_id=actor.tenant_id, id=user_id).first()
+    if target is None:
         raise not_found("User", ["userId"])
+    if not target.active:
+        raise invalid("This user is deactivated and cannot take tickets", ["userId"])
     if ticket.assignee_id == user_id:
         raise invalid("This person is already in charge", ["userId"])
     status = Status.NEW if ticket.status == Status.NEW else Status.IN_PROGRESS

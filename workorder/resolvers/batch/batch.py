@@ -19,6 +19,8 @@ from workorder.schema.batch.types import (
     AssignWithQuotaPayload,
     BatchAssignTicketsInput,
     BatchAssignTicketsPayload,
+    BatchChangeTicketOwnerInput,
+    BatchChangeTicketOwnerPayload,
     BatchCloseTicketsInput,
     BatchCloseTicketsPayload,
     BatchDeleteTicketsInput,
@@ -139,6 +141,23 @@ async def batch_assign_tickets(
         BatchAssignTicketsPayload,
         input.ids,
         lambda: batch.Assign(
+            user_id=decode_id(input.user_id, "User", ["userId"]), comment=input.comment
+        ),
+    )
+
+
+async def batch_change_ticket_owner(
+    info: Info,
+    input: Annotated[
+        BatchChangeTicketOwnerInput,
+        strawberry.argument(description="The tickets and their new person in charge."),
+    ],
+) -> BatchChangeTicketOwnerPayload:
+    return await _batch_mutation(
+        info,
+        BatchChangeTicketOwnerPayload,
+        input.ids,
+        lambda: batch.ChangeOwner(
             user_id=decode_id(input.user_id, "User", ["userId"]), comment=input.comment
         ),
     )

@@ -9,7 +9,7 @@ from typing import Annotated
 import strawberry
 
 from workorder.errors import FlowError, invalid
-from workorder.flows.batch import batch, jobs
+from workorder.flows.batch import batch, jobs, quotas
 from workorder.flows.batch.batch import BatchAction, BatchKind
 from workorder.flows.exports import columns, exports, imports
 from workorder.flows.live.jobs import job_stream
@@ -101,7 +101,7 @@ async def _spec(info: Info, given: ListQueryInput) -> ListSpec:
     )
 
 
-def _action(info: Info, given: StartBatchJobInput) -> BatchAction:
+def _action(info: Info, given: StartBatchJobInput) -> BatchAction | quotas.AssignByQuota:
     kind = BatchKind(given.action)
     if kind == BatchKind.TRANSFER:
         return batch.Transfer(
@@ -116,10 +116,29 @@ def _action(info: Info, given: StartBatchJobInput) -> BatchAction:
             create_follow_up=given.create_follow_up,
             public_url=info.context.settings.public_url,
         )
+    if kind == BatchKind.ASSIGN and given.quotas is not None:
+        if given.user_id is not None:
+            raise invalid("ASSIGN takes a user or quotas, not both", ["userId"])
+        return quotas.AssignByQuota(
+            quotas=tuple(
+                (decode_id(q.user_id, "User", ["quotas", str(n), "userId"]), q.amount)
+                for n, q in enumerate(given.quotas)
+            ),
+            split_evenly=given.even_split,
+            total=given.total,
+            rest_user_id=decode_optional_id(given.rest_user_id, "User", ["restUserId"]),
+            comment=given.comment,
+        )
     if kind == BatchKind.ASSIGN:
         if given.user_id is None:
             raise invalid("ASSIGN needs the user to assign to", ["userId"])
         return batch.Assign(
+            user_id=decode_id(given.user_id, "User", ["userId"]), comment=given.comment
+        )
+    if kind == BatchKind.CHANGE_OWNER:
+        if given.user_id is None:
+            raise invalid("CHANGE_OWNER needs the new person in charge", ["userId"])
+        return batch.ChangeOwner(
             user_id=decode_id(given.user_id, "User", ["userId"]), comment=given.comment
         )
     if kind == BatchKind.DELETE:

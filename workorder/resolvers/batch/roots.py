@@ -19,6 +19,7 @@ from workorder.schema.batch.jobs import (
 from workorder.schema.batch.types import (
     AssignWithQuotaPayload,
     BatchAssignTicketsPayload,
+    BatchChangeTicketOwnerPayload,
     BatchCloseTicketsPayload,
     BatchDeleteTicketsPayload,
     BatchTransferTicketsPayload,
@@ -57,6 +58,9 @@ class BatchMutation:
     )
     batch_assign_tickets: BatchAssignTicketsPayload = strawberry.mutation(
         resolver=batch.batch_assign_tickets, extensions=authenticated(), description=BATCH
+    )
+    batch_change_ticket_owner: BatchChangeTicketOwnerPayload = strawberry.mutation(
+        resolver=batch.batch_change_ticket_owner, extensions=authenticated(), description=BATCH
     )
     batch_delete_tickets: BatchDeleteTicketsPayload = strawberry.mutation(
         resolver=batch.batch_delete_tickets, extensions=authenticated(), description=BATCH

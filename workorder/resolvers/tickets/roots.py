@@ -166,7 +166,9 @@ class TicketMutation:
     change_ticket_owner: ChangeTicketOwnerPayload = strawberry.mutation(
         resolver=tickets.change_ticket_owner,
         extensions=authenticated(),
-        description="Give an open ticket another assignee. Group supervisors and admins.",
+        description="Give an open ticket another assignee (更改负责人): its person in charge, "
+        "their superiors along the reporting line, the group's supervisors, admins, and "
+        "read-write team members and sharing parties.",
     )
     add_ticket_team_member: AddTicketTeamMemberPayload = strawberry.mutation(
         resolver=tickets.add_ticket_team_member,

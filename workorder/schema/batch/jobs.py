@@ -22,6 +22,7 @@ from workorder.schema.batch.results import (
     failures_of,
     outcome_of,
 )
+from workorder.schema.batch.types import QuotaInput
 from workorder.schema.describe import described_enum
 from workorder.schema.errors import UserError
 from workorder.schema.node import Node, to_global_id
@@ -78,7 +79,7 @@ class JobType(Node):
     model: strawberry.Private[Job]
     kind: str = strawberry.field(
         description="What the job does: batch.transfer, batch.close, batch.assign, "
-        "batch.delete, batch.urge, export.tickets or import.tickets.",
+        "batch.delete, batch.urge, batch.change_owner, export.tickets or import.tickets.",
         deprecation_reason=f"A string. {REMOVAL}; use type.",
     )
     status: JobStatusEnum = strawberry.field(  # type: ignore[valid-type]
@@ -174,9 +175,12 @@ described_enum(
     {
         BatchKind.TRANSFER: "transferTicket: to userIds, groupId and/or stepKey.",
         BatchKind.CLOSE: "closeTicket, with the comment (and createFollowUp).",
-        BatchKind.ASSIGN: "assignTicket: to userId.",
+        BatchKind.ASSIGN: "assignTicket: to userId, or by quotas (evenSplit, total, "
+        "restUserId) among agents, as assignWithQuota over the tickets still waiting when "
+        "the job runs.",
         BatchKind.DELETE: "deleteTicket: hidden everywhere, kept for the record.",
         BatchKind.URGE: "urgeTicket: priority one level up, the one who must act is told.",
+        BatchKind.CHANGE_OWNER: "changeTicketOwner: to userId, under the same rule.",
     },
 )
 
@@ -218,9 +222,34 @@ class StartBatchJobInput(ListQueryInput):
     )
     step_key: str | None = strawberry.field(default=None, description="TRANSFER: at this step.")
     user_id: strawberry.ID | None = strawberry.field(
-        default=None, description="ASSIGN (required): to this user."
+        default=None,
+        description="ASSIGN: to this user (or give quotas); CHANGE_OWNER (required): the "
+        "new person in charge.",
     )
-    comment: str = strawberry.field(default="", description="TRANSFER, CLOSE, ASSIGN, URGE.")
+    quotas: list[QuotaInput] | None = strawberry.field(
+        default=None,
+        description="ASSIGN instead of userId: the agents and their quotas, shared out of the "
+        "matching tickets still waiting for an assignee when the job runs. A quota larger "
+        "than what is left then is reported per agent (outcome perAgent), not refused.",
+    )
+    even_split: bool = strawberry.field(
+        default=False,
+        description="ASSIGN with quotas: split evenly (amounts left out); the remainder goes "
+        "to the first agents by id.",
+    )
+    total: int | None = strawberry.field(
+        default=None,
+        description="ASSIGN with quotas: how many to assign (evenSplit: default all that is "
+        "left; typed quotas must add up to it).",
+    )
+    rest_user_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="ASSIGN with typed quotas: this agent (one of quotas, amount left out) "
+        "takes whatever the other quotas leave when the job runs.",
+    )
+    comment: str = strawberry.field(
+        default="", description="TRANSFER, CLOSE, ASSIGN, URGE, CHANGE_OWNER."
+    )
     create_follow_up: bool | None = strawberry.field(
         default=None, description="CLOSE, end action AGENT_DECIDES: open a follow-up ticket."
     )

@@ -22,18 +22,20 @@ from typing import Annotated, Any, TypeAlias, TypeVar
 import strawberry
 
 from workorder.auth.visibility import visible_tickets
-from workorder.errors import ErrorCode
+from workorder.errors import ErrorCode, FlowError
+from workorder.flows.batch import quotas
 from workorder.flows.batch.batch import BatchKind
-from workorder.flows.batch.jobs import batch_kind_name
+from workorder.flows.batch.jobs import BatchJob, batch_kind_name
 from workorder.flows.exports import exports, imports
 from workorder.flows.exports.files import export_file_of
 from workorder.flows.webhooks import outbox as webhook_outbox
-from workorder.models import Job
+from workorder.models import Job, User
 from workorder.paging import Answer, page_size
 from workorder.schema.context import Info
 from workorder.schema.describe import described_enum
 from workorder.schema.errors import ErrorCodeEnum
 from workorder.schema.node import to_global_id
+from workorder.schema.org.types import UserType
 from workorder.schema.pagination import (
     AfterArg,
     BeforeArg,
@@ -73,6 +75,7 @@ class JobKindValue(Enum):
     BATCH_ASSIGN = batch_kind_name(BatchKind.ASSIGN)
     BATCH_DELETE = batch_kind_name(BatchKind.DELETE)
     BATCH_URGE = batch_kind_name(BatchKind.URGE)
+    BATCH_CHANGE_OWNER = batch_kind_name(BatchKind.CHANGE_OWNER)
     EXPORT_TICKETS = exports.KIND
     IMPORT_TICKETS = imports.KIND
     WEBHOOK_DELIVERY = webhook_outbox.KIND
@@ -89,6 +92,9 @@ described_enum(
         JobKindValue.BATCH_ASSIGN: "startBatchJob ASSIGN: assigns each ticket.",
         JobKindValue.BATCH_DELETE: "startBatchJob DELETE: deletes each ticket.",
         JobKindValue.BATCH_URGE: "startBatchJob URGE: urges each ticket.",
+        JobKindValue.BATCH_CHANGE_OWNER: (
+            "startBatchJob CHANGE_OWNER: gives each ticket another person in charge."
+        ),
         JobKindValue.EXPORT_TICKETS: "startExport: writes tickets to a file.",
         JobKindValue.IMPORT_TICKETS: "startImport: creates a ticket per row of a file.",
         JobKindValue.WEBHOOK_DELIVERY: (
@@ -244,11 +250,70 @@ async def failures_of(job: Job, paging: Paging) -> JobFailureConnection:
     return await _page(positions, fetch, count, JobFailureConnection, paging)
 
 
+@strawberry.type(
+    description="One agent's part of an ASSIGN job with quotas (startBatchJob): asked for, "
+    "set aside from what was left when the job ran, and assigned so far."
+)
+class AgentShare:
+    quota: int = strawberry.field(
+        description="How many the agent was to get (an even share; the rest: what the typed "
+        "quotas left of the waiting tickets when the job ran)."
+    )
+    dealt: int = strawberry.field(
+        description="Tickets set aside for the agent from those waiting when the job ran."
+    )
+    assigned: int = strawberry.field(
+        description="Of them, assigned so far (a ticket claimed meanwhile is not; see failures)."
+    )
+    short: int = strawberry.field(
+        description="How many the quota asked for beyond what was left when the job ran: "
+        "quota minus dealt, 0 when it was filled."
+    )
+    user_pk: strawberry.Private[int]
+    tenant_pk: strawberry.Private[int]
+
+    @strawberry.field(description="The agent; null if no longer a user of the tenant.")
+    async def user(self) -> UserType | None:
+        found = await User.filter(id=self.user_pk, tenant_id=self.tenant_pk).first()
+        return UserType.of(found) if found else None
+
+
+def _per_agent(job: Job, ids: list[int]) -> list[AgentShare] | None:
+    """The quota plan of an ASSIGN job, re-made from its frozen tickets (the same plan the
+    job worked by), with the items through so far; None for any other job."""
+    if job.kind != batch_kind_name(BatchKind.ASSIGN):
+        return None
+    try:
+        action = BatchJob(BatchKind.ASSIGN).action(job.params or {})
+    except FlowError:  # stored arguments this version cannot read: nothing to tell
+        return None
+    if not isinstance(action, quotas.AssignByQuota):
+        return None
+    failed = [e["ticketId"] for e in job.errors or [] if isinstance(e, dict) and "ticketId" in e]
+    plans = quotas.agent_plans(action, ids, job.done + job.failed, failed)
+    return [
+        AgentShare(
+            quota=p.quota,
+            dealt=p.dealt,
+            assigned=p.assigned,
+            short=p.short,
+            user_pk=p.user_id,
+            tenant_pk=job.tenant_id,
+        )
+        for p in plans
+    ]
+
+
 @strawberry.type(description="What a batch job (startBatchJob) did to its tickets.")
 class BatchJobResult:
     succeeded: int = strawberry.field(description="Tickets the action was done to so far.")
     failed: int = strawberry.field(description="Tickets left as they were (see failures).")
-    ids: strawberry.Private[list[int]]
+    per_agent: list[AgentShare] | None = strawberry.field(
+        default=None,
+        description="An ASSIGN job with quotas: each agent's share, by user id; null for "
+        "other jobs.",
+    )
+    ids: strawberry.Private[list[int]] = strawberry.field(default_factory=list)
 
     @strawberry.field(
         description="The job's tickets (fixed when it started), ascending, as you may see them "
@@ -311,8 +376,11 @@ def outcome_of(job: Job) -> BatchJobResult | ExportJobResult | ImportJobResult |
     has started, an export's file once it is done, an import's columns from the start."""
     stored: dict[str, Any] = job.result if isinstance(job.result, dict) else {}
     if job.kind in BATCH_KINDS and isinstance(stored.get("ids"), list):
-        ids = sorted({i for i in stored["ids"] if isinstance(i, int)})
-        return BatchJobResult(succeeded=job.done, failed=job.failed, ids=ids)
+        frozen = [i for i in stored["ids"] if isinstance(i, int)]
+        ids = sorted(set(frozen))
+        return BatchJobResult(
+            succeeded=job.done, failed=job.failed, per_agent=_per_agent(job, frozen), ids=ids
+        )
     if job.kind == exports.KIND and isinstance(stored.get("rows"), int):
         return ExportJobResult(rows=stored["rows"], file=JobFileType.of(job))
     if job.kind == imports.KIND and "ignoredColumns" in stored:

@@ -98,6 +98,23 @@ class BatchAssignTicketsInput:
     comment: str = strawberry.field(default="", description=COMMENT)
 
 
+@strawberry.type(description="What batchChangeTicketOwner did to each ticket.")
+class BatchChangeTicketOwnerPayload(BatchTicketsPayload):
+    pass
+
+
+@strawberry.input(
+    description="Give each ticket another person in charge, as changeTicketOwner would (the "
+    "same rule decides, ticket by ticket)."
+)
+class BatchChangeTicketOwnerInput:
+    ids: list[strawberry.ID] = strawberry.field(description=IDS)
+    user_id: strawberry.ID = strawberry.field(
+        description="The new person in charge: an active user of your tenant (a User id)."
+    )
+    comment: str = strawberry.field(default="", description=COMMENT)
+
+
 @strawberry.input(description="Delete each ticket as deleteTicket would.")
 class BatchDeleteTicketsInput:
     ids: list[strawberry.ID] = strawberry.field(description=IDS)
