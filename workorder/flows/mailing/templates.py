@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from tortoise.expressions import Subquery
+
 from workorder.auth.actor import Actor
 from workorder.errors import ErrorCode, FlowError, forbidden, invalid
 from workorder.flows.unit_of_work import unit_of_work
 from workorder.mail.templates import DEFAULTS, SAMPLE, Wording, problems, render
-from workorder.models import MailEvent, MailLanguage, MailSettings, MailTemplate
+from workorder.models import MailEvent, MailLanguage, MailSettings, MailTemplate, Tenant
 
 PART_MAX = 20_000  # characters in one part of a template
 
@@ -117,6 +119,21 @@ def preview(actor: Actor, wording: Wording) -> Wording:
 async def mail_language(tenant_id: int) -> MailLanguage:
     row = await MailSettings.filter(tenant_id=tenant_id).first()
     return MailLanguage(row.language) if row else MailLanguage.EN
+
+
+async def tenant_voice(tenant_id: int) -> tuple[str, MailLanguage]:
+    """The tenant's name and the language it mails outsiders in, in one statement (a CC'd
+    ticket pays it on every change)."""
+    language = MailSettings.filter(tenant_id=tenant_id).limit(1).values("language")
+    row = (
+        await Tenant.filter(id=tenant_id)
+        .annotate(mail_language=Subquery(language))
+        .first()
+        .values("name", "mail_language")
+    )
+    if row is None:
+        return "", MailLanguage.EN
+    return str(row["name"]), MailLanguage(row["mail_language"] or MailLanguage.EN)
 
 
 async def set_mail_language(actor: Actor, language: MailLanguage) -> MailLanguage:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from workorder.auth.actor import Actor
 from workorder.clock import now
-from workorder.flows.mailing.templates import mail_language, wording_for
+from workorder.flows.mailing.templates import tenant_voice, wording_for
 from workorder.flows.templates.config import TemplateConfig
 from workorder.flows.unit_of_work import UnitOfWork, unit_of_work
 from workorder.mail.links import ticket_link
@@ -20,7 +20,7 @@ from workorder.models import (
     Notification,
     NotificationKind,
     Status,
-    Tenant,
+    TemplateVersion,
     Ticket,
     TicketEvent,
     User,
@@ -159,26 +159,28 @@ def _status(language: MailLanguage, status: str | None) -> str:
     return _STATUS[language].get(Status(status), status) if status else ""
 
 
-async def cc_mail(event: TicketEvent) -> None:
+async def cc_mail(event: TicketEvent, after: Ticket) -> None:
     """The mail of one recorded action to the ticket's CC and its template's default CC.
 
     Hooked once, where every action's event is recorded (`opening.record`), and run just
     before that action's commit: the mail commits with the change or not at all, and reads
-    the ticket's CC as the whole action left it. It shows no custom field values (CC
-    addresses are outsiders; a step may hide fields)."""
+    the ticket's CC as the whole action left it (`after`, the ticket the event recorded,
+    read again only if its template version was not loaded with it). It shows no custom
+    field values (CC addresses are outsiders; a step may hide fields)."""
     mail_event = MAILED.get(EventKind(event.kind))
     if mail_event is None:
         return
-    ticket = await Ticket.filter(id=event.ticket_id).select_related("template_version").first()
+    ticket: Ticket | None = after
+    if not isinstance(getattr(after, "_template_version", None), TemplateVersion):  # loaded?
+        ticket = await Ticket.filter(id=event.ticket_id).select_related("template_version").first()
     if ticket is None or ticket.deleted_at is not None:
         return
     config = TemplateConfig.from_json(ticket.template_version.config)
     recipients = [*ticket.cc, *config.default_cc]
     if not recipients:
         return
-    language = await mail_language(ticket.tenant_id)
+    tenant, language = await tenant_voice(ticket.tenant_id)
     actor = await User.get_or_none(id=event.actor_id) if event.actor_id else None
-    tenant = await Tenant.get(id=ticket.tenant_id)
 
     def step_name(key: str | None) -> str:
         step = config.step(key) if key else None
@@ -202,7 +204,7 @@ async def cc_mail(event: TicketEvent) -> None:
             "actor": (actor.display_name or actor.username) if actor else "",
             "comment": event.comment,
             "link": ticket_link(ticket.number),
-            "tenant": tenant.name,
+            "tenant": tenant,
         },
     )
     await enqueue(

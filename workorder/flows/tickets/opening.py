@@ -136,7 +136,9 @@ async def record(
     )
     uow.publish_after_commit(lambda: ticket_changed(event))
     uow.before_commit(lambda: webhooks.ticket_event_committing(event))  # the outbox
-    uow.before_commit(lambda: notifications.cc_mail(event))  # mail to the CC, with the change
+    uow.before_commit(
+        lambda: notifications.cc_mail(event, after)
+    )  # mail to the CC, with the change
     if Status.PENDING in (before.status, after.status):
         for group_id in {before.current_group_id, after.current_group_id}:
             if group_id is not None:
