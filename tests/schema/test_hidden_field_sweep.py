@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from graphql import GraphQLArgument, GraphQLSchema
+from graphql import GraphQLArgument, GraphQLEnumType, GraphQLSchema, get_nullable_type
 
 from tests.flows.live.test_streams import live, request
 from tests.schema.batch.test_export_api import fetch, finished
@@ -182,6 +182,11 @@ def _recipe(vetting: Vetting, shop: Shop) -> Any:
             found = ids.get(key) or ids.get(name)
             # Anything else (a dictionary…) holds no ticket here: its first row, if any.
             return found or gid(key[0].upper() + key[1:], 1)
+        named = get_nullable_type(arg.type)
+        if isinstance(named, GraphQLEnumType):  # any value: it names no ticket
+            return next(iter(named.values.values())).value
+        if wanted == "String!":  # text to render (a mail template's preview): no ticket
+            return "x"
         raise KeyError(arg_name)
 
     recipe.ids = ids  # type: ignore[attr-defined]
