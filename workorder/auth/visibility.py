@@ -26,6 +26,7 @@ from workorder.models import (
     SharingRule,
     Status,
     TeamAccess,
+    Tenant,
     Ticket,
     TicketCandidate,
     TicketEvent,
@@ -115,10 +116,15 @@ async def look_up_reach(actor: Actor) -> Reach:
     if actor.department_id is not None:
         above = await ancestor_departments(actor.tenant_id, actor.department_id)
     places = await _places(actor, above)
-    second = places.reports_below - {actor.user_id}
-    people = {actor.user_id} | places.found[_REPORT] | second
-    if second:
-        people |= await subordinates(actor.tenant_id, actor.user_id, direct=second)
+    people = {actor.user_id}
+    if places.superiors_see_subordinates:
+        # The reporting-line branch (seed 003 "superior sees subordinates' data"): a tenant
+        # setting. Off, `people` is the caller alone, so every rule reading it (visibility,
+        # `audience.sees`, the subordinate views, reports, a superior's standing) drops it.
+        second = places.reports_below - {actor.user_id}
+        people |= places.found[_REPORT] | second
+        if second:
+            people |= await subordinates(actor.tenant_id, actor.user_id, direct=second)
     heads = set(places.found[_HEAD])
     if heads:
         heads |= await descendant_departments(actor.tenant_id, *heads)
@@ -132,7 +138,16 @@ async def look_up_reach(actor: Actor) -> Reach:
     )
 
 
-_MEMBER, _SUPERVISOR, _HEAD, _REPORT, _REPORT_BELOW, _RULE_USER, _RULE_DEPARTMENT = range(1, 8)
+(
+    _MEMBER,
+    _SUPERVISOR,
+    _HEAD,
+    _REPORT,
+    _REPORT_BELOW,
+    _RULE_USER,
+    _RULE_DEPARTMENT,
+    _SEES_BELOW,
+) = range(1, 9)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,12 +155,14 @@ class _Places:
     found: dict[int, set[int]]  # by kind: _MEMBER, _SUPERVISOR, _HEAD, _REPORT
     reports_below: set[int]  # the people reporting to my direct reports
     rules: list[tuple[int | None, int | None, bool]]  # sharing rules: owner user, department, rw
+    superiors_see_subordinates: bool  # the tenant's setting
 
 
 async def _places(actor: Actor, above: list[int]) -> _Places:
     """The groups the caller is a member and a supervisor of, the departments they head, the
-    people reporting to them (two levels) and the sharing rules naming them, their groups or
-    a department in `above` (theirs and those above it), as one statement."""
+    people reporting to them (two levels), the sharing rules naming them, their groups or
+    a department in `above` (theirs and those above it), and whether their tenant lets
+    superiors see their subordinates' tickets, as one statement."""
     db = User._meta.db
     key = (db.query_class, len(above))
     if key not in _PLACES_SQL:
@@ -157,9 +174,12 @@ async def _places(actor: Actor, above: list[int]) -> _Places:
     found: dict[int, set[int]] = {_MEMBER: set(), _SUPERVISOR: set(), _HEAD: set(), _REPORT: set()}
     reports_below: set[int] = set()
     shared: list[tuple[int | None, int | None, bool]] = []
+    sees_below = False
     for row in await db.execute_query_dict(sql, values):
         kind, pk, rw = int(row["kind"]), int(row["id"]), bool(row["rw"])
-        if kind == _REPORT_BELOW:
+        if kind == _SEES_BELOW:
+            sees_below = True
+        elif kind == _REPORT_BELOW:
             reports_below.add(pk)
         elif kind == _RULE_USER:
             shared.append((pk, None, rw))
@@ -167,7 +187,7 @@ async def _places(actor: Actor, above: list[int]) -> _Places:
             shared.append((None, pk, rw))
         else:
             found[kind].add(pk)
-    return _Places(found, reports_below, shared)
+    return _Places(found, reports_below, shared, sees_below)
 
 
 # Stand-ins for the caller's values in the cached statement: ids are positive, so these
@@ -219,6 +239,12 @@ def _places_sql(query: type[Query], above: int) -> tuple[str, list[Any]]:
         .select(LiteralValue(_REPORT_BELOW).as_("kind"), users.id.as_("id"), no)
         .where((users.tenant_id == tenant) & users.superior_id.isin(direct))
     )
+    tenants = Table(Tenant._meta.db_table)
+    sees_below = (
+        query.from_(tenants)
+        .select(LiteralValue(_SEES_BELOW).as_("kind"), tenants.id.as_("id"), no)
+        .where((tenants.id == tenant) & (tenants.superiors_see_subordinates == LiteralValue(True)))
+    )
     membership = Table("group_member")
     my_groups = (
         query.from_(membership).select(membership.agent_group_id).where(membership.user_id == me)
@@ -250,6 +276,7 @@ def _places_sql(query: type[Query], above: int) -> tuple[str, list[Any]]:
         * below
         * ruled(_RULE_USER, rules.owner_user_id)
         * ruled(_RULE_DEPARTMENT, rules.owner_department_id)
+        * sees_below
     )
     # Placeholders in the connection's own style ("?" or "$1"), numbered across the union.
     dialect = query.SQL_CONTEXT

@@ -32,6 +32,9 @@ class SavedView(Model):
     template_id: int | None
     conditions: dict[str, Any] = fields.JSONField(default=dict)
     columns: list[str] = fields.JSONField(default=list)
+    # The filters its screen offers as quick filters (常用筛选), in order: names of
+    # TicketFilterInput's parts and field:<key>. NULL (views saved before): none.
+    quick_filters: list[str] | None = fields.JSONField(null=True)
     sort: dict[str, Any] = fields.JSONField(default=dict)
     position = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)

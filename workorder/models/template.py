@@ -6,6 +6,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 if TYPE_CHECKING:
+    from workorder.models.group import Group
     from workorder.models.tenant import Tenant
     from workorder.models.user import User
 
@@ -26,6 +27,11 @@ class Template(Model):
         "workorder.TemplateVersion", related_name=False, null=True, on_delete=fields.SET_NULL
     )
     current_version_id: int | None
+    # The group (team) that owns the template (seed 000 "Team Name"): lists filter by it.
+    team: fields.ForeignKeyNullableRelation[Group] = fields.ForeignKeyField(
+        "workorder.Group", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    team_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -27,6 +27,9 @@ class Tenant(Model):
     # The ticket sheet's columns of an export (chosen in the ticket settings);
     # NULL: every system column and every custom field.
     export_columns: list[str] | None = fields.JSONField(null=True)
+    # Seed 003: whether a superior sees the tickets of the people reporting to them (at any
+    # depth). On by default, as it always was; some companies keep each desk's work to itself.
+    superiors_see_subordinates = fields.BooleanField(default=True, db_default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

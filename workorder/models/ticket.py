@@ -124,6 +124,9 @@ class Ticket(Model):
     )
     follow_up_of_id: int | None
     version = fields.IntField(default=1)
+    # Seed 003 "Normal"/"Unlocked": a locked ticket refuses every change but its unlocking
+    # (rules.may), until its person in charge or an administrator unlocks it.
+    locked = fields.BooleanField(default=False, db_default=False)
     deleted_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True, db_index=True)

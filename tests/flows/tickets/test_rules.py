@@ -73,6 +73,8 @@ EXPECTED: dict[Action, set[str]] = {
     Action.FOLLOW: EVERYONE - {"follower"},
     Action.UNFOLLOW: {"follower"},
     Action.LOG_INTERACTION: WRITERS,
+    Action.LOCK: {"assignee", "admin"},
+    Action.UNLOCK: set(),  # the ticket is not locked
 }
 
 
@@ -100,3 +102,10 @@ def test_the_everyone_edit_limit_lets_whoever_sees_it_change_content(action: Act
 def test_the_edit_limit_changes_nothing_else(action: Action):
     for who in PERSONAS.values():
         assert may(action, replace(who, edit_limit=EditLimit.EVERYONE)) == may(action, who)
+
+
+def test_a_locked_ticket_allows_only_its_unlocking_by_its_owner_or_an_admin():
+    """Seed 003: the lock is a row of the one table, so no action slips by it."""
+    for action in Action:
+        allowed = {name for name, who in PERSONAS.items() if may(action, replace(who, locked=True))}
+        assert allowed == ({"assignee", "admin"} if action == Action.UNLOCK else set()), action

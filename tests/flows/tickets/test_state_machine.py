@@ -33,6 +33,8 @@ EXPECTED: dict[Action, tuple[set[Status], Status | None]] = {
     Action.FOLLOW: ({N, P, W, D}, None),
     Action.UNFOLLOW: ({N, P, W, D}, None),
     Action.LOG_INTERACTION: ({N, P, W, D}, None),
+    Action.LOCK: ({N, P, W, D}, None),
+    Action.UNLOCK: ({N, P, W, D}, None),
 }
 
 

@@ -19,6 +19,7 @@ from workorder.flows.tickets.create import NewTicket, create_ticket, submit_tick
 from workorder.flows.tickets.event_data import KEYS
 from workorder.flows.tickets.handling import assign_ticket, claim_ticket, save_ticket
 from workorder.flows.tickets.interactions import log_interaction
+from workorder.flows.tickets.locking import lock_ticket, unlock_ticket
 from workorder.flows.tickets.moves import forward_ticket, return_ticket, transfer_ticket
 from workorder.flows.tickets.notes import note_ticket
 from workorder.flows.tickets.surveys import submit_survey
@@ -78,6 +79,8 @@ async def _every_kind(shop: Shop) -> tuple[int, dict[EventKind, dict[str, Any]]]
         started_at=datetime(2026, 1, 5, 9, tzinfo=UTC),
     )
     await urge_ticket(shop.actor("sam"), ticket.id)
+    await lock_ticket(ann, ticket.id)
+    await unlock_ticket(admin, ticket.id)
     await forward_ticket(ann, ticket.id)
     await claim_ticket(shop.actor("cal"), ticket.id)
     await return_ticket(shop.actor("cal"), ticket.id, "No payment yet")
@@ -125,6 +128,8 @@ async def _every_kind(shop: Shop) -> tuple[int, dict[EventKind, dict[str, Any]]]
         EventKind.OWNER_CHANGED: {},
         EventKind.CLOSED: {"survey": True},
         EventKind.SURVEY_ANSWERED: {"score": 4},
+        EventKind.LOCKED: {},
+        EventKind.UNLOCKED: {},
         EventKind.REOPENED: {},
         EventKind.VOIDED: {},
         EventKind.DELETED: {},  # its ticket is shown nowhere any more: checked as stored

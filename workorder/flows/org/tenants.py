@@ -62,6 +62,7 @@ async def update_tenant_settings(
     actor: Actor,
     customer_lookup_mode: CustomerLookupMode | Keep = KEEP,
     export_columns: Sequence[str] | Keep | None = KEEP,
+    superiors_see_subordinates: bool | Keep = KEEP,
 ) -> Tenant:
     """Settings change how everybody in the company works: administrators only. Only the
     settings given are written, so two administrators changing different ones both win."""
@@ -80,6 +81,10 @@ async def update_tenant_settings(
             None if export_columns is None else await check_export_setting(actor, export_columns)
         )
         changed.append("export_columns")
+    if not isinstance(superiors_see_subordinates, Keep):
+        # Read by the visibility rule through the reach (auth/visibility.look_up_reach).
+        tenant.superiors_see_subordinates = bool(superiors_see_subordinates)
+        changed.append("superiors_see_subordinates")
     if changed:
         await tenant.save(update_fields=changed)
     return tenant

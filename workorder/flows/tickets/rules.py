@@ -42,6 +42,7 @@ class Standing:
     edit_limit: EditLimit
     may_transfer: bool
     may_reopen: bool
+    locked: bool = False  # the ticket's lock (seed 003 "Unlocked"/"Normal")
 
     @property
     def in_charge(self) -> bool:
@@ -124,6 +125,7 @@ async def standing_of(
         edit_limit=edit_limit,
         may_transfer=actor.has_permission(Permission.TICKET_TRANSFER),
         may_reopen=actor.has_permission(Permission.TICKET_REOPEN),
+        locked=ticket.locked,
     )
 
 
@@ -152,7 +154,14 @@ def is_candidate(reach: Reach, ticket: Ticket, links: Links) -> bool:
 
 
 def may(action: Action, who: Standing) -> bool:
-    """The permission half of an action (the status half is the state machine's)."""
+    """The permission half of an action (the status half is the state machine's).
+
+    A locked ticket refuses every action but its unlocking, here, so no action (nor
+    `availableActions`) can slip by the lock; its person in charge or an admin locks and
+    unlocks it."""
+    owner = who.assignee or who.admin
+    if who.locked:
+        return action == Action.UNLOCK and owner
     rules = {
         Action.SUBMIT: who.creator or who.admin,
         Action.SAVE: who.may_edit_content,
@@ -173,6 +182,8 @@ def may(action: Action, who: Standing) -> bool:
         Action.FOLLOW: not who.follower,
         Action.UNFOLLOW: who.follower,
         Action.LOG_INTERACTION: who.may_edit_content,
+        Action.LOCK: owner,
+        Action.UNLOCK: False,  # not locked
     }
     return rules[action]
 
@@ -181,7 +192,7 @@ def may_edit_fields_at_once(actor: Actor, ticket: Ticket, edit_limit: EditLimit)
     """Whether the caller may change the ticket's field values now (a save), when that is
     known without reading their links and reach: a list page answers most tickets this way.
     None: ask `may_edit_fields`."""
-    if not actor.can_write or not allowed_in(Action.SAVE, ticket.status):
+    if not actor.can_write or not allowed_in(Action.SAVE, ticket.status) or ticket.locked:
         return False
     if actor.is_admin or ticket.assignee_id == actor.user_id or edit_limit == EditLimit.EVERYONE:
         return True

@@ -30,6 +30,8 @@ class Action(StrEnum):
     FOLLOW = "FOLLOW"
     UNFOLLOW = "UNFOLLOW"
     LOG_INTERACTION = "LOG_INTERACTION"
+    LOCK = "LOCK"
+    UNLOCK = "UNLOCK"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,8 @@ TRANSITIONS: dict[Action, Transition] = {
         Transition(Action.FOLLOW, _LIVE, None),
         Transition(Action.UNFOLLOW, _LIVE, None),
         Transition(Action.LOG_INTERACTION, _LIVE, None),
+        Transition(Action.LOCK, _LIVE, None),
+        Transition(Action.UNLOCK, _LIVE, None),
     )
 }
 

@@ -61,6 +61,7 @@ class TicketFilter:
     unassigned: bool | None = None
     creator_ids: tuple[int, ...] = ()
     customer_ids: tuple[int, ...] = ()
+    template_team_ids: tuple[int, ...] = ()  # groups owning the ticket's template
     created: Range | None = None
     updated: Range | None = None
     done: Range | None = None
@@ -102,6 +103,7 @@ class TicketFilter:
             unassigned=data.get("unassigned"),
             creator_ids=tuple(data.get("creator_ids", ())),
             customer_ids=tuple(data.get("customer_ids", ())),
+            template_team_ids=tuple(data.get("template_team_ids", ())),
             created=span("created"),
             updated=span("updated"),
             done=span("done"),
@@ -165,6 +167,12 @@ async def filter_q(
         _listed(name, values)
         if values:
             found &= Q(**{column: list(values)})  # type: ignore[arg-type]
+    _listed("template_team_ids", spec.template_team_ids)
+    if spec.template_team_ids:
+        owned = Template.filter(
+            tenant_id=actor.tenant_id, team_id__in=list(spec.template_team_ids)
+        ).values("id")
+        found &= Q(template_id__in=Subquery(owned))
     if spec.unassigned is not None:
         found &= Q(assignee_id__isnull=spec.unassigned)
     found &= _range("created_at", spec.created, "created")
@@ -245,6 +253,7 @@ _ID_LISTS: tuple[tuple[str, type[Template | Group | User | Customer], str], ...]
     ("assignee_ids", User, "assigneeId"),
     ("creator_ids", User, "creatorId"),
     ("customer_ids", Customer, "customerId"),
+    ("template_team_ids", Group, "templateTeamId"),
 )
 
 

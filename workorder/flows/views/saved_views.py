@@ -4,6 +4,7 @@ whole tenant. The filter is checked when saved, so a menu entry never fails to o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -40,6 +41,28 @@ SYSTEM_COLUMNS = frozenset(
 )
 FIELD_COLUMN = "field:"  # a custom field column is "field:<key>"
 MAX_COLUMNS = 40
+# The parts of a filter a screen may offer as quick filters (常用筛选), by their names in
+# TicketFilterInput; a custom field is "field:<key>", as a column.
+QUICK_FILTERS = frozenset(
+    {
+        "status",
+        "priority",
+        "source",
+        "templateId",
+        "templateTeamId",
+        "step",
+        "groupId",
+        "assigneeId",
+        "unassigned",
+        "creatorId",
+        "customerId",
+        "created",
+        "updated",
+        "done",
+        "due",
+    }
+)
+MAX_QUICK_FILTERS = 20
 
 
 @dataclass(frozen=True)
@@ -49,6 +72,7 @@ class ViewSettings:
     template_id: int | None = None
     filter: TicketFilter = field(default_factory=TicketFilter)
     columns: tuple[str, ...] = ()
+    quick_filters: tuple[str, ...] = ()  # in the order the screen shows them
     order: Order = field(default_factory=Order)
     shared: bool = False
     position: int = 0
@@ -102,6 +126,30 @@ async def _check(actor: Actor, settings: ViewSettings) -> None:
         raise invalid(
             f"Unknown column {column!r}: a system column or field:<key>", ["columns", str(n)]
         )
+    _check_quick_filters(settings.quick_filters, keys)
+
+
+def _check_quick_filters(names: tuple[str, ...], keys: Iterable[str]) -> None:
+    """Each a filter the list can apply (a name of TicketFilterInput, or a custom field of
+    the view's templates), once: a screen must never offer a filter that cannot work."""
+    if len(names) > MAX_QUICK_FILTERS:
+        raise invalid(f"At most {MAX_QUICK_FILTERS} quick filters", ["quickFilters"])
+    known = set(keys)
+    seen: set[str] = set()
+    for n, name in enumerate(names):
+        path = ["quickFilters", str(n)]
+        if name in seen:
+            raise invalid(f"Quick filter {name!r} is given twice", path)
+        seen.add(name)
+        if name in QUICK_FILTERS:
+            continue
+        if name.startswith(FIELD_COLUMN) and name[len(FIELD_COLUMN) :] in known:
+            continue
+        raise invalid(
+            f"Unknown quick filter {name!r}: a filter name ({', '.join(sorted(QUICK_FILTERS))}) "
+            "or field:<key>",
+            path,
+        )
 
 
 def _stored(settings: ViewSettings) -> dict[str, Any]:
@@ -111,6 +159,7 @@ def _stored(settings: ViewSettings) -> dict[str, Any]:
         "template_id": settings.template_id,
         "conditions": settings.filter.to_json(),
         "columns": list(settings.columns),
+        "quick_filters": list(settings.quick_filters),
         "sort": {"field": settings.order.field.value, "descending": settings.order.descending},
         "position": settings.position,
     }

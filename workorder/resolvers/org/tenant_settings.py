@@ -38,6 +38,9 @@ async def update_tenant_settings(
             export_columns=KEEP
             if input.export_columns is strawberry.UNSET
             else input.export_columns,
+            superiors_see_subordinates=not_null(
+                input.superiors_see_subordinates, "superiorsSeeSubordinates"
+            ),
         )
 
     return await mutate(

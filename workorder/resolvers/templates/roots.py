@@ -17,6 +17,7 @@ from workorder.schema.templates.payloads import (
     RemoveDictionaryItemPayload,
     RemoveTemplateFieldPayload,
     ReorderTemplateFieldsPayload,
+    SetTemplateTeamPayload,
     SetTemplateWorkflowPayload,
     UpdateDictionaryItemPayload,
     UpdateDictionaryPayload,
@@ -89,6 +90,14 @@ class TemplateMutation:
         description=(
             "Archive a template (no new tickets; its tickets carry on) or bring it back. "
             "Administrators only."
+        ),
+    )
+    set_template_team: SetTemplateTeamPayload = strawberry.mutation(
+        resolver=template_resolvers.set_template_team,
+        extensions=authenticated(),
+        description=(
+            "Name the group (team) that owns a template (seed 000 Team Name), or none; ticket "
+            "lists filter on it. Administrators only."
         ),
     )
     copy_template: CopyTemplatePayload = strawberry.mutation(

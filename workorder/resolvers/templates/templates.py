@@ -7,10 +7,11 @@ from typing import Annotated, Any, TypeVar
 
 import strawberry
 
+from workorder.flows.templates import team
 from workorder.flows.templates import versions as templates
 from workorder.ids import pk_of
 from workorder.models import Template
-from workorder.resolvers.arguments import decode_id
+from workorder.resolvers.arguments import decode_id, decode_optional_id
 from workorder.resolvers.payloads import mutate
 from workorder.schema.context import Info
 from workorder.schema.pagination import AfterArg, BeforeArg, FirstArg, LastArg, paginate
@@ -25,6 +26,7 @@ from workorder.schema.templates.inputs import (
     FieldOptionInput,
     RemoveTemplateFieldInput,
     ReorderTemplateFieldsInput,
+    SetTemplateTeamInput,
     SetTemplateWorkflowInput,
     StepInput,
     TemplateFilter,
@@ -39,6 +41,7 @@ from workorder.schema.templates.payloads import (
     CreateTemplatePayload,
     RemoveTemplateFieldPayload,
     ReorderTemplateFieldsPayload,
+    SetTemplateTeamPayload,
     SetTemplateWorkflowPayload,
     TemplatePayload,
     UpdateTemplateFieldPayload,
@@ -404,4 +407,23 @@ async def set_template_workflow(
             input.expected_version,
         ),
         SetTemplateWorkflowPayload,
+    )
+
+
+async def set_template_team(
+    info: Info,
+    input: Annotated[
+        SetTemplateTeamInput,
+        strawberry.argument(description="The template and the group that owns it."),
+    ],
+) -> SetTemplateTeamPayload:
+    actor = info.context.require_actor()
+    return await _template_mutation(
+        info,
+        lambda: team.set_template_team(
+            actor,
+            decode_id(input.id, "Template", ["id"]),
+            decode_optional_id(input.group_id, "Group", ["groupId"]),
+        ),
+        SetTemplateTeamPayload,
     )

@@ -10,6 +10,7 @@ import strawberry
 from workorder.resolvers.tickets import (
     attachments,
     customer_contact,
+    locks,
     presence,
     subscriptions,
     tickets,
@@ -30,6 +31,7 @@ from workorder.schema.tickets.payloads import (
     DeleteTicketPayload,
     FollowTicketPayload,
     ForwardTicketPayload,
+    LockTicketPayload,
     LogInteractionPayload,
     MarkNotificationsReadPayload,
     RemoveTicketTeamMemberPayload,
@@ -40,6 +42,7 @@ from workorder.schema.tickets.payloads import (
     SubmitTicketPayload,
     TransferTicketPayload,
     UnfollowTicketPayload,
+    UnlockTicketPayload,
     UrgeTicketPayload,
     VoidTicketPayload,
 )
@@ -131,6 +134,18 @@ class TicketMutation:
         description="Press for a PENDING or IN_PROGRESS ticket (催单): its priority goes up one "
         "level (at most URGENT) and its handler (or group supervisors) are notified. "
         "Anyone who sees it.",
+    )
+    lock_ticket: LockTicketPayload = strawberry.mutation(
+        resolver=locks.lock_ticket,
+        extensions=authenticated(),
+        description="Lock a ticket: every change to it is refused until unlockTicket. Its "
+        "person in charge (assignee) or an admin.",
+    )
+    unlock_ticket: UnlockTicketPayload = strawberry.mutation(
+        resolver=locks.unlock_ticket,
+        extensions=authenticated(),
+        description="Unlock a locked ticket: back to normal. Its person in charge "
+        "(assignee) or an admin.",
     )
     add_ticket_note: AddTicketNotePayload = strawberry.mutation(
         resolver=tickets.add_ticket_note,

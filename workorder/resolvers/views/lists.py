@@ -195,6 +195,7 @@ def _settings(
         template_id=decode_optional_id(given.template_id, "Template", ["templateId"]),
         filter=to_filter(given.filter),
         columns=tuple(given.columns),
+        quick_filters=tuple(given.quick_filters),
         order=to_order(given.order),
         shared=shared,
         position=given.position,

@@ -39,12 +39,18 @@ class TenantSettingsType:
         "updatedAt, doneAt, surveyScore) and field.<key>; null: all of them and every "
         "custom field."
     )
+    superiors_see_subordinates: bool = strawberry.field(
+        description="Whether a superior sees the tickets of everyone reporting to them (at "
+        "any depth) — in lists, node, search, subscriptions, exports and reports. True by "
+        "default. Only administrators change it."
+    )
 
     @classmethod
     def of(cls, tenant: Tenant) -> TenantSettingsType:
         return cls(
             customer_lookup_mode=tenant.customer_lookup_mode,
             export_columns=tenant.export_columns,
+            superiors_see_subordinates=tenant.superiors_see_subordinates,
         )
 
 
@@ -57,6 +63,10 @@ class UpdateTenantSettingsInput:
     )
     export_columns: list[str] | None = strawberry.field(
         default=strawberry.UNSET, description="null: back to the default columns."
+    )
+    superiors_see_subordinates: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Whether superiors see their subordinates' tickets; null is refused.",
     )
 
 

@@ -421,3 +421,11 @@ class RemoveDictionaryItemInput:
         description="The item; everything below it goes too. Prefer deactivating items that "
         "tickets use."
     )
+
+
+@strawberry.input(description="Names the group (team) that owns a template (seed 000 Team Name).")
+class SetTemplateTeamInput:
+    id: strawberry.ID = strawberry.field(description="The template.")
+    group_id: strawberry.ID | None = strawberry.field(
+        description="The owning group, of your tenant; null: no owning team."
+    )

@@ -108,3 +108,8 @@ class UpdateDictionaryItemPayload:
     errors: list[UserError] = strawberry.field(
         default_factory=list, description="Why nothing changed; empty on success."
     )
+
+
+@strawberry.type(description="The template with its owning team, or why not (errors).")
+class SetTemplateTeamPayload(TemplatePayload):
+    pass

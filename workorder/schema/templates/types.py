@@ -378,6 +378,16 @@ class TemplateType(Node, TemplateSettings):
         assert config is not None
         return cls.of(template, config)
 
+    @strawberry.field(
+        description="The group (team) that owns the template (seed 000 Team Name); ticket "
+        "lists filter on it with `templateTeamId`. Null: none named."
+    )
+    async def team(self, info: Info) -> GroupType | None:
+        if self.model.team_id is None:
+            return None
+        group = await info.context.org.group.load(self.model.team_id)
+        return GroupType.of(group) if group else None
+
     @strawberry.field(description="The version new tickets are made with.")
     async def current_version(self, info: Info) -> TemplateVersionType:
         assert self.model.current_version_id is not None

@@ -108,6 +108,8 @@ described_enum(
         EventKind.UNFOLLOWED: "A user stopped following it.",
         EventKind.INTERACTION_LOGGED: "A call, chat, mail or SMS was logged on it.",
         EventKind.SURVEY_ANSWERED: "The customer answered the satisfaction survey.",
+        EventKind.LOCKED: "Its person in charge or an admin locked it: no change but unlocking.",
+        EventKind.UNLOCKED: "It was unlocked: back to normal.",
     },
 )
 NotificationKindEnum = strawberry.enum(
@@ -163,6 +165,8 @@ described_enum(
         Action.FOLLOW: "`followTicket`: get its updates (关注).",
         Action.UNFOLLOW: "`unfollowTicket`: stop getting its updates.",
         Action.LOG_INTERACTION: "`logInteraction`: record a call, chat, mail or SMS on it.",
+        Action.LOCK: "`lockTicket`: lock it, so nothing changes until it is unlocked.",
+        Action.UNLOCK: "`unlockTicket`: unlock it (the only action a locked ticket allows).",
     },
 )
 ChannelEnum = strawberry.enum(

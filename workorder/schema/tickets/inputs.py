@@ -339,3 +339,15 @@ class MarkNotificationsReadInput:
     ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Null marks all of yours read."
     )
+
+
+@strawberry.input(description="Locks a ticket: nothing changes on it until it is unlocked.")
+class LockTicketInput:
+    id: strawberry.ID = _ticket()
+    comment: str = _comment()
+
+
+@strawberry.input(description="Unlocks a locked ticket: back to normal.")
+class UnlockTicketInput:
+    id: strawberry.ID = _ticket()
+    comment: str = _comment()

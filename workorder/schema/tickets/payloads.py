@@ -140,3 +140,13 @@ class FollowTicketPayload(TicketPayload):
 @strawberry.type(description="The result of unfollowTicket.")
 class UnfollowTicketPayload(TicketPayload):
     pass
+
+
+@strawberry.type(description="The result of lockTicket.")
+class LockTicketPayload(TicketPayload):
+    pass
+
+
+@strawberry.type(description="The result of unlockTicket.")
+class UnlockTicketPayload(TicketPayload):
+    pass

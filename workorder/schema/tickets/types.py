@@ -173,6 +173,10 @@ class TicketType(Node):
         description="E-mail addresses copied on its status mails (besides the template's)."
     )
     urge_count: int = strawberry.field(description="How many times it was urged.")
+    locked: bool = strawberry.field(
+        description="Locked by its person in charge or an admin: every change is refused "
+        "but unlockTicket. False: normal."
+    )
     due_at: datetime | None = strawberry.field(
         description="The SLA resolution target; null when no SLA policy applies."
     )
@@ -205,6 +209,7 @@ class TicketType(Node):
             source=ticket.source,
             cc=list(ticket.cc),
             urge_count=ticket.urge_count,
+            locked=ticket.locked,
             due_at=ticket.due_at,
             first_response_at=ticket.first_response_at,
             done_at=ticket.done_at,

@@ -29,6 +29,7 @@ ID_LISTS = {
     "assignee_id": ("assignee_ids", "User"),
     "creator_id": ("creator_ids", "User"),
     "customer_id": ("customer_ids", "Customer"),
+    "template_team_id": ("template_team_ids", "Group"),
 }
 _PLAIN = {"statuses": "status", "priorities": "priority", "sources": "source", "steps": "step"}
 
@@ -186,6 +187,11 @@ class TicketFilterInput:
     customer_id: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Customer ids." + _ANY_OF
     )
+    template_team_id: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="Group ids of the team owning the ticket's template (setTemplateTeam)."
+        + _ANY_OF,
+    )
     created: DateTimeRangeInput | None = strawberry.field(
         default=None, description="When it was created."
     )
@@ -237,6 +243,10 @@ class SavedViewType(Node):
     columns: list[str] = strawberry.field(
         description="System columns (number, title, status…) and field:<key> for custom fields."
     )
+    quick_filters: list[str] = strawberry.field(
+        description="The filters its screen offers as quick filters (常用筛选), in order: "
+        "names of TicketFilterInput's parts (status, templateTeamId…) and field:<key>."
+    )
     order: TicketOrderType = strawberry.field(description="How it sorts its tickets.")
     position: int = strawberry.field(
         description="Its place in the menu: lower first (ties by creation)."
@@ -253,6 +263,7 @@ class SavedViewType(Node):
             name=view.name,
             base=View(view.base),
             columns=list(view.columns),
+            quick_filters=list(view.quick_filters or []),
             order=TicketOrderType(
                 field=SortField(sort.get("field", SortField.UPDATED_AT)),
                 descending=bool(sort.get("descending", True)),
@@ -297,6 +308,13 @@ _COLUMNS = (
     "urge_count, created_at, updated_at, done_at, due_at) and field:<key> for a custom field."
 )
 
+_QUICK_FILTERS = (
+    "The filters the view's screen offers as quick filters (常用筛选), in order, each once "
+    "(at most 20): status, priority, source, templateId, templateTeamId, step, groupId, "
+    "assigneeId, unassigned, creatorId, customerId, created, updated, done, due, and "
+    "field:<key> for a custom field of its templates. Unknown names are INVALID."
+)
+
 
 @strawberry.input(
     description="A new saved view. The filter and columns are checked now, so the entry "
@@ -316,6 +334,7 @@ class CreateSavedViewInput:
         default=None, description="The stored conditions; null: none."
     )
     columns: list[str] = strawberry.field(default_factory=list, description=_COLUMNS)
+    quick_filters: list[str] = strawberry.field(default_factory=list, description=_QUICK_FILTERS)
     order: TicketOrderInput | None = strawberry.field(
         default=None, description="The sort; null: UPDATED_AT, latest first."
     )
@@ -341,6 +360,7 @@ class UpdateSavedViewInput:
         default=None, description="The stored conditions; null: none."
     )
     columns: list[str] = strawberry.field(default_factory=list, description=_COLUMNS)
+    quick_filters: list[str] = strawberry.field(default_factory=list, description=_QUICK_FILTERS)
     order: TicketOrderInput | None = strawberry.field(
         default=None, description="The sort; null: UPDATED_AT, latest first."
     )
