@@ -18,6 +18,7 @@ from workorder.resolvers.batch.roots import (
 from workorder.resolvers.customers.roots import CustomerMutation, CustomerQuery
 from workorder.resolvers.mail.roots import MailTemplateMutation, MailTemplateQuery
 from workorder.resolvers.org.roots import OrgMutation, OrgQuery
+from workorder.resolvers.reminders.roots import ReminderMutation, ReminderQuery
 from workorder.resolvers.reports.roots import ReportQuery
 from workorder.resolvers.sla.roots import SlaMutation, SlaQuery
 from workorder.resolvers.templates.roots import TemplateMutation, TemplateQuery
@@ -70,6 +71,7 @@ class Query(
     JobQuery,
     WebhookQuery,
     MailTemplateQuery,
+    ReminderQuery,
 ):
     pass
 
@@ -92,6 +94,7 @@ class Mutation(
     JobMutation,
     WebhookMutation,
     MailTemplateMutation,
+    ReminderMutation,
 ):
     pass
 

@@ -45,6 +45,7 @@ DOMAIN_SCOPES: dict[str, tuple[Scope, Scope]] = {
     "webhooks": (Scope.WEBHOOKS, Scope.WEBHOOKS),
     "reports": (Scope.ORG_WRITE, Scope.READ),
     "mail": (Scope.ORG_WRITE, Scope.READ),  # mail templates: tenant settings
+    "reminders": (Scope.TICKETS_WRITE, Scope.TICKETS_READ),  # one's own, on tickets
 }
 
 # Root fields whose scope is not their domain's, each for a reason.
