@@ -41,7 +41,8 @@ described_enum(
     ReportGroupByEnum,
     {
         GroupBy.AGENT: (
-            "A row per agent: a ticket's present assignee, an action's actor. The default."
+            "A row per agent: a ticket's present assignee (its creator for `created`), an "
+            "action's actor. The default."
         ),
         GroupBy.GROUP: "A row per group: the ticket's present group.",
         GroupBy.TEMPLATE: "A row per template.",
@@ -54,7 +55,7 @@ described_enum(
 
 @strawberry.input(
     description="Narrows the report; the agent parts apply to the assignee of a "
-    "ticket and to the actor of an action."
+    "ticket (its creator for `created`) and to the actor of an action."
 )
 class TicketReportFilterInput:
     role: RoleEnum | None = strawberry.field(  # type: ignore[valid-type]
@@ -83,7 +84,10 @@ class TicketReportRowType:
     group_id: strawberry.Private[int | None]
     template_id: strawberry.Private[int | None]
     period: date | None = strawberry.field(description="The period's first day (UTC).")
-    created: int = strawberry.field(description="The row's tickets created in the range.")
+    created: int = strawberry.field(
+        description="The row's tickets created in the range; by agent: those the agent "
+        "created (whoever holds them now)."
+    )
     claimed: int = strawberry.field(description="Claims made in the range (by the agent).")
     forwarded: int = strawberry.field(description="Forwards made in the range.")
     returned: int = strawberry.field(description="Returns made in the range.")
@@ -108,6 +112,17 @@ class TicketReportRowType:
         "null when none has."
     )
 
+    sla_tracked: int = strawberry.field(
+        description="The row's tickets with a resolution target (SLA) whose outcome is known "
+        "at `to`: finished before it, or due before it."
+    )
+    sla_met: int = strawberry.field(
+        description="Of slaTracked, those finished (DONE, before `to`) by their target."
+    )
+    sla_attainment: float | None = strawberry.field(
+        description="slaMet / slaTracked, 0 to 1 (to 0.001); null when no ticket is tracked."
+    )
+
     @classmethod
     def of(cls, key: int | date | None, figures: Figures, group_by: GroupBy) -> TicketReportRowType:
         def when(wanted: GroupBy) -> int | None:
@@ -129,6 +144,9 @@ class TicketReportRowType:
             mean_first_response_seconds=figures.mean_first_response_seconds,
             mean_handling_seconds=figures.mean_handling_seconds,
             mean_survey_score=figures.mean_survey_score,
+            sla_tracked=figures.sla_tracked,
+            sla_met=figures.sla_met,
+            sla_attainment=figures.sla_attainment,
         )
 
     @strawberry.field(
