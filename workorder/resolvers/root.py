@@ -19,7 +19,7 @@ from workorder.resolvers.customers.roots import CustomerMutation, CustomerQuery
 from workorder.resolvers.mail.roots import MailTemplateMutation, MailTemplateQuery
 from workorder.resolvers.org.roots import OrgMutation, OrgQuery
 from workorder.resolvers.reminders.roots import ReminderMutation, ReminderQuery
-from workorder.resolvers.reports.roots import ReportQuery
+from workorder.resolvers.reports.roots import ReportMutation, ReportQuery
 from workorder.resolvers.sla.roots import SlaMutation, SlaQuery
 from workorder.resolvers.templates.roots import TemplateMutation, TemplateQuery
 from workorder.resolvers.tickets.roots import (
@@ -95,6 +95,7 @@ class Mutation(
     WebhookMutation,
     MailTemplateMutation,
     ReminderMutation,
+    ReportMutation,
 ):
     pass
 

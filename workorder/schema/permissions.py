@@ -51,6 +51,7 @@ DOMAIN_SCOPES: dict[str, tuple[Scope, Scope]] = {
 # Root fields whose scope is not their domain's, each for a reason.
 OVERRIDES: dict[str, Scope] = {
     "startExport": Scope.EXPORT,  # a partner that only pulls data never changes tickets
+    "startReportExport": Scope.EXPORT,  # a report read into a file: no administration
     "createApiToken": Scope.ADMIN,  # a token never mints one wider than a full admin's
     "revokeApiToken": Scope.ADMIN,
     "logout": Scope.READ,  # ends one's own login session: the narrowest broad scope

@@ -7,10 +7,13 @@ from datetime import date, datetime
 import strawberry
 
 from workorder.flows.reports.spec import Figures, GroupBy, Report, TimeBasis
+from workorder.schema.batch.jobs import ExportFormatEnum, JobType
 from workorder.schema.context import Info
 from workorder.schema.describe import described_enum
+from workorder.schema.errors import UserError
 from workorder.schema.org.types import GroupType, RoleEnum, UserType
 from workorder.schema.templates.types import TemplateType
+from workorder.sheets.cells import SheetFormat
 
 ReportTimeBasisEnum = strawberry.enum(
     TimeBasis,
@@ -207,3 +210,36 @@ class TicketReportType:
             rows=[TicketReportRowType.of(r.key, r.figures, group_by) for r in report.rows],
             totals=TicketReportRowType.of(None, report.totals, group_by),
         )
+
+
+@strawberry.input(
+    description="The ticket report (as ticketReport takes it) to write to a file, by a job."
+)
+class StartReportExportInput:
+    start: datetime = strawberry.field(name="from", description="Included.")
+    end: datetime = strawberry.field(name="to", description="Excluded.")
+    time_basis: ReportTimeBasisEnum = strawberry.field(  # type: ignore[valid-type]
+        default=TimeBasis.CREATED, description="Which tickets the ticket figures count."
+    )
+    group_by: ReportGroupByEnum = strawberry.field(  # type: ignore[valid-type]
+        default=GroupBy.AGENT, description="What a row stands for."
+    )
+    filter: TicketReportFilterInput | None = strawberry.field(
+        default=None, description="Narrows what is counted; null: everything you may see."
+    )
+    format: ExportFormatEnum = strawberry.field(  # type: ignore[valid-type]
+        default=SheetFormat.XLSX,
+        description="XLSX (one sheet), or CSV (a ZIP holding one CSV file); XLSX by default.",
+    )
+
+
+@strawberry.type(description="The report job started, or why not (errors).")
+class StartReportExportPayload:
+    job: JobType | None = strawberry.field(
+        default=None,
+        description="The job (type EXPORT_REPORT); once DONE its outcome's file is the "
+        "download: a header row, a row per report row, the totals last.",
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why no job was started; empty on success."
+    )
