@@ -81,6 +81,7 @@ def settings(workdir: Path, backend_urls: tuple[str, str | None]) -> Settings:
         log_json=False,
         cors_origins=["http://spa.example"],
         sla_check_seconds=0,  # the scheduler is driven by its own tests, not by a clock
+        reminder_check_seconds=0,  # likewise
         job_poll_seconds=0.2,  # the in-process job runner answers quickly
         # Budgets are the business of tests/schema/test_cost.py and tests/test_middleware.py
         # (which turn them on): a sweep makes thousands of requests.

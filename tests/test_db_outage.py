@@ -40,6 +40,7 @@ def _env(database_url: str, data_dir: str) -> dict[str, str]:
         "DATA_DIR": data_dir,
         "LOG_JSON": "false",
         "SLA_CHECK_SECONDS": "0",
+        "REMINDER_CHECK_SECONDS": "0",
         "JOB_POLL_SECONDS": "0",
     }
 

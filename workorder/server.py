@@ -41,6 +41,7 @@ from workorder.auth.throttle import LoginThrottle
 from workorder.auth.tokens import TokenError
 from workorder.documents import DocumentRefused, Documents
 from workorder.errors import ErrorCode
+from workorder.flows.reminders.firing import run_reminder_scheduler
 from workorder.flows.sla.sla import run_sla_scheduler
 from workorder.http_errors import error_response
 from workorder.jobs.registry import job_kinds
@@ -345,6 +346,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 if settings.sla_check_seconds > 0
                 else None
             )
+            # Every process scans: the claim's conditional UPDATE fires each reminder once.
+            reminders = (
+                asyncio.create_task(
+                    run_reminder_scheduler(broker, settings.reminder_check_seconds, stop),
+                    name="reminder-scheduler",
+                )
+                if settings.reminder_check_seconds > 0
+                else None
+            )
             # Every process may run jobs: the claim's conditional UPDATE gives each to one.
             runner = (
                 JobRunner(kinds, broker, poll=settings.job_poll_seconds, storage=app.state.storage)
@@ -385,6 +395,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     # A round cut off here rolls back: the next start tells what it missed.
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(sla, timeout=15)
+                if reminders is not None:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(reminders, timeout=15)
                 await broker.close()
                 await app.state.login_throttle.close()
                 await documents.registry.close()

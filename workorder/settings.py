@@ -97,6 +97,8 @@ class Settings(BaseSettings):
     trusted_documents_only: bool = False
     # How often each server process looks for missed SLA targets (0: never).
     sla_check_seconds: float = 30
+    # How often each server process looks for reminders that are due (0: never).
+    reminder_check_seconds: float = 15
     # How often each server's in-process job runner looks for waiting jobs (0: it runs none;
     # with REDIS_URL, `workorder worker` processes run them too).
     job_poll_seconds: float = 2.0

@@ -9,6 +9,7 @@ import pytest
 from workorder.errors import ErrorCode, FlowError
 from workorder.flows.batch.batch import BatchKind
 from workorder.flows.exports import exports, imports
+from workorder.flows.reports import download as report_files
 from workorder.flows.webhooks import outbox as webhook_outbox
 from workorder.jobs.kinds import WholeJobKind
 from workorder.jobs.registry import job_kinds
@@ -19,9 +20,10 @@ def test_the_service_knows_every_batch_action_the_export_and_the_import(settings
     kinds = job_kinds(settings)
     assert sorted(kinds) == sorted(
         [f"batch.{k.lower()}" for k in BatchKind]
-        + [exports.KIND, imports.KIND, webhook_outbox.KIND]
+        + [exports.KIND, imports.KIND, report_files.KIND, webhook_outbox.KIND]
     )
     assert isinstance(kinds.require(exports.KIND), WholeJobKind)
+    assert isinstance(kinds.require(report_files.KIND), WholeJobKind)
     assert not isinstance(kinds.require("batch.close"), WholeJobKind)  # one item per ticket
 
 

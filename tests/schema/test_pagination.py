@@ -31,6 +31,7 @@ from workorder.models import (
     MailOutbox,
     Notification,
     NotificationKind,
+    Reminder,
     Ticket,
     TicketEvent,
     WebhookDelivery,
@@ -139,6 +140,7 @@ CASES = {
     "Query.contacts": _root("contacts"),
     "Query.mailOutbox": _root("mailOutbox"),
     "Query.jobs": _root("jobs"),
+    "Query.myReminders": _root("myReminders"),
     "Query.webhookDeliveries": _root(
         "webhookDeliveries", "webhookId: $webhook, ", "$webhook: ID!, "
     ),
@@ -230,6 +232,12 @@ async def _fill(shop: Shop) -> Filled:
         )
         await TicketEvent.create(
             tenant_id=tenant, ticket=first, kind=EventKind.NOTED, actor=me, comment=f"{n}"
+        )
+        await Reminder.create(  # ties on the list's sort key, a time
+            tenant_id=tenant,
+            user=me,
+            ticket=first,
+            remind_at=datetime(2030, 1, 1 + n % 2, tzinfo=UTC),
         )
     batch = await Job.create(  # a finished batch job over the tickets, every one failed
         tenant_id=tenant,

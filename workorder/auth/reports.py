@@ -5,8 +5,9 @@
   among `Reach.supervisor_of`) or assigned to them or one of their subordinates (at any depth);
   and the actions (trace rows) on tickets of those groups or taken by them or a subordinate.
 
-The "agent" of a ticket figure is its assignee and of an action its actor (see
-`flows.reports`), so the people half of the rule follows the same column the report groups by.
+The "agent" of a ticket figure is its assignee (its creator for `created`) and of an
+action its actor (see `flows.reports`), so the people half of the rule follows the same
+column the report groups by.
 One rule covers supervisors and agents: an agent who supervises no group and has nobody below
 them gets exactly their own tickets and their own actions. Everything is also inside
 `visibility_filter`, so a report never counts a ticket its reader could not open. The scope
@@ -30,11 +31,12 @@ class ReportScope:
     groups: frozenset[int] | None  # supervised groups; None: no narrowing (administrators)
     people: frozenset[int]  # the caller and their subordinates
 
-    def tickets(self) -> Q:
-        """Over Ticket: the tickets whose figures the caller may see."""
+    def tickets(self, agent: str = "assignee_id") -> Q:
+        """Over Ticket: the tickets whose figures the caller may see; `agent` is the column
+        naming the figure's agent (the creator for `created`)."""
         if self.groups is None:
             return self.visible
-        mine = Q(assignee_id__in=list(self.people))
+        mine = Q(**{f"{agent}__in": list(self.people)})  # type: ignore[arg-type]
         if self.groups:
             mine |= Q(current_group_id__in=list(self.groups))
         return self.visible & mine

@@ -16,6 +16,7 @@ from workorder.errors import invalid
 from workorder.flows.batch.batch import BatchKind
 from workorder.flows.batch.jobs import BatchJob, batch_kind_name
 from workorder.flows.exports import exports, imports
+from workorder.flows.reports import download as report_files
 from workorder.flows.webhooks import outbox as webhook_outbox
 from workorder.flows.webhooks.sending import DeliveryJob, SendPolicy
 from workorder.jobs.kinds import JobKind
@@ -47,10 +48,11 @@ class JobKinds(Mapping[str, JobKind]):
 
 def job_kinds(settings: Settings) -> JobKinds:
     """Every kind of job the service runs: the batch actions, ticket exports and imports,
-    webhook deliveries."""
+    report files, webhook deliveries."""
     kinds: dict[str, JobKind] = {batch_kind_name(k): BatchJob(k) for k in BatchKind}
     kinds[exports.KIND] = exports.ExportJob()
     kinds[imports.KIND] = imports.ImportJob(max_rows=settings.import_max_rows)
+    kinds[report_files.KIND] = report_files.ReportFileJob()
     kinds[webhook_outbox.KIND] = DeliveryJob(
         SendPolicy(
             allow_private=settings.webhooks_allow_private,

@@ -15,6 +15,7 @@ from workorder.models.job import Job, JobStatus
 from workorder.models.mail import MailOutbox, MailStatus
 from workorder.models.mail_template import MailEvent, MailLanguage, MailSettings, MailTemplate
 from workorder.models.notification import Notification, NotificationKind
+from workorder.models.reminder import Reminder, ReminderState
 from workorder.models.saved_view import SavedView
 from workorder.models.sharing import SharingRule
 from workorder.models.sla import SlaPolicy
@@ -78,6 +79,8 @@ __all__ = [
     "NotificationKind",
     "Priority",
     "RefreshToken",
+    "Reminder",
+    "ReminderState",
     "Role",
     "SavedView",
     "SharingRule",

@@ -23,6 +23,7 @@ class NotificationKind(StrEnum):
     REOPENED = "REOPENED"
     NOTED = "NOTED"
     SLA_BREACH = "SLA_BREACH"
+    REMINDER = "REMINDER"
 
 
 class Notification(Model):

@@ -13,12 +13,21 @@ from workorder.flows.batch.jobs import visible_job
 from workorder.flows.customers.accounts import seen_contact, seen_customer
 from workorder.flows.views.saved_views import visible_views
 from workorder.flows.views.sharing import readable_rule
-from workorder.models import ApiToken, Interaction, MailOutbox, Notification, SavedView, TicketEvent
+from workorder.models import (
+    ApiToken,
+    Interaction,
+    MailOutbox,
+    Notification,
+    Reminder,
+    SavedView,
+    TicketEvent,
+)
 from workorder.schema.batch.jobs import JobType
 from workorder.schema.context import Context, Info
 from workorder.schema.customers.types import ContactType, CustomerType
 from workorder.schema.node import Node, from_global_id
 from workorder.schema.org.types import ApiTokenType, DepartmentType, GroupType, UserType
+from workorder.schema.reminders.types import ReminderType
 from workorder.schema.templates.types import (
     DictionaryItemType,
     DictionaryType,
@@ -94,6 +103,13 @@ async def _notification(context: Context, pk: int) -> Node | None:
     return NotificationType.of(found) if found else None
 
 
+async def _reminder(context: Context, pk: int) -> Node | None:
+    """One's own reminders only."""
+    actor = context.require_actor()
+    found = await Reminder.filter(tenant_id=actor.tenant_id, user_id=actor.user_id, id=pk).first()
+    return ReminderType.of(found) if found else None
+
+
 async def _mail(context: Context, pk: int) -> Node | None:
     actor = context.require_actor()
     if not actor.is_admin:
@@ -154,6 +170,7 @@ NODE_LOADERS: dict[str, Callable[[Context, int], Awaitable[Node | None]]] = {
     "DictionaryItem": _dictionary_item,
     "Ticket": _ticket,
     "Notification": _notification,
+    "Reminder": _reminder,
     "Mail": _mail,
     "Customer": _customer,
     "Contact": _contact,

@@ -18,7 +18,8 @@ from workorder.resolvers.batch.roots import (
 from workorder.resolvers.customers.roots import CustomerMutation, CustomerQuery
 from workorder.resolvers.mail.roots import MailTemplateMutation, MailTemplateQuery
 from workorder.resolvers.org.roots import OrgMutation, OrgQuery
-from workorder.resolvers.reports.roots import ReportQuery
+from workorder.resolvers.reminders.roots import ReminderMutation, ReminderQuery
+from workorder.resolvers.reports.roots import ReportMutation, ReportQuery
 from workorder.resolvers.sla.roots import SlaMutation, SlaQuery
 from workorder.resolvers.templates.roots import TemplateMutation, TemplateQuery
 from workorder.resolvers.tickets.roots import (
@@ -70,6 +71,7 @@ class Query(
     JobQuery,
     WebhookQuery,
     MailTemplateQuery,
+    ReminderQuery,
 ):
     pass
 
@@ -92,6 +94,8 @@ class Mutation(
     JobMutation,
     WebhookMutation,
     MailTemplateMutation,
+    ReminderMutation,
+    ReportMutation,
 ):
     pass
 

@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
@@ -109,8 +110,15 @@ class Connection(Generic[NodeT]):
         return await self.count()
 
 
+def _plain(value: Any) -> Any:
+    """A moment as ISO text: a list ordered by a time (paired with `parse_key`)."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"Not a cursor key: {value!r}")
+
+
 def encode_cursor(value: Any, pk: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps([value, pk]).encode()).decode()
+    return base64.urlsafe_b64encode(json.dumps([value, pk], default=_plain).encode()).decode()
 
 
 def _beyond_keys(value: Any) -> bool:
@@ -138,6 +146,17 @@ def _past(key: str, mark: tuple[Any, int], way: str, *, inclusive: bool = False)
     return Q(**{f"{key}__{way}": value}) | Q(**{key: value}, **on_id)
 
 
+def _parsed(
+    mark: tuple[Any, int], parse_key: Callable[[Any], Any] | None, argument: str
+) -> tuple[Any, int]:
+    if parse_key is None:
+        return mark
+    try:
+        return parse_key(mark[0]), mark[1]
+    except (ValueError, TypeError) as exc:
+        raise invalid("Malformed cursor", [argument]) from exc
+
+
 async def paginate(
     query: QuerySet[ModelT],
     to_node: Callable[[ModelT], NodeT],
@@ -149,6 +168,7 @@ async def paginate(
     before: str | None = None,
     key: str = "id",
     descending: bool = False,
+    parse_key: Callable[[Any], Any] | None = None,
 ) -> ConnectionT:
     """One page of `query` ordered by (key, id), ascending unless asked otherwise; keys must
     be plain JSON values.
@@ -157,10 +177,12 @@ async def paginate(
     them, then `first` takes the window's first rows or `last` its last ones, read by the
     same keyset in reverse order (`last + 1` rows, reversed back). The extra row answers
     "more this way" exactly; "more the other way" is asked of the database only when a client
-    selects it and a cursor was given (else the page starts or ends the list)."""
+    selects it and a cursor was given (else the page starts or ends the list).
+
+    A key that JSON cannot carry (a datetime) travels as text: `parse_key` reads it back."""
     size, backwards = page_size(first, last)
-    start = decode_cursor(after, "after") if after else None
-    end = decode_cursor(before, "before") if before else None
+    start = _parsed(decode_cursor(after, "after"), parse_key, "after") if after else None
+    end = _parsed(decode_cursor(before, "before"), parse_key, "before") if before else None
     ahead, behind = ("lt", "gt") if descending else ("gt", "lt")
     window = query
     if start is not None:

@@ -45,11 +45,13 @@ DOMAIN_SCOPES: dict[str, tuple[Scope, Scope]] = {
     "webhooks": (Scope.WEBHOOKS, Scope.WEBHOOKS),
     "reports": (Scope.ORG_WRITE, Scope.READ),
     "mail": (Scope.ORG_WRITE, Scope.READ),  # mail templates: tenant settings
+    "reminders": (Scope.TICKETS_WRITE, Scope.TICKETS_READ),  # one's own, on tickets
 }
 
 # Root fields whose scope is not their domain's, each for a reason.
 OVERRIDES: dict[str, Scope] = {
     "startExport": Scope.EXPORT,  # a partner that only pulls data never changes tickets
+    "startReportExport": Scope.EXPORT,  # a report read into a file: no administration
     "createApiToken": Scope.ADMIN,  # a token never mints one wider than a full admin's
     "revokeApiToken": Scope.ADMIN,
     "logout": Scope.READ,  # ends one's own login session: the narrowest broad scope

@@ -5,17 +5,19 @@ below, from rows written directly with fixed times (all UTC, March 2025; 03-03 i
             fay (SUPERVISOR of Finance), cal (Finance agent, reports to sam).
     Templates: Order, Returns.
 
-    ticket  assignee group    template created     1st response  done         status  score
-    T1      ann      Sales    Order    03-03 09:00 +600 s        03-05 09:00  DONE    5
-    T2      ann      Sales    Returns  03-03 12:00 +1800 s       -            IN_PROGRESS
-    T3      bob      Sales    Order    02-20 10:00 +3600 s       03-10 10:00  DONE    3
-    T4      cal      Finance  Order    03-15 08:00 +3600 s       04-02 08:00  DONE    4
-    T5      -        Sales    Order    03-20 00:00 -             -            PENDING
-    T6      bob      Sales    Order    03-31 23:00 -             -            VOID
-    T7      ann      Sales    Order    03-10 00:00 -             -            deleted
-    T8      fay      Finance  Returns  01-10 00:00 +3600 s       -            IN_PROGRESS
-    T9      ann      Sales    Order    03-23 10:00 +1200 s       03-24 10:00  DONE    -
-            (03-23 is a Sunday: the week of Monday 03-17)
+    ticket  creator assignee group    template created     1st response  done         status  score
+    T1      ann     ann      Sales    Order    03-03 09:00 +600 s        03-05 09:00  DONE    5
+    T2      ann     ann      Sales    Returns  03-03 12:00 +1800 s       -            IN_PROGRESS
+    T3      bob     bob      Sales    Order    02-20 10:00 +3600 s       03-10 10:00  DONE    3
+    T4      cal     cal      Finance  Order    03-15 08:00 +3600 s       04-02 08:00  DONE    4
+    T5      cal     -        Sales    Order    03-20 00:00 -             -            PENDING
+    T6      bob     bob      Sales    Order    03-31 23:00 -             -            VOID
+    T7      ann     ann      Sales    Order    03-10 00:00 -             -            deleted
+    T8      fay     fay      Finance  Returns  01-10 00:00 +3600 s       -            IN_PROGRESS
+    T9      bob     ann      Sales    Order    03-23 10:00 +1200 s       03-24 10:00  DONE    -
+            (03-23 is a Sunday: the week of Monday 03-17; bob created it and handed it to ann)
+    `created` goes to the creator (an AGENT row, the agent filter), every other ticket figure
+    to the present assignee.
     Participants: bob in T9, cal in T5 (so each may see the ticket they acted on).
 
     event  ticket kind         actor time
@@ -111,8 +113,10 @@ async def build_report_org(org: OrgBuilder) -> ReportOrg:
         ("T8", "fay", "Finance", "Returns", at(1, 10), 3600, None, Status.IN_PROGRESS, None),
         ("T9", "ann", "Sales", "Order", at(3, 23, 10), 1200, at(3, 24, 10), Status.DONE, None),
     ]
+    creators = {"T5": "cal", "T9": "bob"}  # the others: their assignee
     for number, row in enumerate(table, start=1):
         name, assignee, group, template, created, response, done, status, score = row
+        creator = creators.get(name, assignee)
         ticket = await Ticket.create(
             tenant_id=org.tenant.id,
             number=number,
@@ -120,7 +124,7 @@ async def build_report_org(org: OrgBuilder) -> ReportOrg:
             template_version_id=templates[template].current_version_id,
             title=name,
             status=status,
-            creator_id=org.admin.id,
+            creator_id=u[creator].id,
             assignee_id=u[assignee].id if assignee else None,
             current_group_id=groups[group].id,
             first_response_at=created + timedelta(seconds=response) if response else None,
@@ -229,11 +233,11 @@ async def test_by_agent_on_creation(world: ReportOrg):
     report = await run(world, "admin", GroupBy.AGENT)
     assert shown(report, user_names(world)) == {
         "sam": figures("0 0 0 0 0 1 0 0"),
-        "ann": figures("3 2 1 0 0 0 2 1", 1200.0, 129600.0, 5.0),
-        "bob": figures("0 1 0 1 1 0 0 0"),
+        "ann": figures("2 2 1 0 0 0 2 1", 1200.0, 129600.0, 5.0),
+        "bob": figures("1 1 0 1 1 0 0 0"),
         "fay": figures("0 0 1 0 1 0 0 1"),
-        "cal": figures("1 0 0 0 0 1 0 1", 3600.0, None, 4.0),
-        None: figures("1 0 0 0 0 0 0 1"),
+        "cal": figures("2 0 0 0 0 1 0 1", 3600.0, None, 4.0),
+        None: figures("0 0 0 0 0 0 0 1"),
         "total": figures("5 3 2 1 2 2 2 4", 1800.0, 129600.0, 4.5),
     }
 
@@ -243,8 +247,8 @@ async def test_by_agent_on_completion(world: ReportOrg):
     report = await run(world, "admin", GroupBy.AGENT, basis=TimeBasis.DONE)
     assert shown(report, user_names(world)) == {
         "sam": figures("0 0 0 0 0 1 0 0"),
-        "ann": figures("2 2 1 0 0 0 2 1", 900.0, 129600.0, 5.0),
-        "bob": figures("0 1 0 1 1 0 1 0", 3600.0, 1555200.0, 3.0),
+        "ann": figures("1 2 1 0 0 0 2 1", 900.0, 129600.0, 5.0),
+        "bob": figures("1 1 0 1 1 0 1 0", 3600.0, 1555200.0, 3.0),
         "fay": figures("0 0 1 0 1 0 0 1"),
         "cal": figures("0 0 0 0 0 1 0 1"),
         None: figures("0 0 0 0 0 0 0 1"),
@@ -330,13 +334,13 @@ async def test_an_agent_sees_only_their_own(world: ReportOrg):
     is his action, not hers."""
     report = await run(world, "ann", GroupBy.AGENT)
     assert shown(report, user_names(world)) == {
-        "ann": figures("3 2 1 0 0 0 2 1", 1200.0, 129600.0, 5.0),
-        "total": figures("3 2 1 0 0 0 2 1", 1200.0, 129600.0, 5.0),
+        "ann": figures("2 2 1 0 0 0 2 1", 1200.0, 129600.0, 5.0),
+        "total": figures("2 2 1 0 0 0 2 1", 1200.0, 129600.0, 5.0),
     }
     by_day = await run(world, "bob", GroupBy.MONTH)
-    assert shown(by_day) == {
-        date(2025, 3, 1): figures("0 1 0 1 1 0 0 0"),
-        "total": figures("0 1 0 1 1 0 0 0"),
+    assert shown(by_day) == {  # bob created T9, now ann's
+        date(2025, 3, 1): figures("1 1 0 1 1 0 0 0"),
+        "total": figures("1 1 0 1 1 0 0 0"),
     }
 
 
@@ -364,8 +368,8 @@ async def test_filters(world: ReportOrg):
     ann = world.users["ann"].id
     only_ann = await run(world, "admin", GroupBy.GROUP, given=ReportFilter(agent_ids=(ann,)))
     assert shown(only_ann, group_names(world)) == {
-        "Sales": figures("3 2 1 0 0 0 2 1", 1200.0, 129600.0, 5.0),
-        "total": figures("3 2 1 0 0 0 2 1", 1200.0, 129600.0, 5.0),
+        "Sales": figures("2 2 1 0 0 0 2 1", 1200.0, 129600.0, 5.0),
+        "total": figures("2 2 1 0 0 0 2 1", 1200.0, 129600.0, 5.0),
     }
     returns = world.templates["Returns"].id
     finance = world.groups["Finance"].id
@@ -409,3 +413,65 @@ def test_periods_in_python():
     assert period_start(at(3, 17), GroupBy.MONTH) == date(2025, 3, 1)
     assert next_period(date(2025, 12, 1), GroupBy.MONTH) == date(2026, 1, 1)
     assert next_period(monday, GroupBy.WEEK) == date(2025, 3, 10)
+
+
+async def with_targets(world: ReportOrg) -> None:
+    """Resolution targets (SLA due dates) on some tickets; outcome at the end of March:
+
+    T1 due 03-04 09:00, done 03-05: missed.     T2 due 03-05, still open: missed.
+    T3 due 03-11, done 03-10: met.              T4 due 03-31, done 04-02: missed.
+    T5 due 04-10, open: not known yet.          T9 due 03-25, done 03-24: met.
+    """
+    due = {
+        "T1": at(3, 4, 9),
+        "T2": at(3, 5),
+        "T3": at(3, 11),
+        "T4": at(3, 31),
+        "T5": at(4, 10),
+        "T9": at(3, 25),
+    }
+    for name, moment in due.items():
+        await Ticket.filter(id=world.tickets[name].id).update(due_at=moment)
+
+
+def attainment(report: Report, names: dict[int, str] | None = None) -> dict[Any, tuple[Any, ...]]:
+    found: dict[Any, tuple[Any, ...]] = {}
+    for row in report.rows:
+        key: Any = names[row.key] if names is not None and isinstance(row.key, int) else row.key
+        found[key] = (row.figures.sla_tracked, row.figures.sla_met, row.figures.sla_attainment)
+    t = report.totals
+    found["total"] = (t.sla_tracked, t.sla_met, t.sla_attainment)
+    return found
+
+
+async def test_sla_attainment_per_agent_group_and_template(world: ReportOrg):
+    await with_targets(world)
+    by_agent = await run(world, "admin", GroupBy.AGENT)
+    assert attainment(by_agent, user_names(world)) == {
+        "sam": (0, 0, None),
+        "ann": (3, 1, 0.333),  # T1, T2 missed; T9 met
+        "bob": (0, 0, None),  # T3 is February's
+        "fay": (0, 0, None),
+        "cal": (1, 0, 0.0),  # T4 done two days late
+        None: (0, 0, None),  # T5 is not due yet
+        "total": (4, 1, 0.25),
+    }
+    by_group = await run(world, "admin", GroupBy.GROUP)
+    assert attainment(by_group, group_names(world)) == {
+        "Sales": (3, 1, 0.333),
+        "Finance": (1, 0, 0.0),
+        "total": (4, 1, 0.25),
+    }
+    by_template = await run(world, "admin", GroupBy.TEMPLATE)
+    assert attainment(by_template, template_names(world)) == {
+        "Order": (3, 1, 0.333),
+        "Returns": (1, 0, 0.0),
+        "total": (4, 1, 0.25),
+    }
+    # The tickets finished in March: T1 (missed), T3 and T9 (met).
+    done = await run(world, "admin", GroupBy.AGENT, basis=TimeBasis.DONE)
+    assert attainment(done, user_names(world))["total"] == (3, 2, 0.667)
+    assert attainment(done, user_names(world))["bob"] == (1, 1, 1.0)
+    # At the end of April T5's outcome is known: still open, so missed.
+    april = await run(world, "admin", GroupBy.GROUP, (at(3, 1), at(5, 1)))
+    assert attainment(april, group_names(world))["Sales"] == (4, 1, 0.25)

@@ -22,6 +22,7 @@ from workorder.settings import Settings
 SERVER = {
     "JOB_POLL_SECONDS": "0.2",
     "SLA_CHECK_SECONDS": "0",
+    "REMINDER_CHECK_SECONDS": "0",
     "WEBHOOKS_ALLOW_PRIVATE": "true",
     "WEBHOOK_RETRY_BASE_SECONDS": "0.2",
 }

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.flows.reports.test_reports import ReportOrg, build_report_org
+from tests.flows.reports.test_reports import ReportOrg, build_report_org, with_targets
 from tests.support import OrgBuilder, gid
 
 REPORT = """
@@ -19,11 +19,13 @@ query($from: DateTime!, $to: DateTime!, $basis: ReportTimeBasis, $by: ReportGrou
       agent { username } group { name } template { name } period
       created claimed forwarded returned transferred urged done openAtEnd
       meanFirstResponseSeconds meanHandlingSeconds meanSurveyScore
+      slaTracked slaMet slaAttainment
     }
     totals {
       agent { username } group { name } template { name } period
       created claimed forwarded returned transferred urged done openAtEnd
       meanFirstResponseSeconds meanHandlingSeconds meanSurveyScore
+      slaTracked slaMet slaAttainment
     }
   }
 }"""
@@ -71,9 +73,10 @@ async def test_by_agent(world: ReportOrg):
     assert (found["timeBasis"], found["groupBy"]) == ("CREATED", "AGENT")
     rows = {(r["agent"] or {}).get("username"): r for r in found["rows"]}
     assert list(rows) == ["sam", "ann", "bob", "fay", "cal", None]
-    assert figures(rows["ann"]) == "3 2 1 0 0 0 2 1"
+    assert figures(rows["ann"]) == "2 2 1 0 0 0 2 1"  # T9 is hers, but bob created it
+    assert figures(rows["bob"]) == "1 1 0 1 1 0 0 0"
     assert means(rows["ann"]) == (1200.0, 129600.0, 5.0)
-    assert figures(rows[None]) == "1 0 0 0 0 0 0 1"
+    assert figures(rows[None]) == "0 0 0 0 0 0 0 1"
     assert all(r["group"] is None and r["template"] is None for r in found["rows"])
     totals = found["totals"]
     assert (totals["agent"], totals["group"], totals["template"], totals["period"]) == (
@@ -117,7 +120,7 @@ async def test_filter(world: ReportOrg):
         filter={"agentIds": [gid("User", world.users["ann"].id)], "role": "AGENT"},
     )
     assert [(r["group"]["name"], figures(r)) for r in found["rows"]] == [
-        ("Sales", "3 2 1 0 0 0 2 1")
+        ("Sales", "2 2 1 0 0 0 2 1")  # created: by ann (T9 is hers, but bob created it)
     ]
     nobody = await report(world, "admin", filter={"role": "SUPERVISOR", "templateIds": []})
     assert [r["agent"]["username"] for r in nobody["rows"]] == ["sam", "fay"]
@@ -155,3 +158,12 @@ async def test_bad_ranges_are_invalid(world: ReportOrg, variables: dict[str, Any
 async def test_anonymous_is_unauthenticated(api):
     body = await api.raw(REPORT, MARCH)
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_sla_attainment_by_template(world: ReportOrg):
+    await with_targets(world)
+    found = await report(world, "admin", by="TEMPLATE")
+    sla = ("slaTracked", "slaMet", "slaAttainment")
+    rows = [(r["template"]["name"], *(r[k] for k in sla)) for r in found["rows"]]
+    assert rows == [("Order", 3, 1, 0.333), ("Returns", 1, 0, 0.0)]
+    assert [found["totals"][k] for k in sla] == [4, 1, 0.25]

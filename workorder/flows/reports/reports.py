@@ -6,12 +6,18 @@ given without an offset is taken as UTC); `to` must come after `from` (else INVA
 
 - **The tickets of a row** are picked by the time basis: CREATED takes the tickets created in the
   range, DONE the tickets finished in it (status DONE and `done_at` in the range).
-  - `created`: those of them created in the range (under CREATED: all of them);
+  - `created`: those of them created in the range (under CREATED: all of them), counted for
+    their creator, not their assignee: an AGENT row's `created` is what the agent opened, and
+    the agent filter picks it by creator (every other ticket figure follows the assignee);
   - `done`: those of them with status DONE and `done_at` in the range (under DONE: all of them);
   - `meanFirstResponseSeconds`: mean of `first_response_at - created_at` over those that have
     a first response;
   - `meanHandlingSeconds`: mean of `done_at - created_at` over those counted in `done`;
-  - `meanSurveyScore`: mean of `survey_score` over those with a score.
+  - `meanSurveyScore`: mean of `survey_score` over those with a score;
+  - SLA attainment (`slaTracked`, `slaMet`, `slaAttainment`): of those with a resolution
+    target (`due_at`) whose outcome is known at `to` — finished before `to`, or due before
+    it — the share finished (DONE, before `to`) at or before the target. A ticket still open
+    and not due yet at `to` is not counted; a reopened one is not done (present state).
   Means are null when nothing was measured and are rounded to the millisecond / 0.001 point.
 - **Actions** (`claimed`, `forwarded`, `returned`, `transferred`, `urged`) count the trace rows
   (TicketEvent) of those kinds whose own time is in the range, whatever the time basis: they
@@ -25,8 +31,9 @@ given without an offset is taken as UTC); `to` must come after `from` (else INVA
 
 Grouping:
 
-- AGENT: a ticket's figures go to its assignee (its present one), an action to its actor; the
-  row without an agent holds unassigned tickets and actions without an actor.
+- AGENT: a ticket's figures go to its assignee (its present one) but `created` to its
+  creator, an action to its actor; the row without an agent holds unassigned tickets and
+  actions without an actor.
 - GROUP: the ticket's present `current_group` (actions too: the trace keeps no group); a row
   without a group holds tickets outside any group.
 - TEMPLATE: the ticket's template.
@@ -91,6 +98,9 @@ TICKET_KEYS = {
     GroupBy.GROUP: "current_group_id",
     GroupBy.TEMPLATE: "template_id",
 }
+# The agent of each figure: `created` is the creator's, every other ticket figure the assignee's.
+CREATOR = "creator_id"
+ASSIGNEE = "assignee_id"
 EVENT_KEYS = {
     GroupBy.AGENT: "actor_id",
     GroupBy.GROUP: "ticket__current_group_id",
@@ -211,48 +221,81 @@ def _key(value: Any, group_by: GroupBy) -> int | date | None:
     return _as_date(value) if group_by.is_period else int(value)
 
 
-async def _ticket_figures(spec: ReportSpec, base: Q) -> dict[Any, Figures]:
-    """created, done and the means, over the tickets the time basis picks."""
+def _picked(spec: ReportSpec) -> tuple[str, Q]:
+    """The moment the time basis reads, and the tickets it picks."""
     moment = "created_at" if spec.basis == TimeBasis.CREATED else "done_at"
     in_range = {f"{moment}__gte": spec.start, f"{moment}__lt": spec.end}
     picked = Q(**in_range)  # type: ignore[arg-type]
     if spec.basis == TimeBasis.DONE:
         picked &= Q(status=Status.DONE)
+    return moment, picked
+
+
+def _bucket(spec: ReportSpec, moment: str, agent: str) -> Any:
+    if spec.group_by.is_period:
+        return PeriodStart(moment, Period(spec.group_by))
+    return F(agent if spec.group_by == GroupBy.AGENT else TICKET_KEYS[spec.group_by])
+
+
+def _finished_by(end: datetime) -> Q:
+    return Q(status=Status.DONE, done_at__lt=end)
+
+
+def _sla_known(end: datetime) -> Q:
+    """A resolution target whose outcome is known at `end`: finished by then, or due."""
+    return Q(due_at__isnull=False) & (_finished_by(end) | Q(due_at__lt=end))
+
+
+def _sla_met(end: datetime) -> Q:
+    return Q(due_at__isnull=False, done_at__lte=F("due_at")) & _finished_by(end)
+
+
+async def _created(spec: ReportSpec, base: Q) -> dict[Any, int]:
+    """`created`, per creator (AGENT) or per the row's other key; `base` narrows by creator."""
+    moment, picked = _picked(spec)
     created = Q(created_at__gte=spec.start, created_at__lt=spec.end)
-    done = Q(status=Status.DONE, done_at__gte=spec.start, done_at__lt=spec.end)
-    key = (
-        PeriodStart(moment, Period(spec.group_by))
-        if spec.group_by.is_period
-        else F(TICKET_KEYS[spec.group_by])
+    rows = (
+        await Ticket.filter(base & picked & created)
+        .annotate(bucket=_bucket(spec, moment, CREATOR), created=Count("id"))
+        .group_by("bucket")
+        .values("bucket", "created")
     )
+    return {_key(row["bucket"], spec.group_by): row["created"] for row in rows}
+
+
+async def _ticket_figures(spec: ReportSpec, base: Q) -> dict[Any, Figures]:
+    """done and the means, over the tickets the time basis picks (`created` is `_created`'s)."""
+    moment, picked = _picked(spec)
+    done = Q(status=Status.DONE, done_at__gte=spec.start, done_at__lt=spec.end)
     rows = (
         await Ticket.filter(base & picked)
         .annotate(
-            bucket=key,
-            created=Count("id", _filter=created),
+            bucket=_bucket(spec, moment, ASSIGNEE),
             done=Count("id", _filter=done),
             first_response_sum=_sum(Seconds("first_response_at")),
             first_response_count=Count("first_response_at"),
             handling_sum=_sum(Seconds("done_at"), done),
             survey_sum=Sum("survey_score"),
             survey_count=Count("survey_score"),
+            sla_tracked=Count("id", _filter=_sla_known(spec.end)),
+            sla_met=Count("id", _filter=_sla_met(spec.end)),
         )
         .group_by("bucket")
         .values(
             "bucket",
-            "created",
             "done",
             "first_response_sum",
             "first_response_count",
             "handling_sum",
             "survey_sum",
             "survey_count",
+            "sla_tracked",
+            "sla_met",
         )
     )
     found: dict[Any, Figures] = {}
     for row in rows:
         found[_key(row["bucket"], spec.group_by)] = Figures(
-            created=row["created"],
             done=row["done"],
             first_response_sum=_number(row["first_response_sum"]),
             first_response_count=row["first_response_count"],
@@ -260,6 +303,8 @@ async def _ticket_figures(spec: ReportSpec, base: Q) -> dict[Any, Figures]:
             handling_count=row["done"],
             survey_sum=_number(row["survey_sum"]),
             survey_count=row["survey_count"],
+            sla_tracked=row["sla_tracked"],
+            sla_met=row["sla_met"],
         )
     return found
 
@@ -322,8 +367,11 @@ async def ticket_report(actor: Actor, reach: Reach, spec: ReportSpec) -> Report:
     spec = checked(spec)
     windows = periods(spec) if spec.group_by.is_period else []
     scope = report_scope(actor, reach)
-    base = scope.tickets() & _tickets(spec.filter) & _agents(actor, spec.filter, "assignee_id")
+    chosen = _tickets(spec.filter)
+    base = scope.tickets(ASSIGNEE) & chosen & _agents(actor, spec.filter, ASSIGNEE)
+    by_creator = scope.tickets(CREATOR) & chosen & _agents(actor, spec.filter, CREATOR)
     tickets = await _ticket_figures(spec, base)
+    created = await _created(spec, by_creator)
     actions = await _action_figures(actor, spec, scope)
     backlog = await _backlog(spec, base, [end for _, end in windows])
 
@@ -337,6 +385,8 @@ async def ticket_report(actor: Actor, reach: Reach, spec: ReportSpec) -> Report:
     for key, figures in tickets.items():
         figures.open_at_end = rows[key].open_at_end if key in rows else 0
         rows[key] = figures
+    for key, count in created.items():
+        rows.setdefault(key, Figures()).created = count
     for key, counted in actions.items():
         target = rows.setdefault(key, Figures())
         for name, value in counted.items():

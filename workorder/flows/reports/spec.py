@@ -63,6 +63,8 @@ class Figures:
     handling_count: int = 0
     survey_sum: float = 0.0
     survey_count: int = 0
+    sla_tracked: int = 0  # tickets with a resolution target whose outcome is known at `to`
+    sla_met: int = 0  # of them, done by their target
 
     @property
     def mean_first_response_seconds(self) -> float | None:
@@ -75,6 +77,11 @@ class Figures:
     @property
     def mean_survey_score(self) -> float | None:
         return _mean(self.survey_sum, self.survey_count)
+
+    @property
+    def sla_attainment(self) -> float | None:
+        """The share of tracked tickets that met their target (0 to 1)."""
+        return _mean(self.sla_met, self.sla_tracked)
 
     def add(self, other: Figures) -> None:
         for name in self.__dataclass_fields__:

@@ -7,17 +7,26 @@ from typing import Annotated
 
 import strawberry
 
+from workorder.flows.reports.download import KIND, ReportFileRequest
 from workorder.flows.reports.reports import ticket_report
 from workorder.flows.reports.spec import GroupBy, ReportFilter, ReportSpec, TimeBasis
-from workorder.models import Role
+from workorder.jobs.registry import JobKinds
+from workorder.jobs.starting import JobQueue, enqueue
+from workorder.models import Job, Role
 from workorder.resolvers.arguments import decode_ids
+from workorder.resolvers.payloads import mutate
+from workorder.schema.batch.jobs import JobType
 from workorder.schema.context import Info
 from workorder.schema.reports.types import (
     ReportGroupByEnum,
     ReportTimeBasisEnum,
+    StartReportExportInput,
+    StartReportExportPayload,
     TicketReportFilterInput,
     TicketReportType,
 )
+from workorder.sheets.cells import SheetFormat
+from workorder.storage import Storage
 
 
 def to_filter(given: TicketReportFilterInput | None) -> ReportFilter:
@@ -65,3 +74,33 @@ async def ticket_report_query(
     )
     report = await ticket_report(actor, await info.context.reach(), spec)
     return TicketReportType.of(report)
+
+
+async def start_report_export(
+    info: Info,
+    input: Annotated[
+        StartReportExportInput,
+        strawberry.argument(description="The report, as ticketReport takes it, and the format."),
+    ],
+) -> StartReportExportPayload:
+    async def action() -> Job:
+        actor = info.context.require_actor()
+        spec = ReportSpec(
+            start=input.start,
+            end=input.end,
+            basis=TimeBasis(input.time_basis),
+            group_by=GroupBy(input.group_by),
+            filter=to_filter(input.filter),
+        )
+        request = ReportFileRequest(spec, SheetFormat(input.format))
+        state = info.context.request.app.state
+        kinds: JobKinds = state.job_kinds
+        queue: JobQueue | None = getattr(state, "job_queue", None)
+        storage: Storage = state.storage
+        return await enqueue(kinds, actor, KIND, request.to_json(), queue=queue, storage=storage)
+
+    return await mutate(
+        StartReportExportPayload,
+        action,
+        lambda job: StartReportExportPayload(job=JobType.of(job)),
+    )

@@ -6,7 +6,7 @@ import strawberry
 
 from workorder.resolvers.reports import reports
 from workorder.schema.permissions import authenticated
-from workorder.schema.reports.types import TicketReportType
+from workorder.schema.reports.types import StartReportExportPayload, TicketReportType
 
 
 @strawberry.type
@@ -22,4 +22,15 @@ class ReportQuery:
             "VOID and deleted tickets never count. A range that ends before it starts, or of "
             "more than 366 periods when grouped by DAY, WEEK or MONTH, is INVALID."
         ),
+    )
+
+
+@strawberry.type
+class ReportMutation:
+    start_report_export: StartReportExportPayload = strawberry.mutation(
+        resolver=reports.start_report_export,
+        extensions=authenticated(),
+        description="The ticket report as a CSV or XLSX file, written by a job with the "
+        "figures you may see when it runs (ticketReport's rules; a bad range is INVALID and "
+        "starts nothing). Download it like an export: the job's outcome file.",
     )

@@ -28,6 +28,7 @@ from workorder.flows.batch.batch import BatchKind
 from workorder.flows.batch.jobs import BatchJob, batch_kind_name
 from workorder.flows.exports import exports, imports
 from workorder.flows.exports.files import export_file_of
+from workorder.flows.reports import download as report_files
 from workorder.flows.webhooks import outbox as webhook_outbox
 from workorder.models import Job, User
 from workorder.paging import Answer, page_size
@@ -78,6 +79,7 @@ class JobKindValue(Enum):
     BATCH_CHANGE_OWNER = batch_kind_name(BatchKind.CHANGE_OWNER)
     EXPORT_TICKETS = exports.KIND
     IMPORT_TICKETS = imports.KIND
+    EXPORT_REPORT = report_files.KIND
     WEBHOOK_DELIVERY = webhook_outbox.KIND
 
 
@@ -97,6 +99,7 @@ described_enum(
         ),
         JobKindValue.EXPORT_TICKETS: "startExport: writes tickets to a file.",
         JobKindValue.IMPORT_TICKETS: "startImport: creates a ticket per row of a file.",
+        JobKindValue.EXPORT_REPORT: "startReportExport: writes a ticket report to a file.",
         JobKindValue.WEBHOOK_DELIVERY: (
             "Sends one webhook delivery; never listed as a job (see webhookDeliveries)."
         ),
@@ -172,7 +175,7 @@ class JobFileType:
     )
     download_url: str = strawberry.field(
         description="Path of GET /jobs/{id}/file, relative to the API's origin; send the "
-        "same bearer token as to /graphql (needs ticket.export)."
+        "same bearer token as to /graphql (a ticket export needs ticket.export)."
     )
 
     @classmethod
@@ -346,9 +349,11 @@ class BatchJobResult:
         return await _page(self.ids, fetch, count, TicketConnection, paging)
 
 
-@strawberry.type(description="What an export (startExport) made.")
+@strawberry.type(description="What an export (startExport, startReportExport) made.")
 class ExportJobResult:
-    rows: int = strawberry.field(description="Tickets written to the ticket sheet.")
+    rows: int = strawberry.field(
+        description="Tickets written to the ticket sheet (a report: its rows, totals aside)."
+    )
     file: JobFileType | None = strawberry.field(
         description="The file to download (see JobFile.downloadUrl)."
     )
@@ -381,7 +386,7 @@ def outcome_of(job: Job) -> BatchJobResult | ExportJobResult | ImportJobResult |
         return BatchJobResult(
             succeeded=job.done, failed=job.failed, per_agent=_per_agent(job, frozen), ids=ids
         )
-    if job.kind == exports.KIND and isinstance(stored.get("rows"), int):
+    if job.kind in (exports.KIND, report_files.KIND) and isinstance(stored.get("rows"), int):
         return ExportJobResult(rows=stored["rows"], file=JobFileType.of(job))
     if job.kind == imports.KIND and "ignoredColumns" in stored:
         columns = stored["ignoredColumns"]

@@ -7,10 +7,13 @@ from datetime import date, datetime
 import strawberry
 
 from workorder.flows.reports.spec import Figures, GroupBy, Report, TimeBasis
+from workorder.schema.batch.jobs import ExportFormatEnum, JobType
 from workorder.schema.context import Info
 from workorder.schema.describe import described_enum
+from workorder.schema.errors import UserError
 from workorder.schema.org.types import GroupType, RoleEnum, UserType
 from workorder.schema.templates.types import TemplateType
+from workorder.sheets.cells import SheetFormat
 
 ReportTimeBasisEnum = strawberry.enum(
     TimeBasis,
@@ -41,7 +44,8 @@ described_enum(
     ReportGroupByEnum,
     {
         GroupBy.AGENT: (
-            "A row per agent: a ticket's present assignee, an action's actor. The default."
+            "A row per agent: a ticket's present assignee (its creator for `created`), an "
+            "action's actor. The default."
         ),
         GroupBy.GROUP: "A row per group: the ticket's present group.",
         GroupBy.TEMPLATE: "A row per template.",
@@ -54,7 +58,7 @@ described_enum(
 
 @strawberry.input(
     description="Narrows the report; the agent parts apply to the assignee of a "
-    "ticket and to the actor of an action."
+    "ticket (its creator for `created`) and to the actor of an action."
 )
 class TicketReportFilterInput:
     role: RoleEnum | None = strawberry.field(  # type: ignore[valid-type]
@@ -83,7 +87,10 @@ class TicketReportRowType:
     group_id: strawberry.Private[int | None]
     template_id: strawberry.Private[int | None]
     period: date | None = strawberry.field(description="The period's first day (UTC).")
-    created: int = strawberry.field(description="The row's tickets created in the range.")
+    created: int = strawberry.field(
+        description="The row's tickets created in the range; by agent: those the agent "
+        "created (whoever holds them now)."
+    )
     claimed: int = strawberry.field(description="Claims made in the range (by the agent).")
     forwarded: int = strawberry.field(description="Forwards made in the range.")
     returned: int = strawberry.field(description="Returns made in the range.")
@@ -108,6 +115,17 @@ class TicketReportRowType:
         "null when none has."
     )
 
+    sla_tracked: int = strawberry.field(
+        description="The row's tickets with a resolution target (SLA) whose outcome is known "
+        "at `to`: finished before it, or due before it."
+    )
+    sla_met: int = strawberry.field(
+        description="Of slaTracked, those finished (DONE, before `to`) by their target."
+    )
+    sla_attainment: float | None = strawberry.field(
+        description="slaMet / slaTracked, 0 to 1 (to 0.001); null when no ticket is tracked."
+    )
+
     @classmethod
     def of(cls, key: int | date | None, figures: Figures, group_by: GroupBy) -> TicketReportRowType:
         def when(wanted: GroupBy) -> int | None:
@@ -129,6 +147,9 @@ class TicketReportRowType:
             mean_first_response_seconds=figures.mean_first_response_seconds,
             mean_handling_seconds=figures.mean_handling_seconds,
             mean_survey_score=figures.mean_survey_score,
+            sla_tracked=figures.sla_tracked,
+            sla_met=figures.sla_met,
+            sla_attainment=figures.sla_attainment,
         )
 
     @strawberry.field(
@@ -189,3 +210,36 @@ class TicketReportType:
             rows=[TicketReportRowType.of(r.key, r.figures, group_by) for r in report.rows],
             totals=TicketReportRowType.of(None, report.totals, group_by),
         )
+
+
+@strawberry.input(
+    description="The ticket report (as ticketReport takes it) to write to a file, by a job."
+)
+class StartReportExportInput:
+    start: datetime = strawberry.field(name="from", description="Included.")
+    end: datetime = strawberry.field(name="to", description="Excluded.")
+    time_basis: ReportTimeBasisEnum = strawberry.field(  # type: ignore[valid-type]
+        default=TimeBasis.CREATED, description="Which tickets the ticket figures count."
+    )
+    group_by: ReportGroupByEnum = strawberry.field(  # type: ignore[valid-type]
+        default=GroupBy.AGENT, description="What a row stands for."
+    )
+    filter: TicketReportFilterInput | None = strawberry.field(
+        default=None, description="Narrows what is counted; null: everything you may see."
+    )
+    format: ExportFormatEnum = strawberry.field(  # type: ignore[valid-type]
+        default=SheetFormat.XLSX,
+        description="XLSX (one sheet), or CSV (a ZIP holding one CSV file); XLSX by default.",
+    )
+
+
+@strawberry.type(description="The report job started, or why not (errors).")
+class StartReportExportPayload:
+    job: JobType | None = strawberry.field(
+        default=None,
+        description="The job (type EXPORT_REPORT); once DONE its outcome's file is the "
+        "download: a header row, a row per report row, the totals last.",
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why no job was started; empty on success."
+    )

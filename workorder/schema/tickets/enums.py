@@ -134,6 +134,7 @@ described_enum(
         NotificationKind.NOTED: "Someone added a note to a ticket you handle.",
         NotificationKind.SLA_BREACH: "A ticket missed an SLA target: its first response or its "
         "resolution.",
+        NotificationKind.REMINDER: "A reminder you set on a ticket is due (myReminders).",
     },
 )
 TicketActionEnum = strawberry.enum(

@@ -1,0 +1,1 @@
+"""Reminders on tickets: set, listed and cancelled by their owner, fired by a scheduler."""

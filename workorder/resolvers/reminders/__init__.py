@@ -1,0 +1,1 @@
+"""Reminders on tickets: thin resolvers over workorder.flows.reminders."""
