@@ -4,7 +4,7 @@ Model docstrings become SQL comments: keep semicolons and quotes out of their fi
 """
 
 from workorder.models.attachment import Attachment
-from workorder.models.customer import Contact, Customer, CustomerKind
+from workorder.models.customer import Contact, Customer, CustomerGrant, CustomerKind, digits_of
 from workorder.models.department import Department
 from workorder.models.dictionary import Dictionary, DictionaryItem
 from workorder.models.event import EventKind, TicketEvent
@@ -56,6 +56,7 @@ __all__ = [
     "ClaimMode",
     "Contact",
     "Customer",
+    "CustomerGrant",
     "CustomerKind",
     "CustomerLookupMode",
     "DeliveryStatus",
@@ -101,4 +102,5 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEndpoint",
     "WebhookEventType",
+    "digits_of",
 ]
