@@ -69,7 +69,7 @@ class Customer(_PhoneDigits):
     phone = fields.CharField(max_length=50, null=True, db_index=True)
     phone_digits = fields.CharField(max_length=50, null=True, db_index=True)
     email = fields.CharField(max_length=254, null=True)
-    external_ref = fields.CharField(max_length=100, null=True)
+    external_ref = fields.CharField(max_length=100, null=True, db_index=True)
     notes = fields.TextField(default="")
     # Who added it: they may name it by id afterwards (auth/customers.py).
     created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(

@@ -223,7 +223,7 @@ async def find_customers(
     EXACT is for a number or address a phone system or mail gateway hands over; FUZZY is for
     an agent typing part of a name, phone or e-mail. Without a mode the tenant's applies."""
     lookup = await lookup_for(actor, text, mode)
-    rows = Customer.filter(customers_matching(actor, lookup), tenant_id=actor.tenant_id)
+    rows = Customer.filter(await customers_matching(actor, lookup), tenant_id=actor.tenant_id)
     return await _bounded(actor, rows, lookup)
 
 
@@ -236,7 +236,7 @@ async def find_contacts(
     and a customer id together narrow each other."""
     if (search is not None and search.strip()) or customer_id is None:
         lookup = await lookup_for(actor, search, None, field="search")
-        rows = Contact.filter(contacts_matching(actor, lookup), tenant_id=actor.tenant_id)
+        rows = Contact.filter(await contacts_matching(actor, lookup), tenant_id=actor.tenant_id)
     else:
         lookup = Lookup(mode=None, text="")
         rows = Contact.filter(await known_contacts(actor, reach), tenant_id=actor.tenant_id)
