@@ -15,7 +15,10 @@ async def test_status_changes_and_the_survey_are_mailed(
     shop: Shop, smtp_server: SmtpServer, smtp_settings: Settings
 ):
     customer = await Customer.create(
-        tenant_id=shop.org.tenant.id, name="Mr Zhao", email="zhao@customer.example"
+        tenant_id=shop.org.tenant.id,
+        name="Mr Zhao",
+        email="zhao@customer.example",
+        created_by_id=shop.users["ann"].id,  # Ann added him, and files his ticket
     )
     ann = shop.actor("ann")
     ticket = await create_ticket(

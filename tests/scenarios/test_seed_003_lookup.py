@@ -66,6 +66,7 @@ async def _book(shop: Shop) -> dict[str, Customer]:
         phone=WANG["phone"],
         email=WANG["email"],
         external_ref="WANG-REF",
+        created_by_id=shop.users["cal"].id,  # Cal added him and files his ticket
     )
     await Contact.create(
         tenant_id=tenant,
@@ -180,13 +181,15 @@ async def test_in_an_exact_tenant_the_agent_finds_the_caller_by_the_full_number_
     }
     assert await shop.gql("ann", CUSTOMER_NODE, {"id": wang_id}) == {"node": None}
 
-    # Ticket lists by Mr Wang or his name only narrow the tickets Ann sees: none of his.
-    by_customer = await shop.gql(
+    # A ticket list by Mr Wang's id: as for an id that does not exist (he is not Ann's to
+    # name); by his name: only narrows the tickets Ann sees, none of his.
+    extensions, _ = await _refusal(
+        shop,
         "ann",
         "query($c: [ID!]) { tickets(filter: {customerId: $c}) { totalCount } }",
         {"c": [wang_id]},
     )
-    assert by_customer["tickets"]["totalCount"] == 0
+    assert extensions == {"code": "NOT_FOUND", "field": ["filter", "customerId", "0"]}
     searched = await shop.gql("ann", '{ tickets(search: "Wang") { totalCount } }')
     assert searched["tickets"]["totalCount"] == 0
 
@@ -357,7 +360,10 @@ async def test_sweep_an_agent_of_an_exact_tenant_reaches_no_customer_without_a_m
 ):
     book = await _book(shop)
     known = await Customer.create(
-        tenant_id=shop.org.tenant.id, name="Known Ltd", phone="+1 555 0100"
+        tenant_id=shop.org.tenant.id,
+        name="Known Ltd",
+        phone="+1 555 0100",
+        created_by_id=shop.users["ann"].id,
     )
     mine = await create_ticket(
         shop.actor("ann"),

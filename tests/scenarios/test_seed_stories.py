@@ -23,7 +23,9 @@ async def test_an_e_commerce_order_travels_the_groups_and_comes_back(shop: Shop)
     customer = await Customer.create(
         tenant_id=shop.org.tenant.id, name="Mrs Li", email="li@customer.example"
     )
-    # Ann, in Sales, takes the call and creates the work order.
+    # Ann, in Sales, takes the call, finds Mrs Li by her e-mail and creates the work order.
+    found = await shop.gql("ann", '{ customers(query: "li@customer.example") { totalCount } }')
+    assert found == {"customers": {"totalCount": 1}}
     created = await shop.gql(
         "ann",
         f"""mutation($input: CreateTicketInput!) {{

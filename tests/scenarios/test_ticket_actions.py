@@ -380,7 +380,9 @@ async def _follow_ups(tid: str) -> list[Ticket]:
 
 async def test_end_action_create_new_opens_a_follow_up_on_close(shop: Shop):
     await update_order(shop, endAction="CREATE_NEW")
-    customer = await Customer.create(tenant_id=shop.org.tenant.id, name="Mrs Li")
+    customer = await Customer.create(
+        tenant_id=shop.org.tenant.id, name="Mrs Li", created_by_id=shop.users["ann"].id
+    )
     tid = (await order(shop, customerId=gid("Customer", customer.id)))["id"]
     await act(shop, "ann", "closeTicket", id=tid, comment="Delivered")
 

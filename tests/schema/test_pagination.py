@@ -174,7 +174,8 @@ async def _fill(shop: Shop) -> Filled:
     admin = shop.org.admin_actor
     tenant = admin.tenant_id
     me = shop.users["admin"]
-    acme = await create_customer(admin, CustomerKind.ORGANIZATION, "Acme")
+    # Ann adds Acme, so she may file its tickets.
+    acme = await create_customer(shop.actor("ann"), CustomerKind.ORGANIZATION, "Acme")
     for name in ["Globex", "Initech", "Umbrella"]:
         await create_customer(admin, CustomerKind.ORGANIZATION, name)
     tickets = [

@@ -4,7 +4,7 @@ Model docstrings become SQL comments: keep semicolons and quotes out of their fi
 """
 
 from workorder.models.attachment import Attachment
-from workorder.models.customer import Contact, Customer, CustomerKind
+from workorder.models.customer import Contact, Customer, CustomerGrant, CustomerKind, digits_of
 from workorder.models.department import Department
 from workorder.models.dictionary import Dictionary, DictionaryItem
 from workorder.models.event import EventKind, TicketEvent
@@ -57,6 +57,7 @@ __all__ = [
     "ClaimMode",
     "Contact",
     "Customer",
+    "CustomerGrant",
     "CustomerKind",
     "CustomerLookupMode",
     "DeliveryStatus",
@@ -104,4 +105,5 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEndpoint",
     "WebhookEventType",
+    "digits_of",
 ]

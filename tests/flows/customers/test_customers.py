@@ -341,6 +341,8 @@ async def test_a_customers_history_is_what_the_caller_may_see(shop):
         ("Other", "ann", globex),
         ("Third", "ann", acme),
     ]:
+        # The caller on the line is found first: only then may the agent file under them.
+        await find_customers(shop.actor(who), customer.name, CustomerLookupMode.EXACT)
         made[title] = await create_ticket(
             shop.actor(who),
             NewTicket(

@@ -2,9 +2,9 @@
 
 from tests.shop import Shop
 from tests.support import OrgBuilder, gid
-from workorder.flows.customers.accounts import create_customer
+from workorder.flows.customers.accounts import create_customer, find_customers
 from workorder.flows.tickets.create import NewTicket, create_ticket
-from workorder.models import Customer, CustomerKind
+from workorder.models import Customer, CustomerKind, CustomerLookupMode
 
 HISTORY = """query($id: ID!, $first: Int, $after: String) { node(id: $id) { ... on Customer {
   name tickets(first: $first, after: $after) {
@@ -24,6 +24,8 @@ async def _history(shop: Shop) -> tuple[Customer, Customer]:
         ("Third", "ann", acme),
         ("Fourth", "ann", acme),
     ]:
+        # The caller on the line is found first: only then may the agent file under them.
+        await find_customers(shop.actor(who), customer.name, CustomerLookupMode.EXACT)
         await create_ticket(
             shop.actor(who),
             NewTicket(

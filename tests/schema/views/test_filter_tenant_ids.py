@@ -31,7 +31,10 @@ async def other(shop: Shop) -> Shop:
 
 async def _filters(shop: Shop, other: Shop) -> list[tuple[dict[str, Any], list[str], str]]:
     """(filter, path of the foreign id, what it names), each mixing one of ours in first."""
-    ours = await Customer.create(tenant_id=shop.org.tenant.id, name="Ours")
+    # Cal added ours, so he may name it (auth/customers.py); only the foreign id is refused.
+    ours = await Customer.create(
+        tenant_id=shop.org.tenant.id, name="Ours", created_by_id=shop.users["cal"].id
+    )
     theirs = await Customer.create(tenant_id=other.org.tenant.id, name="Theirs")
     pairs = {
         "templateId": ("Template", shop.order.id, other.order.id),

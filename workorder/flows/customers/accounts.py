@@ -1,7 +1,9 @@
 """Customers (accounts) and their contacts: kept by the agents who take the calls.
 
 Any user of the tenant may write them, because the person on the phone is the one who learns
-that a number or an address changed; only a read-only API token is refused.
+that a number or an address changed; only a read-only API token is refused. Which records an
+id may name is the rule of auth/customers.py (named_customer, named_contact): writing one is
+as good as reading it.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from tortoise.queryset import QuerySet
 
@@ -18,13 +20,17 @@ from workorder.auth.customers import (
     Lookup,
     contacts_matching,
     customers_matching,
+    keeps_directory,
     known_contacts,
     known_customers,
     lookup_for,
+    named_contact,
+    named_customer,
+    remember_shown,
 )
 from workorder.auth.permissions import require_write
 from workorder.auth.visibility import Reach, visible_tickets
-from workorder.errors import invalid, not_found
+from workorder.errors import invalid
 from workorder.flows.org.cleaning import KEEP, Keep, clean_email, clean_name
 from workorder.models import Contact, Customer, CustomerKind, CustomerLookupMode, Ticket
 
@@ -63,21 +69,6 @@ def _clean_notes(value: str) -> str:
     return value
 
 
-async def customer_of_tenant(tenant_id: int, customer_id: int, field: Sequence[str]) -> Customer:
-    """Another tenant's customer is reported exactly like one that does not exist."""
-    customer = await Customer.filter(tenant_id=tenant_id, id=customer_id).first()
-    if customer is None:
-        raise not_found("Customer", field)
-    return customer
-
-
-async def contact_of_tenant(tenant_id: int, contact_id: int, field: Sequence[str]) -> Contact:
-    contact = await Contact.filter(tenant_id=tenant_id, id=contact_id).first()
-    if contact is None:
-        raise not_found("Contact", field)
-    return contact
-
-
 async def create_customer(
     actor: Actor,
     kind: CustomerKind,
@@ -96,6 +87,7 @@ async def create_customer(
         email=clean_email(email, ["email"]),
         external_ref=_clean_external_ref(external_ref),
         notes=_clean_notes(notes),
+        created_by_id=actor.user_id,
     )
 
 
@@ -111,7 +103,7 @@ async def update_customer(
 ) -> Customer:
     """Only the columns given are written, so two agents editing different fields both win."""
     require_write(actor)
-    customer = await customer_of_tenant(actor.tenant_id, customer_id, ["id"])
+    customer = await named_customer(actor, customer_id, ["id"])
     changed: list[str] = []
     if not isinstance(kind, Keep):
         customer.kind = CustomerKind(kind)
@@ -148,9 +140,14 @@ async def create_contact(
     phone = clean_phone(phone, ["phone"])
     email = clean_email(email, ["email"])
     if customer_id is not None:
-        await customer_of_tenant(actor.tenant_id, customer_id, ["customerId"])
+        await named_customer(actor, customer_id, ["customerId"])
     return await Contact.create(
-        tenant_id=actor.tenant_id, customer_id=customer_id, name=name, phone=phone, email=email
+        tenant_id=actor.tenant_id,
+        customer_id=customer_id,
+        name=name,
+        phone=phone,
+        email=email,
+        created_by_id=actor.user_id,
     )
 
 
@@ -164,7 +161,7 @@ async def update_contact(
 ) -> Contact:
     """A customer id of None detaches the contact; KEEP leaves it where it is."""
     require_write(actor)
-    contact = await contact_of_tenant(actor.tenant_id, contact_id, ["id"])
+    contact = await named_contact(actor, contact_id, ["id"])
     changed: list[str] = []
     if not isinstance(name, Keep):
         contact.name = clean_name(name, ["name"])
@@ -177,7 +174,7 @@ async def update_contact(
         changed.append("email")
     if not isinstance(customer_id, Keep):
         if customer_id is not None:
-            await customer_of_tenant(actor.tenant_id, customer_id, ["customerId"])
+            await named_customer(actor, customer_id, ["customerId"])
         contact.customer_id = customer_id
         changed.append("customer_id")
     if changed:
@@ -200,12 +197,19 @@ class CustomerSearch:
         return self.max_page if first is None else min(first, self.max_page)
 
 
-async def _bounded(rows: QuerySet[Any], lookup: Lookup) -> CustomerSearch:
+async def _bounded(actor: Actor, rows: QuerySet[Any], lookup: Lookup) -> CustomerSearch:
     """A lookup with a bound in all shows its first records by name, as the page would:
-    the rest stays unreachable by paging on."""
+    the rest stays unreachable by paging on. What a lookup answers, the caller may then name
+    by id (auth/customers.py: remember_shown)."""
     if lookup.limit is not None:
         first = await rows.order_by("name", "id").limit(lookup.limit).values_list("id", flat=True)
         rows = rows.model.filter(id__in=list(first))
+    if lookup.mode is not None and not keeps_directory(actor):
+        shown = cast(list[int], await rows.values_list("id", flat=True))
+        if rows.model is Customer:
+            await remember_shown(actor, customer_ids=shown)
+        else:
+            await remember_shown(actor, contact_ids=shown)
     return CustomerSearch(rows, lookup.max_page)
 
 
@@ -219,8 +223,8 @@ async def find_customers(
     EXACT is for a number or address a phone system or mail gateway hands over; FUZZY is for
     an agent typing part of a name, phone or e-mail. Without a mode the tenant's applies."""
     lookup = await lookup_for(actor, text, mode)
-    rows = Customer.filter(customers_matching(actor, lookup), tenant_id=actor.tenant_id)
-    return await _bounded(rows, lookup)
+    rows = Customer.filter(await customers_matching(actor, lookup), tenant_id=actor.tenant_id)
+    return await _bounded(actor, rows, lookup)
 
 
 async def find_contacts(
@@ -232,13 +236,13 @@ async def find_contacts(
     and a customer id together narrow each other."""
     if (search is not None and search.strip()) or customer_id is None:
         lookup = await lookup_for(actor, search, None, field="search")
-        rows = Contact.filter(contacts_matching(actor, lookup), tenant_id=actor.tenant_id)
+        rows = Contact.filter(await contacts_matching(actor, lookup), tenant_id=actor.tenant_id)
     else:
         lookup = Lookup(mode=None, text="")
         rows = Contact.filter(await known_contacts(actor, reach), tenant_id=actor.tenant_id)
     if customer_id is not None:
         rows = rows.filter(customer_id=customer_id)
-    return await _bounded(rows, lookup)
+    return await _bounded(actor, rows, lookup)
 
 
 async def seen_customer(

@@ -30,6 +30,7 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from workorder.auth.actor import Actor
+from workorder.auth.customers import remember_shown
 from workorder.auth.permissions import Permission, require_permission, require_write
 from workorder.errors import FlowError, invalid, not_found
 from workorder.flows.batch.jobs import Checked, JobEnv
@@ -341,6 +342,8 @@ async def _customer(actor: Actor, value: Cell, mapping: Mapping) -> int | None:
         raise CellError(f"{header}: no customer with the phone or name {show(text)}", header)
     if len(found) > 1:
         raise CellError(f"{header}: several customers match {show(text)}", header)
+    # A whole phone number or name is an exact lookup: its answer may be named (filed under).
+    await remember_shown(actor, customer_ids=[int(str(found[0]))])
     return int(str(found[0]))
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from tortoise.expressions import F
 
 from workorder.auth.actor import Actor
+from workorder.auth.customers import named_contact, named_customer
 from workorder.auth.permissions import require_write
 from workorder.clock import now
 from workorder.errors import forbidden, invalid, not_found
@@ -31,8 +32,6 @@ from workorder.flows.unit_of_work import UnitOfWork, unit_of_work
 from workorder.ids import pk_of
 from workorder.models import (
     Attachment,
-    Contact,
-    Customer,
     EventKind,
     Group,
     Priority,
@@ -133,15 +132,11 @@ async def link_attachments(
 
 async def _check_links(actor: Actor, new: NewTicket) -> None:
     tenant = actor.tenant_id
-    if (
-        new.customer_id is not None
-        and not await Customer.filter(tenant_id=tenant, id=new.customer_id).exists()
-    ):
-        raise not_found("Customer", ["customerId"])
+    # Filing a ticket under a customer shows it on the ticket: the rule of naming one by id.
+    if new.customer_id is not None:
+        await named_customer(actor, new.customer_id, ["customerId"])
     if new.contact_id is not None:
-        contact = await Contact.filter(tenant_id=tenant, id=new.contact_id).first()
-        if contact is None:
-            raise not_found("Contact", ["contactId"])
+        contact = await named_contact(actor, new.contact_id, ["contactId"])
         if new.customer_id and contact.customer_id not in (None, new.customer_id):
             raise invalid("This contact belongs to another customer", ["contactId"])
     if (

@@ -14,6 +14,7 @@ from typing import Any, cast
 from tortoise.expressions import Q, Subquery
 
 from workorder.auth.actor import Actor
+from workorder.auth.customers import nameable_customers
 from workorder.errors import invalid, not_found
 from workorder.flows.templates.config import FieldType, TemplateConfig
 from workorder.flows.templates.field_kinds.filtering import MAX_LISTED, Operator
@@ -271,6 +272,8 @@ async def check_filter_ids(actor: Actor, spec: TicketFilter) -> None:
         if not ids:
             continue
         known = model.filter(tenant_id=actor.tenant_id, id__in=sorted(set(ids)))
+        if model is Customer:  # a customer one may not name is as unknown (auth/customers.py)
+            known = known.filter(await nameable_customers(actor))
         found = set(cast(list[int], await known.values_list("id", flat=True)))
         for n, pk in enumerate(ids):
             if pk not in found:

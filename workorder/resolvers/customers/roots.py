@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from workorder.auth.customers import RULE_NOTE
+from workorder.auth.customers import NAMING_NOTE, RULE_NOTE
 from workorder.resolvers.customers import accounts as customer_resolvers
 from workorder.schema.customers.types import (
     ContactConnection,
@@ -48,16 +48,17 @@ class CustomerMutation:
         resolver=customer_resolvers.update_customer,
         extensions=authenticated(),
         description="Change a customer's details; fields left out keep their value. Needs write "
-        "access.",
+        "access. " + NAMING_NOTE,
     )
     create_contact: CreateContactPayload = strawberry.mutation(
         resolver=customer_resolvers.create_contact,
         extensions=authenticated(),
-        description="Add a contact person, optionally of a customer. Needs write access.",
+        description="Add a contact person, optionally of a customer. Needs write access. "
+        + NAMING_NOTE,
     )
     update_contact: UpdateContactPayload = strawberry.mutation(
         resolver=customer_resolvers.update_contact,
         extensions=authenticated(),
         description="Change a contact's details; fields left out keep their value. Needs write "
-        "access.",
+        "access. " + NAMING_NOTE,
     )
