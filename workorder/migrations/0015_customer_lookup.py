@@ -41,7 +41,7 @@ async def backfill_phone_digits(apps, schema_editor):
             )
 
 class Migration(migrations.Migration):
-    dependencies = [('workorder', '0012_mail_templates')]
+    dependencies = [('workorder', '0014_reminders')]
 
     initial = False
 
