@@ -290,6 +290,7 @@ async def _templates(admin: Actor, tenant: Tenant) -> None:
 
 async def _tickets(users: dict[str, User], tenant: Tenant) -> None:
     """A few work orders in flight, so the queues and views have something to show."""
+    from workorder.auth.customers import remember_shown
     from workorder.flows.tickets.create import NewTicket, create_ticket
     from workorder.flows.tickets.moves import forward_ticket
     from workorder.models import Customer, Ticket
@@ -298,10 +299,17 @@ async def _tickets(users: dict[str, User], tenant: Tenant) -> None:
         return
     order = await Template.get(tenant=tenant, name="Order")
     returns = await Template.get(tenant=tenant, name="Return goods")
-    customer = await Customer.create(
-        tenant=tenant, name="Li Wei", phone="+86 571 8888 0000", email="li.wei@demo.example"
-    )
     ann, bob = Actor.of(users["sales.ann"]), Actor.of(users["sales.bob"])
+    # Ann takes Li Wei's first call and files him; Bob finds him later by his phone number
+    # (a lookup lets an agent name the customer it showed: auth/customers.py).
+    customer = await Customer.create(
+        tenant=tenant,
+        name="Li Wei",
+        phone="+86 571 8888 0000",
+        email="li.wei@demo.example",
+        created_by_id=ann.user_id,
+    )
+    await remember_shown(bob, [customer.id])
     first = await create_ticket(
         ann,
         NewTicket(

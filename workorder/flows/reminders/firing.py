@@ -20,10 +20,10 @@ from datetime import datetime
 
 from workorder.auth.actor import Actor
 from workorder.auth.visibility import look_up_reach, visible_tickets
-from workorder.clock import now
 from workorder.flows.mailing.templates import mail_language
+from workorder.flows.schedules.periodic import run_every
 from workorder.flows.tickets.notifications import label, notify
-from workorder.flows.unit_of_work import Bus, bind_bus, unit_of_work
+from workorder.flows.unit_of_work import Bus, unit_of_work
 from workorder.mail.links import ticket_link
 from workorder.mail.outbox import enqueue
 from workorder.models import (
@@ -107,20 +107,5 @@ async def fire_due_reminders(at: datetime) -> int:
 
 
 async def run_reminder_scheduler(bus: Bus | None, interval: float, stop: asyncio.Event) -> None:
-    """Every `interval` seconds until `stop` is set. A failed round is logged and the next
-    one tries again: what it missed is still pending, so nothing is lost."""
-    while True:
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=interval)
-        except TimeoutError:
-            pass
-        else:
-            return
-        try:
-            with bind_bus(bus):
-                settled = await fire_due_reminders(now())
-        except Exception:  # the database may be away for a moment: try again next round
-            log.exception("reminder scan failed")
-            continue
-        if settled:
-            log.info("reminders settled: %d", settled)
+    """Every `interval` seconds until `stop` is set (`flows.schedules.periodic`)."""
+    await run_every(interval, stop, bus, fire_due_reminders, "reminders settled")

@@ -41,8 +41,9 @@ from workorder.auth.permissions import require_admin
 from workorder.clock import now
 from workorder.errors import invalid, not_found
 from workorder.flows.org.lookups import supervisors_of
+from workorder.flows.schedules.periodic import run_every
 from workorder.flows.tickets.notifications import label, notify
-from workorder.flows.unit_of_work import Bus, bind_bus, unit_of_work
+from workorder.flows.unit_of_work import Bus, unit_of_work
 from workorder.flows.webhooks import outbox as webhooks
 from workorder.models import (
     PRIORITY_ORDER,
@@ -274,20 +275,5 @@ async def raise_breaches(at: datetime, breaches: Iterable[Breach] = Breach) -> i
 
 
 async def run_sla_scheduler(bus: Bus | None, interval: float, stop: asyncio.Event) -> None:
-    """Every `interval` seconds until `stop` is set. A failed round is logged and the next
-    one tries again: what it missed is still untold, so nothing is lost."""
-    while True:
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=interval)
-        except TimeoutError:
-            pass
-        else:
-            return
-        try:
-            with bind_bus(bus):
-                told = await raise_breaches(now())
-        except Exception:  # the database may be away for a moment: try again next round
-            log.exception("SLA check failed")
-            continue
-        if told:
-            log.info("SLA breaches told: %d", told)
+    """Every `interval` seconds until `stop` is set (`flows.schedules.periodic`)."""
+    await run_every(interval, stop, bus, raise_breaches, "SLA breaches told")
