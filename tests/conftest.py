@@ -25,6 +25,7 @@ from tests.js import node  # noqa: F401  (the fixture: Node with tests/node's pa
 from tests.shop import Shop, build_shop
 from tests.support import Api, OrgBuilder
 from workorder import db
+from workorder.flows.live.memory import memory_of
 from workorder.jobs.registry import JobKinds, job_kinds
 from workorder.server import create_app
 from workorder.settings import Settings
@@ -108,6 +109,9 @@ async def _clean_database(app: Starlette) -> AsyncIterator[None]:
     # Failed logins are counted like rows: each test starts with none (all share 127.0.0.1).
     await app.state.login_throttle.reset()
     await app.state.rate_limits.reset()
+    # The ids of the next test's rows start again at 1: what the sockets' memory kept of
+    # this test's users would be read as theirs.
+    memory_of(app.state.broker).reset()
 
 
 async def truncate_everything() -> None:

@@ -86,6 +86,15 @@ class LiveMemory:
             for key in [k for k in self._reaches if k[0] == tenant_id]:
                 del self._reaches[key]
 
+    def reset(self) -> None:
+        """Forget everything read, as after a resync, and every mark of what was handled: for
+        a process whose database was emptied under it (the tests empty theirs between tests
+        and reuse ids; a reach kept for a (tenant, user) would then be another one's)."""
+        self._drop(None)
+        self._forgotten.clear()
+        self._shared.clear()
+        self._decoded.clear()
+
     def forget(self, message: Message, tenant_id: int | None = None) -> None:
         """Drop the reaches of a tenant (None: of everyone). Every socket that heard the
         message calls this; only the first call for one message drops anything, so reaches
