@@ -4,12 +4,13 @@ size (`sql.shapes`) rather than from Q objects each time."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
 from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
-from workorder.sql.shapes import Shape, Shapes, dialect_of
+from workorder.sql.shapes import Shapes, dialect_of, rows_of
 
 M = TypeVar("M", bound=Model)
 
@@ -25,12 +26,9 @@ async def rows_by_id(model: type[M], tenant_id: int, ids: Sequence[int]) -> dict
     values: dict[Any, Any] = dict(zip(standins, wanted, strict=True))
     values[_TENANT] = tenant_id
     key = (model, dialect_of(model), len(wanted))
-    found, shape = _BUILT.get(key)
-    if not found:
-        shape = Shape.of(model.filter(tenant_id=_TENANT, id__in=standins), values)
-        _BUILT.put(key, shape)
-    if shape is None:
-        rows = await model.filter(tenant_id=tenant_id, id__in=wanted)
-    else:
-        rows = await shape.run(values)
+
+    def build(value: Callable[[Any], Any]) -> QuerySet[M]:
+        return model.filter(tenant_id=value(_TENANT), id__in=[value(s) for s in standins])
+
+    rows = await rows_of(_BUILT, key, build, values)
     return {row.pk: row for row in rows}
